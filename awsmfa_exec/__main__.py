@@ -1,0 +1,3 @@
+from awsmfa_exec.cli import main
+
+main()

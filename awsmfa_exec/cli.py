@@ -1,0 +1,205 @@
+"""The command-line surface: typer parses, the functions in `commands/` do the work.
+
+Only typer and the standard library are imported here; everything heavier is imported by
+the command that needs it, so `--help` and a reused `exec` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Annotated, NoReturn
+
+import typer
+
+from awsmfa_exec import __version__, log
+from awsmfa_exec.errors import AwsmfaError, ExitCode
+
+app = typer.Typer(
+    name="awsmfa",
+    help=(
+        "Run commands with MFA-backed AWS credentials, never writing a secret to disk.\n\n"
+        "  awsmfa exec dev -- terraform apply\n\n"
+        '  eval "$(awsmfa env dev)"'
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+TokenCode = Annotated[
+    str | None,
+    typer.Option(
+        "--token-code",
+        "-t",
+        metavar="CODE",
+        help="MFA code (6 digits). Also AWSMFA_TOKEN_CODE.",
+        show_default=False,
+    ),
+]
+Duration = Annotated[
+    str | None,
+    typer.Option(
+        "--duration",
+        "-d",
+        metavar="D",
+        help="Lifetime of the final credentials: seconds, or 90m, 1h, 12h.",
+        show_default=False,
+    ),
+]
+Region = Annotated[
+    str | None,
+    typer.Option("--region", "-r", metavar="R", help="Region for the child; else the profile's."),
+]
+NoSession = Annotated[
+    bool,
+    typer.Option("--no-session", help="Skip GetSessionToken: AssumeRole with the MFA code."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"awsmfa {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Say why each step is taken; tracebacks on errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    if debug:
+        log.enable_debug()
+
+
+def _request(
+    profile: str,
+    token_code: str | None,
+    duration: str | None,
+    region: str | None,
+    no_session: bool,
+) -> object:
+    from awsmfa_exec.duration import parse_duration
+    from awsmfa_exec.obtain import Request
+    from awsmfa_exec.providers import Options
+
+    options = Options(
+        duration=parse_duration(duration) if duration is not None else None,
+        region=region or None,
+        no_session=no_session,
+    )
+    return Request(profile=profile, token_code=token_code, options=options)
+
+
+@app.command(
+    "exec",
+    context_settings={"allow_interspersed_args": True},
+    epilog=(
+        "Examples:  awsmfa exec dev -- terraform apply   |   "
+        "awsmfa exec prod -t 123456 -- aws s3 ls"
+    ),
+)
+def exec_command(
+    profile: Annotated[str, typer.Argument(metavar="PROFILE", help="Profile from ~/.aws/config.")],
+    command: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="-- COMMAND [ARG]...", help="The command to run.", show_default=False
+        ),
+    ] = None,
+    token_code: TokenCode = None,
+    duration: Duration = None,
+    region: Region = None,
+    no_session: NoSession = False,
+) -> None:
+    """Run COMMAND with PROFILE's credentials in its environment (awsmfa becomes COMMAND)."""
+    from awsmfa_exec.commands.exec_ import run_exec
+
+    request = _request(profile, token_code, duration, region, no_session)
+    run_exec(request, command or [], os.environ)  # type: ignore[arg-type]
+
+
+@app.command(
+    "env",
+    epilog='Examples:  eval "$(awsmfa env dev)"   |   awsmfa env dev --shell fish | source',
+)
+def env_command(
+    profile: Annotated[
+        str | None,
+        typer.Argument(metavar="PROFILE", help="Profile from ~/.aws/config.", show_default=False),
+    ] = None,
+    token_code: TokenCode = None,
+    duration: Duration = None,
+    region: Region = None,
+    no_session: NoSession = False,
+    shell: Annotated[
+        str | None,
+        typer.Option(
+            "--shell",
+            "-s",
+            metavar="SHELL",
+            help="bash, zsh, sh, fish, powershell, json, dotenv; detected when omitted.",
+        ),
+    ] = None,
+    unset: Annotated[bool, typer.Option("--unset", help="Print code that removes them.")] = False,
+) -> None:
+    """Print PROFILE's credentials as shell code on stdout, for eval."""
+    from awsmfa_exec import shells
+    from awsmfa_exec.commands.env import require_profile, run_env
+
+    require_profile(profile, unset)
+    shell_name = shell or shells.detect(os.environ)
+    request = None if unset else _request(profile or "", token_code, duration, region, no_session)
+    run_env(request, shell_name, os.environ)  # type: ignore[arg-type]
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    sys.stderr.write(f"awsmfa: error: {message}\n")
+    sys.exit(code)
+
+
+# typer 0.28 ships its own copy of click; reach its exception classes through typer's API.
+ClickUsageError: type[Exception] = typer.BadParameter.__bases__[0]
+ClickException: type[Exception] = ClickUsageError.__bases__[0]
+
+
+def _click_message(exc: Exception) -> str:
+    return str(getattr(exc, "format_message", lambda: str(exc))())
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="awsmfa", standalone_mode=False)
+    except AwsmfaError as exc:
+        if log.debugging():
+            traceback.print_exc()
+        _fail(exc.message, exc.exit_code)
+    except ClickUsageError as exc:
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see: {ctx.command_path} --help)" if ctx else ""
+        _fail(_click_message(exc).rstrip(".") + hint, ExitCode.USAGE)
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write("\nawsmfa: interrupted\n")
+        sys.exit(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(ExitCode.FAILURE)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except ClickException as exc:
+        _fail(_click_message(exc), getattr(exc, "exit_code", ExitCode.FAILURE))
+    except Exception as exc:
+        if log.debugging():
+            traceback.print_exc()
+        _fail(f"unexpected {type(exc).__name__}; run with --debug for details", ExitCode.FAILURE)
+    sys.exit(result if isinstance(result, int) else ExitCode.OK)

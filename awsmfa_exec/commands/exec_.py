@@ -1,0 +1,31 @@
+"""`awsmfa exec PROFILE -- COMMAND`: replace awsmfa with the command, credentials in its env."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from awsmfa_exec import environ as env_vars
+from awsmfa_exec import log
+from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound, UsageError
+from awsmfa_exec.obtain import Request, obtain
+
+
+def run_exec(request: Request, command: Sequence[str], environ: Mapping[str, str]) -> None:
+    """Never returns: the process becomes `command`, or an error is raised."""
+    if not command:
+        raise UsageError("exec needs a command: awsmfa exec PROFILE -- COMMAND [ARG]...")
+    got = obtain(request, environ)
+    child_env = env_vars.apply(environ, env_vars.exported(got.credentials, got.profile, got.region))
+    log.debug(f"exec {command[0]} as {got.profile} ({got.credentials!r})")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        os.execvpe(command[0], list(command), child_env)  # noqa: S606 - exec is the job
+    except FileNotFoundError:
+        raise CommandNotFound(f"command not found: {command[0]}") from None
+    except (PermissionError, IsADirectoryError):
+        raise CommandNotExecutable(f"command is not executable: {command[0]}") from None
+    except OSError as exc:
+        raise CommandNotExecutable(f"cannot run {command[0]}: {exc.strerror}") from None

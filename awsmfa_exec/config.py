@@ -1,0 +1,261 @@
+"""Profiles from the standard AWS files, resolved into the chain that yields credentials.
+
+The files are read with botocore's own loader and merged the way botocore merges them
+(credentials-file values win over config-file values of the same profile). A profile
+resolves into a `Chain`: the long-term keys at its root, the MFA serial that guards it,
+and the role hops from those keys to the profile itself.
+"""
+
+from __future__ import annotations
+
+import configparser
+import difflib
+import getpass
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from botocore import configloader
+from botocore.exceptions import ConfigNotFound, ConfigParseError
+
+from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.errors import ConfigError
+
+Profiles = dict[str, dict[str, Any]]
+
+DEFAULT_ROLE_DURATION = 3600
+CHAINED_ROLE_MAX = 3600
+
+
+@dataclass(frozen=True)
+class Files:
+    config: Path
+    credentials: Path
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Files:
+        def path(variable: str, default: str) -> Path:
+            raw = environ.get(variable) or default
+            return Path(os.path.expandvars(raw)).expanduser()
+
+        return cls(
+            config=path("AWS_CONFIG_FILE", "~/.aws/config"),
+            credentials=path("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+        )
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the chain starts: long-term keys from a profile or from the environment."""
+
+    profile: str
+    credentials: Credentials
+    origin: str
+
+
+@dataclass(frozen=True)
+class RoleHop:
+    profile: str
+    role_arn: str
+    external_id: str | None
+    session_name: str
+    duration_seconds: int | None
+
+
+@dataclass(frozen=True)
+class Chain:
+    profile: str
+    source: Source
+    hops: tuple[RoleHop, ...]
+    mfa_serial: str | None
+    mfa_process: str | None
+    region: str | None
+    settings: Mapping[str, Any]
+
+
+def _parse_error_line(error: BaseException) -> str:
+    """Where configparser choked, without echoing the line (it may hold a secret)."""
+    lineno = getattr(error, "lineno", None)
+    if lineno is None and isinstance(error, configparser.ParsingError) and error.errors:
+        lineno = error.errors[0][0]
+    if isinstance(error, UnicodeDecodeError):
+        return f"it is not UTF-8 text (byte {error.start})"
+    return f"line {lineno}" if lineno is not None else "it is not an INI file"
+
+
+def _read(path: Path, *, profiles_map: bool) -> Profiles:
+    if path.exists() and not os.access(path, os.R_OK):
+        raise ConfigError(f"cannot read {path}: permission denied")
+    if path.is_dir():
+        raise ConfigError(f"{path} is a directory, not an AWS config file")
+    try:
+        if profiles_map:
+            loaded: Profiles = configloader.load_config(str(path))["profiles"]
+            return loaded
+        raw: Profiles = configloader.raw_config_parse(str(path))
+        return raw
+    except ConfigNotFound:
+        return {}
+    except ConfigParseError as exc:
+        cause = exc.kwargs.get("error")
+        where = _parse_error_line(cause) if isinstance(cause, BaseException) else "somewhere"
+        raise ConfigError(f"{path} is malformed: {where}; fix or move the file") from None
+
+
+def load_profiles(files: Files) -> Profiles:
+    """Every profile of both files, merged as botocore's `Session.full_config` does."""
+    profiles = _read(files.config, profiles_map=True)
+    for name, values in _read(files.credentials, profiles_map=False).items():
+        profiles.setdefault(name, {}).update(values)
+    return profiles
+
+
+def default_session_name() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid())
+    return ("awsmfa-" + re.sub(r"[^\w+=,.@-]", "-", user))[:64]
+
+
+def _int_setting(profile: str, values: Mapping[str, Any], key: str) -> int | None:
+    raw = values.get(key)
+    if raw is None:
+        return None
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise ConfigError(f"profile {profile}: {key} must be a whole number of seconds") from None
+
+
+def unknown_profile(name: str, profiles: Mapping[str, Any], files: Files) -> ConfigError:
+    close = difflib.get_close_matches(name, list(profiles), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return ConfigError(f"profile {name!r} is not in {files.config} or {files.credentials}{hint}")
+
+
+def _static_keys(name: str, values: Mapping[str, Any]) -> Credentials | None:
+    key_id = values.get("aws_access_key_id")
+    secret = values.get("aws_secret_access_key")
+    if not key_id and not secret:
+        return None
+    if not key_id or not secret:
+        missing = "aws_secret_access_key" if key_id else "aws_access_key_id"
+        raise ConfigError(f"profile {name} has no {missing}; add it to [{name}]")
+    return Credentials(str(key_id), str(secret), values.get("aws_session_token") or None)
+
+
+def _environment_source(name: str, environ: Mapping[str, str]) -> Source:
+    if environ.get("AWSMFA_PROFILE"):
+        raise ConfigError(
+            f"profile {name} uses credential_source = Environment, but the environment holds "
+            f"awsmfa credentials for {environ['AWSMFA_PROFILE']}; run it outside awsmfa"
+        )
+    key_id = environ.get("AWS_ACCESS_KEY_ID")
+    secret = environ.get("AWS_SECRET_ACCESS_KEY")
+    if not key_id or not secret:
+        raise ConfigError(
+            f"profile {name} uses credential_source = Environment, "
+            "but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"
+        )
+    token = environ.get("AWS_SESSION_TOKEN") or None
+    return Source(name, Credentials(key_id, secret, token), "environment")
+
+
+def _no_keys(name: str, values: Mapping[str, Any], files: Files) -> ConfigError:
+    unsupported = [k for k in ("credential_process", "sso_session", "sso_start_url") if k in values]
+    if unsupported:
+        return ConfigError(
+            f"profile {name} gets credentials through {unsupported[0]}, which awsmfa does not "
+            "use; point source_profile at a profile with long-term keys"
+        )
+    return ConfigError(
+        f"profile {name} has no credentials: add aws_access_key_id and aws_secret_access_key "
+        f"to [{name}] in {files.credentials}, or role_arn and source_profile in {files.config}"
+    )
+
+
+def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, str]) -> Chain:
+    """Walk `source_profile` from `name` down to long-term keys."""
+    if name not in profiles:
+        raise unknown_profile(name, profiles, files)
+    hops: list[RoleHop] = []
+    walked: list[str] = []
+    mfa_serial: str | None = None
+    mfa_process: str | None = None
+    current = name
+    while True:
+        if current in walked:
+            cycle = " -> ".join([*walked, current])
+            raise ConfigError(f"source_profile cycle: {cycle}; break it in {files.config}")
+        walked.append(current)
+        values = profiles[current]
+        mfa_serial = mfa_serial or values.get("mfa_serial") or None
+        mfa_process = mfa_process or values.get("mfa_process") or None
+        role_arn = values.get("role_arn")
+        if not role_arn:
+            keys = _static_keys(current, values)
+            if keys is None:
+                raise _no_keys(current, values, files)
+            source = Source(current, keys, "profile")
+            break
+        hops.append(
+            RoleHop(
+                profile=current,
+                role_arn=str(role_arn),
+                external_id=values.get("external_id") or None,
+                session_name=values.get("role_session_name") or default_session_name(),
+                duration_seconds=_int_setting(current, values, "duration_seconds"),
+            )
+        )
+        parent = values.get("source_profile")
+        credential_source = values.get("credential_source")
+        if parent and credential_source:
+            raise ConfigError(
+                f"profile {current} sets both source_profile and credential_source; keep one"
+            )
+        if credential_source:
+            if str(credential_source).lower() != "environment":
+                raise ConfigError(
+                    f"profile {current}: credential_source = {credential_source} is not "
+                    "supported; use Environment or source_profile"
+                )
+            source = _environment_source(current, environ)
+            break
+        if not parent:
+            raise ConfigError(
+                f"profile {current} has role_arn but no source_profile; "
+                f"add source_profile = <profile with keys> to it in {files.config}"
+            )
+        parent = str(parent)
+        if parent == current:
+            keys = _static_keys(current, values)
+            if keys is None:
+                raise _no_keys(current, values, files)
+            source = Source(current, keys, "profile")
+            break
+        if parent not in profiles:
+            raise ConfigError(
+                f"profile {current} has source_profile = {parent}, which is not in "
+                f"{files.config} or {files.credentials}"
+            )
+        current = parent
+    hops.reverse()
+    target = profiles[name]
+    return Chain(
+        profile=name,
+        source=source,
+        hops=tuple(hops),
+        mfa_serial=mfa_serial,
+        mfa_process=mfa_process,
+        region=target.get("region") or None,
+        settings=target,
+    )
+
+
+def load_chain(name: str, environ: Mapping[str, str]) -> Chain:
+    files = Files.from_environ(environ)
+    return resolve(name, load_profiles(files), files, environ)

@@ -1,0 +1,73 @@
+"""The variables a child gets (`exec`) or a shell exports (`env`), per SPEC §4."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from awsmfa_exec.credentials import Credentials, format_expiration, parse_expiration
+
+REUSE_MARGIN = 300
+
+SET = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWSMFA_PROFILE",
+)
+REMOVED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_FILE",
+    "AWS_SDK_LOAD_CONFIG",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+)
+
+
+def exported(creds: Credentials, profile: str, region: str | None) -> dict[str, str | None]:
+    """What changes: a value to set, or None to unset."""
+    changes: dict[str, str | None] = dict.fromkeys(REMOVED)
+    changes.update(
+        AWS_ACCESS_KEY_ID=creds.access_key_id,
+        AWS_SECRET_ACCESS_KEY=creds.secret_access_key,
+        AWS_SESSION_TOKEN=creds.session_token,
+        AWS_CREDENTIAL_EXPIRATION=format_expiration(creds.expiration) if creds.expiration else None,
+        AWSMFA_PROFILE=profile,
+    )
+    if region:
+        changes.update(AWS_REGION=region, AWS_DEFAULT_REGION=region)
+    return changes
+
+
+def unset_all() -> dict[str, str | None]:
+    """What `env --unset` removes: every variable `exported` sets."""
+    return dict.fromkeys(SET)
+
+
+def apply(base: Mapping[str, str], changes: Mapping[str, str | None]) -> dict[str, str]:
+    env = dict(base)
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def inherited(environ: Mapping[str, str], profile: str) -> Credentials | None:
+    """Credentials a parent awsmfa put in `environ` for `profile`, if still good for 5 min."""
+    if environ.get("AWSMFA_PROFILE") != profile:
+        return None
+    key_id = environ.get("AWS_ACCESS_KEY_ID")
+    secret = environ.get("AWS_SECRET_ACCESS_KEY")
+    expiration = parse_expiration(environ.get("AWS_CREDENTIAL_EXPIRATION", ""))
+    if not key_id or not secret or expiration is None:
+        return None
+    creds = Credentials(key_id, secret, environ.get("AWS_SESSION_TOKEN") or None, expiration)
+    return creds if creds.valid_for(REUSE_MARGIN) else None

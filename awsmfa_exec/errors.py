@@ -1,0 +1,66 @@
+"""One error root, one exit code per kind of failure (SPEC §6).
+
+Every failure awsmfa reports is an `AwsmfaError`; `cli.main` catches them once and turns
+them into `awsmfa: error: <message>` plus the exit code. Messages name what is wrong and
+what to do, and never hold a secret.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+    CONFIG = 3
+    AUTH = 4
+    UNAVAILABLE = 5
+    NOT_EXECUTABLE = 126
+    NOT_FOUND = 127
+    INTERRUPTED = 130
+
+
+class AwsmfaError(Exception):
+    exit_code: ExitCode = ExitCode.FAILURE
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(AwsmfaError):
+    """Bad option or argument, or input that is missing and cannot be asked for."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(AwsmfaError):
+    """Unknown profile, cycle, missing keys, malformed or unreadable file."""
+
+    exit_code = ExitCode.CONFIG
+
+
+class AuthError(AwsmfaError):
+    """STS refused: bad MFA code, expired or invalid keys, access denied."""
+
+    exit_code = ExitCode.AUTH
+
+
+class MfaCodeRejected(AuthError):
+    """STS said the MFA code is wrong; an interactive prompt may ask again."""
+
+
+class StsUnavailable(AwsmfaError):
+    """STS unreachable, timed out, throttled after retries, or answered garbage."""
+
+    exit_code = ExitCode.UNAVAILABLE
+
+
+class CommandNotFound(AwsmfaError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class CommandNotExecutable(AwsmfaError):
+    exit_code = ExitCode.NOT_EXECUTABLE

@@ -1,0 +1,50 @@
+"""Shell code for `env` and `hook`: one small module per shell behind one interface.
+
+A shell renders a mapping of variable names to values, where `None` means "unset", into
+code that reproduces every value byte for byte when evaluated. Keys are checked, output
+is sorted so that it is stable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Protocol
+
+from awsmfa_exec.errors import UsageError
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class Shell(Protocol):
+    def export(self, env: Mapping[str, str | None]) -> str:
+        """Code that sets each str value and unsets each None value."""
+        ...
+
+
+def checked(env: Mapping[str, str | None]) -> list[tuple[str, str | None]]:
+    """The mapping's items, sorted, after checking every key is a valid variable name."""
+    for key in env:
+        if not _KEY.match(key):
+            raise UsageError(f"invalid environment variable name {key!r}")
+    return sorted(env.items())
+
+
+def names() -> list[str]:
+    from awsmfa_exec.shells import registry
+
+    return sorted(registry.SHELLS)
+
+
+def get(name: str) -> Shell:
+    from awsmfa_exec.shells import registry
+
+    try:
+        return registry.SHELLS[name]
+    except KeyError:
+        raise UsageError(f"unknown shell {name!r}; choose one of: {', '.join(names())}") from None
+
+
+def detect(environ: Mapping[str, str]) -> str:
+    """The shell that will evaluate our output; POSIX sh when unsure."""
+    return "sh"

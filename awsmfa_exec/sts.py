@@ -1,0 +1,216 @@
+"""The only place that talks to STS.
+
+botocore is imported inside the functions, so commands that never reach STS (a cached or
+nested `exec`, `--help`) never pay for it. Every botocore failure is translated here into
+the error kinds of SPEC §6; no message carries a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from awsmfa_exec import log
+from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.errors import AuthError, MfaCodeRejected, StsUnavailable
+
+CONNECT_TIMEOUT = 3
+READ_TIMEOUT = 5
+MAX_ATTEMPTS = 3
+
+_BAD_KEYS = {
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "UnrecognizedClientException",
+    "InvalidAccessKeyId",
+    "IncompleteSignature",
+}
+_UNAVAILABLE = {
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "ServiceUnavailable",
+    "InternalFailure",
+    "InternalError",
+    "RegionDisabledException",
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """How to reach STS, decided from the caller's environment and profile."""
+
+    region: str
+    url: str | None = None
+    ca_bundle: str | None = None
+    proxies: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_environ(
+        cls, environ: Mapping[str, str], settings: Mapping[str, Any], region: str | None
+    ) -> Endpoint:
+        ignore = environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true"
+        services = settings.get("services")
+        url = None
+        if not ignore:
+            url = (
+                environ.get("AWS_ENDPOINT_URL_STS")
+                or environ.get("AWS_ENDPOINT_URL")
+                or (
+                    services.get("sts", {}).get("endpoint_url")
+                    if isinstance(services, dict)
+                    else None
+                )
+                or settings.get("endpoint_url")
+            )
+        proxies = {
+            scheme: value
+            for scheme in ("http", "https")
+            if (value := environ.get(f"{scheme.upper()}_PROXY") or environ.get(f"{scheme}_proxy"))
+        }
+        return cls(
+            region=region
+            or environ.get("AWS_REGION")
+            or environ.get("AWS_DEFAULT_REGION")
+            or "us-east-1",
+            url=url or None,
+            ca_bundle=environ.get("AWS_CA_BUNDLE") or settings.get("ca_bundle") or None,
+            proxies=proxies,
+        )
+
+
+def _client(endpoint: Endpoint, keys: Credentials) -> Any:
+    import botocore.session
+    from botocore.config import Config
+
+    session = botocore.session.Session()
+    # The profile to use is decided by awsmfa, never by AWS_PROFILE in the environment.
+    session.set_config_variable("profile", None)
+    config = Config(
+        connect_timeout=CONNECT_TIMEOUT,
+        read_timeout=READ_TIMEOUT,
+        retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
+        proxies=dict(endpoint.proxies) or None,
+        user_agent_extra="awsmfa",
+    )
+    return session.create_client(
+        "sts",
+        region_name=endpoint.region,
+        endpoint_url=endpoint.url,
+        verify=endpoint.ca_bundle,
+        aws_access_key_id=keys.access_key_id,
+        aws_secret_access_key=keys.secret_access_key,
+        aws_session_token=keys.session_token,
+        config=config,
+    )
+
+
+def _credentials(answer: Mapping[str, Any]) -> Credentials:
+    try:
+        raw = answer["Credentials"]
+        return Credentials(
+            access_key_id=raw["AccessKeyId"],
+            secret_access_key=raw["SecretAccessKey"],
+            session_token=raw["SessionToken"],
+            expiration=raw["Expiration"],
+        )
+    except (KeyError, TypeError):
+        raise StsUnavailable("STS answered without credentials; try again later") from None
+
+
+def _call(
+    action: str, whose: str, serial: str | None, call: Callable[[], Mapping[str, Any]]
+) -> Credentials:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return _credentials(call())
+    except ClientError as exc:
+        raise _client_error(exc, action, whose, serial) from None
+    except BotoCoreError as exc:
+        log.debug(f"{action} failed: {type(exc).__name__}")
+        raise StsUnavailable(
+            f"STS {action} for {whose} failed: {_describe_transport(exc)}; "
+            "check the network, or AWS_ENDPOINT_URL_STS"
+        ) from None
+
+
+def _describe_transport(exc: Exception) -> str:
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return "timed out"
+    if "EndpointConnection" in name or "ConnectionClosed" in name:
+        return "could not connect"
+    if "Parse" in name:
+        return "the answer was not valid STS XML"
+    return name
+
+
+def _client_error(exc: Any, action: str, whose: str, serial: str | None) -> Exception:
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code", ""))
+    message = str(error.get("Message", "")).rstrip(".")
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    log.debug(f"{action} for {whose}: {code} (HTTP {status}): {message}")
+    if "MultiFactorAuthentication" in message or ("MFA" in message and code == "AccessDenied"):
+        return MfaCodeRejected(
+            f"STS rejected the MFA code for {serial or whose} ({action}); "
+            "use the next code from your device"
+        )
+    if code in _BAD_KEYS:
+        return AuthError(
+            f"STS refused the keys of profile {whose} ({code}); "
+            "they are invalid, expired or revoked: update them in the credentials file"
+        )
+    if code in _UNAVAILABLE or status >= 500 or status == 429:
+        return StsUnavailable(f"STS is unavailable for {action} ({code or status}); try later")
+    if code == "AccessDenied" and serial is None:
+        return AuthError(
+            f"STS denied {action} for {whose}: {message}. If the role requires MFA, add "
+            f"mfa_serial = arn:aws:iam::<account>:mfa/<device> to the profile"
+        )
+    return AuthError(f"STS denied {action} for {whose}: {code}: {message}")
+
+
+def get_session_token(
+    endpoint: Endpoint,
+    keys: Credentials,
+    *,
+    whose: str,
+    duration: int,
+    serial: str | None,
+    code: str | None,
+) -> Credentials:
+    params: dict[str, Any] = {"DurationSeconds": duration}
+    if serial and code:
+        params.update(SerialNumber=serial, TokenCode=code)
+    client = _client(endpoint, keys)
+    return _call("GetSessionToken", whose, serial, lambda: client.get_session_token(**params))
+
+
+def assume_role(
+    endpoint: Endpoint,
+    creds: Credentials,
+    *,
+    whose: str,
+    role_arn: str,
+    session_name: str,
+    duration: int,
+    external_id: str | None = None,
+    serial: str | None = None,
+    code: str | None = None,
+) -> Credentials:
+    params: dict[str, Any] = {
+        "RoleArn": role_arn,
+        "RoleSessionName": session_name,
+        "DurationSeconds": duration,
+    }
+    if external_id:
+        params["ExternalId"] = external_id
+    if serial and code:
+        params.update(SerialNumber=serial, TokenCode=code)
+    client = _client(endpoint, creds)
+    return _call("AssumeRole", whose, serial, lambda: client.assume_role(**params))
