@@ -162,6 +162,24 @@ def env_command(
     run_env(request, shell_name, os.environ)  # type: ignore[arg-type]
 
 
+# --- `hook` (shell integration) ---------------------------------------------------------
+
+
+# --- `agent` (session agent) ---------------------------------------------------------
+
+
+# --- `clear` (session agent) ---------------------------------------------------------
+
+
+# --- `list` (everyday commands) ---------------------------------------------------------
+
+
+# --- `status` (everyday commands) ---------------------------------------------------------
+
+
+# --- `login` (everyday commands) ---------------------------------------------------------
+
+
 def _fail(message: str, code: int) -> NoReturn:
     sys.stderr.write(f"awsmfa: error: {message}\n")
     sys.exit(code)
