@@ -120,12 +120,21 @@ def exec_command(
     duration: Duration = None,
     region: Region = None,
     no_session: NoSession = False,
+    server: Annotated[
+        bool,
+        typer.Option(
+            "--server",
+            help="Stay as COMMAND's parent and serve it credentials that refresh themselves "
+            "(a loopback container-credentials endpoint), for runs longer than the role's hour.",
+        ),
+    ] = False,
 ) -> None:
     """Run COMMAND with PROFILE's credentials in its environment (awsmfa becomes COMMAND)."""
     from awsmfa_exec.commands.exec_ import run_exec
 
     request = _request(profile, token_code, duration, region, no_session)
-    run_exec(request, command or [], os.environ)  # type: ignore[arg-type]
+    status = run_exec(request, command or [], os.environ, server=server)  # type: ignore[arg-type]
+    raise typer.Exit(status)
 
 
 @app.command(

@@ -37,15 +37,31 @@ def _given_code(request: Request, environ: Mapping[str, str]) -> tuple[str | Non
 
 def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
     """Credentials for `request.profile`, with the region the child should see."""
-    given, origin = _given_code(request, environ)
+    _given_code(request, environ)  # a malformed code is refused even when nothing needs it
     options = request.options
     reused = env_vars.inherited(environ, request.profile)
     if reused is not None and options.duration is None and not options.no_session:
         log.debug(f"reusing the {request.profile} credentials this environment already holds")
         region = options.region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
         return Obtained(request.profile, reused, region)
+    planned = plan(request, environ)
+    return Obtained(request.profile, planned.provider.retrieve(), planned.region)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The provider chain for a profile, resolved from the files and not yet called."""
+
+    profile: str
+    provider: providers.Provider
+    region: str | None
+
+
+def plan(request: Request, environ: Mapping[str, str]) -> Planned:
+    """The provider chain `obtain` would call; `exec --server` keeps it to refresh from."""
+    given, origin = _given_code(request, environ)
     chain = load_chain(request.profile, environ)
-    region = options.region or chain.region
+    region = request.options.region or chain.region
     mfa = MfaCode(
         chain.mfa_serial,
         given=given,
@@ -54,5 +70,4 @@ def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
         profile=request.profile,
     )
     endpoint = Endpoint.from_environ(environ, chain.settings, region)
-    creds = providers.build(chain, options, mfa, endpoint).retrieve()
-    return Obtained(request.profile, creds, region)
+    return Planned(request.profile, providers.build(chain, request.options, mfa, endpoint), region)

@@ -12,10 +12,17 @@ from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound, UsageError
 from awsmfa_exec.obtain import Request, obtain
 
 
-def run_exec(request: Request, command: Sequence[str], environ: Mapping[str, str]) -> None:
-    """Never returns: the process becomes `command`, or an error is raised."""
+def run_exec(
+    request: Request, command: Sequence[str], environ: Mapping[str, str], *, server: bool = False
+) -> int:
+    """The process becomes `command`, or an error is raised; with `server`, awsmfa stays
+    `command`'s parent and serves it refreshing credentials, and returns its exit status."""
     if not command:
         raise UsageError("exec needs a command: awsmfa exec PROFILE -- COMMAND [ARG]...")
+    if server:
+        from awsmfa_exec.server.run import run_server_exec
+
+        return run_server_exec(request, command, environ)
     got = obtain(request, environ)
     child_env = env_vars.apply(environ, env_vars.exported(got.credentials, got.profile, got.region))
     log.debug(f"exec {command[0]} as {got.profile} ({got.credentials!r})")

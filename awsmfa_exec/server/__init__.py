@@ -1,0 +1,11 @@
+"""`awsmfa exec PROFILE --server -- COMMAND`: credentials that refresh themselves.
+
+awsmfa stays as COMMAND's parent and serves the profile's credentials on a loopback
+container-credentials endpoint; every AWS SDK in COMMAND fetches them from there and asks
+again before they expire.
+
+- `refresh.py`: the `Refresher` seam and the in-process refresher behind it.
+- `endpoint.py`: the HTTP endpoint on 127.0.0.1 and its token check.
+- `child.py`: the child process: spawn, signal forwarding, exit status, clean-up.
+- `run.py`: the command itself, tying the three together.
+"""

@@ -1,0 +1,92 @@
+"""`awsmfa exec PROFILE --server -- COMMAND`: serve refreshing credentials to COMMAND.
+
+The MFA code is asked for before COMMAND starts. COMMAND gets the endpoint's address and
+token instead of the key variables; awsmfa stays as its parent until it exits, then stops
+the endpoint, ends whatever COMMAND left running, and exits with COMMAND's status. The
+forwarded signals stay blocked to the end, so a late Ctrl-C cannot change that status.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+
+from awsmfa_exec import environ as env_vars
+from awsmfa_exec import log
+from awsmfa_exec.config import Files, load_profiles
+from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.obtain import Request, plan
+from awsmfa_exec.server import child
+from awsmfa_exec.server.endpoint import CredentialServer
+from awsmfa_exec.server.refresh import InProcessRefresher, refresh_margin
+
+TOKEN_BYTES = 32
+KEY_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+)
+URI_VARIABLE = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+TOKEN_VARIABLE = "AWS_CONTAINER_AUTHORIZATION_TOKEN"  # noqa: S105 - a name, not a secret
+# What makes an SDK use the default profile before it ever asks a container endpoint.
+_DEFAULT_PROFILE_CREDENTIALS = (
+    "aws_access_key_id",
+    "role_arn",
+    "credential_process",
+    "sso_session",
+    "sso_start_url",
+    "web_identity_token_file",
+)
+
+
+def child_environment(
+    environ: Mapping[str, str],
+    creds: Credentials,
+    profile: str,
+    region: str | None,
+    url: str,
+    token: str,
+) -> dict[str, str]:
+    """SPEC §4's environment, with the endpoint in place of the key variables."""
+    changes = env_vars.exported(creds, profile, region)
+    changes.update(dict.fromkeys(KEY_VARIABLES))
+    changes.update({URI_VARIABLE: url, TOKEN_VARIABLE: token})
+    return env_vars.apply(environ, changes)
+
+
+def _warn_about_default_profile(environ: Mapping[str, str], profile: str) -> None:
+    default = load_profiles(Files.from_environ(environ)).get("default", {})
+    found = [key for key in _DEFAULT_PROFILE_CREDENTIALS if default.get(key)]
+    if found:
+        log.note(
+            f"warning: profile default has {found[0]}, and SDKs use the default profile "
+            f"before the --server endpoint, so the command may not run as {profile}; "
+            "move those settings to a named profile"
+        )
+
+
+def run_server_exec(request: Request, command: Sequence[str], environ: Mapping[str, str]) -> int:
+    """Run `command` under the endpoint; its exit status (128+N when killed by signal N)."""
+    planned = plan(request, environ)
+    refresher = InProcessRefresher(
+        planned.profile, planned.provider, margin=refresh_margin(environ)
+    )
+    first = refresher.credentials()  # any MFA prompt happens now, before the command runs
+    _warn_about_default_profile(environ, planned.profile)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    mask = child.block_signals()
+    child.become_subreaper()
+    pid: int | None = None
+    try:
+        with CredentialServer(refresher, token) as server:
+            env = child_environment(
+                environ, first, planned.profile, planned.region, server.url, token
+            )
+            pid = child.spawn(command, env, mask)
+            log.debug(f"started {command[0]} (pid {pid}) with credentials at {server.url}")
+            status = child.wait(pid)
+            pid = None
+        return status
+    finally:
+        child.end_tree(pid)
