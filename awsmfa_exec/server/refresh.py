@@ -21,7 +21,7 @@ from awsmfa_exec.errors import AuthError, AwsmfaError, UsageError
 from awsmfa_exec.providers import AssumeRoleProvider, Provider, SessionTokenProvider
 
 REFRESH_MARGIN = 300
-"""Fresh credentials are fetched once the current ones have less than this many seconds."""
+"""Fresh credentials are fetched once the current ones have this many seconds left or less."""
 
 LAST_USE = 60
 """When no fresh credentials can be had, the current ones are handed out until this close
@@ -118,7 +118,7 @@ class InProcessRefresher:
     def credentials(self) -> Credentials:
         with self._lock:
             current = self._current
-            if current is not None and current.valid_for(self._margin, self._now()):
+            if current is not None and self._fresh(current):
                 return current
             if current is not None and not self._can_refresh():
                 return self._last_use(current)
@@ -138,7 +138,11 @@ class InProcessRefresher:
         if self._session is None:
             return True
         kept = self._session.kept
-        return kept is not None and kept.valid_for(self._margin, self._now())
+        return kept is not None and self._fresh(kept)
+
+    def _fresh(self, creds: Credentials) -> bool:
+        """More than the refresh margin left."""
+        return creds.seconds_left(self._now()) > self._margin
 
     def _last_use(self, current: Credentials) -> Credentials:
         usable = current.valid_for(LAST_USE, self._now())
