@@ -24,6 +24,7 @@ from awsmfa_exec.server.refresh import Refresher
 
 HOST = "127.0.0.1"
 PATH = "/credentials"
+STOP_POLL_SECONDS = 0.1  # how soon the endpoint notices it is to stop
 
 
 class _Server(ThreadingHTTPServer):
@@ -90,7 +91,10 @@ class CredentialServer:
     def __init__(self, refresher: Refresher, token: str) -> None:
         self._httpd = _Server(refresher, token)
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="awsmfa-endpoint", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": STOP_POLL_SECONDS},
+            name="awsmfa-endpoint",
+            daemon=True,
         )
 
     @property

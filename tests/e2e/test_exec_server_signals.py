@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, Moto, awsmfa
+from tests.conftest import AWSMFA, CODE, ROOT, Moto, awsmfa
 
+CLIENT = ROOT / "tests" / "support" / "container_client.py"
 SERVER_EXEC = [AWSMFA, "exec", "dev", "--server", "-t", CODE, "--"]
 TRAPPING = 'trap \'echo "got $1"; exit 7\' "$1"; echo "ready $$"; sleep 300 & echo "left $!"; wait'
 
@@ -81,22 +82,24 @@ def test_nothing_is_left_running(moto: Moto) -> None:
     assert all(gone(pid) for pid in pids)
 
 
-def test_the_endpoint_stops_with_the_child(moto: Moto) -> None:
+def test_the_endpoint_is_closed_before_leftovers_are_ended(moto: Moto) -> None:
+    """A process the command left behind asks for credentials on SIGTERM: nothing listens."""
+    leftover = f'trap \'"{sys.executable}" "{CLIENT}"; exit 0\' TERM; while :; do sleep 0.05; done'
+    script = 'sh -c "$0" & echo "$!"; exit 4'
     result = awsmfa(
-        "exec",
-        "dev",
-        "--server",
-        "-t",
-        CODE,
-        "--",
-        "printenv",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "exec", "dev", "--server", "-t", CODE, "--", "sh", "-c", script, leftover, timeout=60
     )
-    import psutil
+    assert result.returncode == 4, result.stderr
+    pid, answer = result.stdout.splitlines()
+    assert answer == "unreachable ConnectionRefusedError"
+    assert gone(int(pid))
 
-    port = int(result.stdout.rsplit(":", 1)[1].split("/")[0])
-    listening = {c.laddr.port for c in psutil.net_connections("tcp") if c.status == "LISTEN"}
-    assert port not in listening
+
+def test_a_leftover_that_ignores_sigterm_is_killed(moto: Moto) -> None:
+    script = "(trap '' TERM; sleep 300) & echo \"$!\""
+    result = awsmfa("exec", "dev", "--server", "-t", CODE, "--", "sh", "-c", script, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert gone(int(result.stdout))
 
 
 COUNT_SIGINT = """

@@ -3,7 +3,8 @@
     python container_client.py [--token right|wrong|none] [--times N]
 
 Asks the endpoint in AWS_CONTAINER_CREDENTIALS_FULL_URI N times and prints one line per
-answer: the HTTP status and the access key id (or the error code), never a secret.
+answer: the HTTP status and the access key id (or the error code), never a secret;
+`unreachable` when nothing listens.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ def ask(url: str, token: str | None) -> str:
     except urllib.error.HTTPError as exc:
         body = json.load(exc)
         return f"{exc.code} {body['code']} {body['message']}"
+    except urllib.error.URLError as exc:
+        return f"unreachable {type(exc.reason).__name__}"
 
 
 def main() -> None:
