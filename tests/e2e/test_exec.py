@@ -100,19 +100,25 @@ def test_exec_replaces_the_awsmfa_process(moto: Moto) -> None:
     assert launched == child, result.stderr
 
 
-def test_command_not_found_exits_127(moto: Moto) -> None:
-    result = awsmfa("exec", "dev", "-t", CODE, "--", "no-such-command-here")
+# Plain exec and `exec --server` start the command differently; both report it alike.
+MODES = pytest.mark.parametrize("mode", [[], ["--server"]], ids=["plain", "server"])
+
+
+@MODES
+def test_command_not_found_exits_127(moto: Moto, mode: list[str]) -> None:
+    result = awsmfa("exec", "dev", *mode, "-t", CODE, "--", "no-such-command-here")
     assert result.returncode == 127
     assert result.stderr == "awsmfa: error: command not found: no-such-command-here\n"
 
 
-def test_command_not_executable_exits_126(moto: Moto, tmp_path: Path) -> None:
+@MODES
+def test_command_not_executable_exits_126(moto: Moto, tmp_path: Path, mode: list[str]) -> None:
     script = tmp_path / "not-executable.sh"
     script.write_text("echo hi\n")
     script.chmod(stat.S_IRUSR | stat.S_IWUSR)
-    result = awsmfa("exec", "dev", "-t", CODE, "--", str(script))
+    result = awsmfa("exec", "dev", *mode, "-t", CODE, "--", str(script))
     assert result.returncode == 126
-    assert "not executable" in result.stderr
+    assert result.stderr == f"awsmfa: error: command is not executable: {script}\n"
 
 
 def test_nested_exec_reuses_credentials_without_sts(moto: Moto) -> None:

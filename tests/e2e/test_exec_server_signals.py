@@ -6,11 +6,9 @@ import os
 import pty
 import select
 import signal
-import stat
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -146,18 +144,3 @@ def test_ctrl_c_at_the_terminal_reaches_the_child_once(moto: Moto) -> None:
     assert b"count=1" in output, output
     assert b"SIGINT came from the terminal; the command has it already" in output
     assert os.waitstatus_to_exitcode(status) == 3
-
-
-def test_command_not_found_exits_127(moto: Moto) -> None:
-    result = awsmfa("exec", "dev", "--server", "-t", CODE, "--", "no-such-command-here")
-    assert result.returncode == 127
-    assert result.stderr == "awsmfa: error: command not found: no-such-command-here\n"
-
-
-def test_command_not_executable_exits_126(moto: Moto, tmp_path: Path) -> None:
-    script = tmp_path / "not-executable.sh"
-    script.write_text("echo hi\n")
-    script.chmod(stat.S_IRUSR | stat.S_IWUSR)
-    result = awsmfa("exec", "dev", "--server", "-t", CODE, "--", str(script))
-    assert result.returncode == 126
-    assert result.stderr == f"awsmfa: error: command is not executable: {script}\n"
