@@ -114,7 +114,9 @@ def test_default_profile_and_odd_section_names(isolated: AwsFiles) -> None:
         source_profile = default
         """,
         "team.dev-2@corp",
-        credentials="[default]\naws_access_key_id = AKIADEFAULTKEY000001\naws_secret_access_key = s\n",
+        credentials=(
+            "[default]\naws_access_key_id = AKIADEFAULTKEY000001\naws_secret_access_key = s\n"
+        ),
     )
     assert chain.source.profile == "default"
 
@@ -174,7 +176,8 @@ def test_credential_source_environment(isolated: AwsFiles) -> None:
         ("[profile a]\ncredential_process = x\n", "a", "credential_process, which awsmfa does not"),
         ("[profile a]\naws_access_key_id = AKIA1\n", "a", "has no aws_secret_access_key"),
         (
-            "[profile a]\nrole_arn = arn:aws:iam::1:role/a\ncredential_source = Ec2InstanceMetadata\n",
+            "[profile a]\nrole_arn = arn:aws:iam::1:role/a\n"
+            "credential_source = Ec2InstanceMetadata\n",
             "a",
             "credential_source = Ec2InstanceMetadata is not supported",
         ),
