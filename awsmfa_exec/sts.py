@@ -7,6 +7,8 @@ the error kinds of SPEC §6; no message carries a secret.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +16,8 @@ from typing import Any
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import AuthError, MfaCodeRejected, StsUnavailable
+
+_SESSION_LOCK = threading.Lock()  # botocore sessions are not thread-safe; clients are
 
 CONNECT_TIMEOUT = 3
 READ_TIMEOUT = 5
@@ -82,13 +86,19 @@ class Endpoint:
         )
 
 
-def _client(endpoint: Endpoint, keys: Credentials) -> Any:
+@functools.cache
+def _session() -> Any:
+    """One botocore session per process: loading its data files is the costly part."""
     import botocore.session
+
+    # awsmfa decides which profile it acts for; AWS_PROFILE in the environment must not
+    # steer (or break) the session that carries the explicit credentials.
+    return botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+
+
+def _client(endpoint: Endpoint, keys: Credentials) -> Any:
     from botocore.config import Config
 
-    session = botocore.session.Session()
-    # The profile to use is decided by awsmfa, never by AWS_PROFILE in the environment.
-    session.set_config_variable("profile", None)
     config = Config(
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
@@ -96,16 +106,17 @@ def _client(endpoint: Endpoint, keys: Credentials) -> Any:
         proxies=dict(endpoint.proxies) or None,
         user_agent_extra="awsmfa",
     )
-    return session.create_client(
-        "sts",
-        region_name=endpoint.region,
-        endpoint_url=endpoint.url,
-        verify=endpoint.ca_bundle,
-        aws_access_key_id=keys.access_key_id,
-        aws_secret_access_key=keys.secret_access_key,
-        aws_session_token=keys.session_token,
-        config=config,
-    )
+    with _SESSION_LOCK:
+        return _session().create_client(
+            "sts",
+            region_name=endpoint.region,
+            endpoint_url=endpoint.url,
+            verify=endpoint.ca_bundle,
+            aws_access_key_id=keys.access_key_id,
+            aws_secret_access_key=keys.secret_access_key,
+            aws_session_token=keys.session_token,
+            config=config,
+        )
 
 
 def _credentials(answer: Mapping[str, Any]) -> Credentials:
