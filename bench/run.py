@@ -255,16 +255,16 @@ def run(rounds: int, with_awsume: bool) -> None:
         print()
         if awsume:
             verdict(
-                ratios["hot exec"] <= 0.20, f"hot exec ≤ 0.20 × awsume's ({ratios['hot exec']:.2f})"
+                ratios["hot exec"] <= 0.20, f"hot exec ≤ 0.20 x awsume's ({ratios['hot exec']:.2f})"
             )
             verdict(
-                ratios["hot env"] <= 0.20, f"hot env ≤ 0.20 × awsume's -s ({ratios['hot env']:.2f})"
+                ratios["hot env"] <= 0.20, f"hot env ≤ 0.20 x awsume's -s ({ratios['hot env']:.2f})"
             )
-            verdict(ratios["cold"] <= 0.70, f"cold ≤ 0.70 × awsume's cold ({ratios['cold']:.2f})")
+            verdict(ratios["cold"] <= 0.70, f"cold ≤ 0.70 x awsume's cold ({ratios['cold']:.2f})")
         verdict(peak <= 20, f"peak RSS of hot exec ≤ 20 MiB ({peak:.1f} MiB)")
         verdict(scale[10000][0] < 2, f"list of 10,000 profiles < 2 s ({scale[10000][0]:.2f} s)")
         growth = scale[10000][1] / scale[10][1]
-        verdict(growth <= 1.5, f"hot exec at 10,000 profiles ≤ 1.5 × at 10 ({growth:.2f})")
+        verdict(growth <= 1.5, f"hot exec at 10,000 profiles ≤ 1.5 x at 10 ({growth:.2f})")
 
 
 def main() -> None:
