@@ -3,7 +3,8 @@
     python bench/run.py [--rounds N] [--skip-awsume]
 
 Starts a moto server on 127.0.0.1, writes a throwaway config into a temporary HOME, installs
-awsume from PyPI into the bench's own virtualenv (bench/.venv-awsume) and times each pair
+this checkout the way users do (`pip install .`, not editable) into bench/.venv-awsmfa and
+awsume from PyPI into bench/.venv-awsume, and times each pair
 alternately (A B, B A, ...) so machine drift hits both sides. Reports medians, ratios, the
 peak RSS of the hot path, and how `list` and a hot `exec` scale with the number of profiles.
 Everything is printed; nothing is asserted, but each target of the performance issue gets a
@@ -28,7 +29,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-AWSMFA = str(BIN / "awsmfa")
+ROOT = HERE.parent
+AWSMFA_VENV = HERE / ".venv-awsmfa"
+AWSMFA = str(AWSMFA_VENV / "bin" / "awsmfa")
 AWSUME_VENV = HERE / ".venv-awsume"
 CODE = "123456"
 ACCOUNT = "123456789012"
@@ -135,6 +138,17 @@ def moto_server() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(10)
+
+
+def install_awsmfa() -> None:
+    """This checkout, installed the way users install it (not editable) into its own venv."""
+    pip = AWSMFA_VENV / "bin" / "pip"
+    if not pip.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(AWSMFA_VENV)], check=True)
+        subprocess.run([str(pip), "install", "-q", str(ROOT)], check=True)
+    subprocess.run(
+        [str(pip), "install", "-q", "--no-deps", "--force-reinstall", str(ROOT)], check=True
+    )
 
 
 def awsume_bin() -> Path:
@@ -274,6 +288,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("moto_server", path=str(BIN)) is None:
         raise SystemExit("moto_server is missing: pip install -e '.[test]'")
+    install_awsmfa()
     run(args.rounds, not args.skip_awsume)
 
 
