@@ -2,8 +2,9 @@
 
 Without `--verify` nothing leaves the machine: the environment names the profile
 (`AWSMFA_PROFILE`) and the expiry, and the profile's `role_arn` in the config names the
-account and role it was issued for. `--verify` asks STS GetCallerIdentity instead.
-Exit 0 when valid credentials are present, 1 when there are none or they expired.
+account and role it was issued for (for a keys profile, its `mfa_serial` names the
+account). `--verify` asks STS GetCallerIdentity instead. Exit 0 when valid credentials
+are present, 1 when there are none or they expired.
 """
 
 from __future__ import annotations
@@ -73,7 +74,14 @@ def _from_config(profile: str, environ: Mapping[str, str]) -> Principal:
         log.debug(f"status: cannot read the config: {exc.message}")
         return Principal(None, None, None)
     role_arn = values.get("role_arn")
-    return parse_arn(str(role_arn)) if role_arn else Principal(None, None, None)
+    if role_arn:
+        return parse_arn(str(role_arn))
+    serial = values.get("mfa_serial")  # a keys profile: its MFA device names the account
+    return (
+        Principal(parse_arn(str(serial)).account, None, None)
+        if serial
+        else Principal(None, None, None)
+    )
 
 
 def _from_sts(creds: Credentials, profile: str | None, environ: Mapping[str, str]) -> Principal:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -152,6 +153,12 @@ def test_login_print_uses_the_federation_endpoint(moto: Moto, signin_server: Sig
     for secret in (session["sessionKey"], session["sessionToken"]):
         assert secret not in result.stdout + result.stderr
     assert result.stdout.count("\n") == 1
+    debug = awsmfa("--debug", "login", "dev", "--print", "-t", CODE)
+    assert debug.returncode == 0, debug.stderr
+    assert "getSigninToken for dev" in debug.stderr
+    latest = json.loads(signin_server.requests[-1].query["Session"][0])
+    for secret in (latest["sessionKey"], latest["sessionToken"]):
+        assert secret not in debug.stdout + debug.stderr
 
 
 def test_login_lands_on_the_given_destination(moto: Moto, signin_server: SigninServer) -> None:
@@ -255,3 +262,19 @@ def test_list_of_a_malformed_config_exits_3(isolated: AwsFiles) -> None:
     assert result.stderr.startswith("awsmfa: error: ")
     assert "malformed" in result.stderr
     assert result.stdout == ""
+
+
+def test_list_and_status_never_load_the_sts_client_machinery(aws_files: AwsFiles) -> None:
+    for args in (["list", "--json"], ["status"]):
+        result = run([sys.executable, "-X", "importtime", "-m", "awsmfa_exec", *args])
+        assert result.returncode in (0, 1), result.stderr
+        loaded = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+        assert "botocore.configloader" in loaded or args == ["status"]
+        assert not loaded & {"boto3", "botocore.session", "botocore.client", "rich"}, args
+
+
+def test_status_of_a_keys_profile_takes_the_account_from_its_mfa_serial(moto: Moto) -> None:
+    result = awsmfa("exec", "landing", "-t", CODE, "--", AWSMFA, "status", "--json")
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
+    assert (status["profile"], status["account"], status["role"]) == ("landing", ACCOUNT, None)
