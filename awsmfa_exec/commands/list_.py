@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from awsmfa_exec import log
 from awsmfa_exec.config import Files, Profiles, load_profiles
@@ -135,7 +135,9 @@ def run_list(environ: Mapping[str, str], as_json: bool) -> None:
     if not entries:
         log.note(f"no profiles in {files.config} or {files.credentials}")
     if as_json:
-        output = json.dumps([asdict(e) for e in entries], indent=2) + "\n"
+        # One object a line: json's C encoder (which indent= would bypass), still readable.
+        objects = ",\n".join(json.dumps(vars(e)) for e in entries)
+        output = f"[\n{objects}\n]\n" if entries else "[]\n"
     else:
         output = table(entries) if entries else ""
     sys.stdout.write(output)

@@ -278,3 +278,10 @@ def test_status_of_a_keys_profile_takes_the_account_from_its_mfa_serial(moto: Mo
     assert result.returncode == 0, result.stderr
     status = json.loads(result.stdout)
     assert (status["profile"], status["account"], status["role"]) == ("landing", ACCOUNT, None)
+
+
+def test_list_without_profiles_says_so_on_stderr(isolated: AwsFiles) -> None:
+    result = awsmfa("list", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+    assert "no profiles in" in result.stderr
