@@ -285,3 +285,17 @@ def test_list_without_profiles_says_so_on_stderr(isolated: AwsFiles) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
     assert "no profiles in" in result.stderr
+
+
+def test_zsh_completion_script_hands_profiles_to_arguments(aws_files: AwsFiles) -> None:
+    # compsys needs a terminal; stand in for its two entry points and run the real script.
+    script = (
+        "compdef() { :; }\n"
+        '_arguments() { print -rl -- "$@"; }\n'
+        'eval "$(awsmfa completion zsh)"\n'
+        "words=(awsmfa login d); CURRENT=3\n"
+        "_awsmfa_completion\n"
+    )
+    result = run(["zsh", "-f", "-c", script])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == '*: :(("deep" "dev"))\n'

@@ -136,3 +136,26 @@ def test_access_denied_without_mfa_serial_names_the_line_to_add() -> None:
     assert "'mfa_serial = arn:aws:iam::<account>:mfa/<device>' to [profile dev]" in message
     default = str(_client_error(denied, "AssumeRole", "default", None))
     assert "to [default] in the config file" in default
+
+
+def test_status_counts_credentials_sts_refuses_as_not_valid(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from awsmfa_exec import sts
+    from awsmfa_exec.commands import status
+    from awsmfa_exec.errors import AuthError
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AuthError("STS refused the keys of profile dev (ExpiredToken)")
+
+    monkeypatch.setattr(sts, "caller_identity", refuse)
+    environ = {
+        "AWSMFA_PROFILE": "dev",
+        "AWS_ACCESS_KEY_ID": "ASIAEXAMPLEEXAMPLE01",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_CREDENTIAL_EXPIRATION": "2999-01-01T00:00:00Z",
+    }
+    found = status.inspect(environ, verify=True)
+    assert (found.valid, found.profile) == (False, "dev")
+    assert found.problem == "STS refused the keys of profile dev (ExpiredToken)"
+    assert status.run_status(environ, as_json=True, verify=True) == 1
