@@ -135,10 +135,16 @@ def _credentials(answer: Mapping[str, Any]) -> Credentials:
 def _call(
     action: str, whose: str, serial: str | None, call: Callable[[], Mapping[str, Any]]
 ) -> Credentials:
+    return _credentials(_answer(action, whose, serial, call))
+
+
+def _answer(
+    action: str, whose: str, serial: str | None, call: Callable[[], Mapping[str, Any]]
+) -> Mapping[str, Any]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        return _credentials(call())
+        return call()
     except ClientError as exc:
         raise _client_error(exc, action, whose, serial) from None
     except BotoCoreError as exc:
@@ -179,9 +185,11 @@ def _client_error(exc: Any, action: str, whose: str, serial: str | None) -> Exce
     if code in _UNAVAILABLE or status >= 500 or status == 429:
         return StsUnavailable(f"STS is unavailable for {action} ({code or status}); try later")
     if code == "AccessDenied" and serial is None:
+        section = "[default]" if whose == "default" else f"[profile {whose}]"
         return AuthError(
-            f"STS denied {action} for {whose}: {message}. If the role requires MFA, add "
-            f"mfa_serial = arn:aws:iam::<account>:mfa/<device> to the profile"
+            f"STS denied {action} for {whose}: {message}. If the role requires MFA, add the "
+            f"line 'mfa_serial = arn:aws:iam::<account>:mfa/<device>' to {section} in the "
+            "config file (`aws iam list-mfa-devices` shows the device ARN)"
         )
     return AuthError(f"STS denied {action} for {whose}: {code}: {message}")
 
@@ -225,3 +233,20 @@ def assume_role(
         params.update(SerialNumber=serial, TokenCode=code)
     client = _client(endpoint, creds)
     return _call("AssumeRole", whose, serial, lambda: client.assume_role(**params))
+
+
+@dataclass(frozen=True)
+class Identity:
+    account: str
+    arn: str
+    user_id: str
+
+
+def caller_identity(endpoint: Endpoint, creds: Credentials, *, whose: str) -> Identity:
+    """Who `creds` are, as STS sees them (GetCallerIdentity needs no permission)."""
+    client = _client(endpoint, creds)
+    answer = _answer("GetCallerIdentity", whose, None, client.get_caller_identity)
+    try:
+        return Identity(str(answer["Account"]), str(answer["Arn"]), str(answer["UserId"]))
+    except KeyError:
+        raise StsUnavailable("STS answered GetCallerIdentity without an identity") from None
