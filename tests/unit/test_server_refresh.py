@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import textwrap
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from awsmfa_exec import sts
-from awsmfa_exec.config import Files, resolve
+from awsmfa_exec.config import load_chain
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import StsUnavailable, UsageError
 from awsmfa_exec.mfa import MfaCode
@@ -23,29 +22,15 @@ from awsmfa_exec.server.refresh import (
     SessionEnded,
     refresh_margin,
 )
+from tests.conftest import SEED_CONFIG, SEED_CREDENTIALS, AwsFiles
 
 START = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
-CONFIG = """\
-[profile landing]
-mfa_serial = arn:aws:iam::123456789012:mfa/alice
-
-[profile dev]
-role_arn = arn:aws:iam::123456789012:role/dev
-source_profile = landing
-
-[profile deep]
-role_arn = arn:aws:iam::123456789012:role/deep
-source_profile = dev
-
+NO_MFA_CONFIG = """
 [profile nomfa]
 role_arn = arn:aws:iam::123456789012:role/dev
 source_profile = plain
 """
-CREDENTIALS = """\
-[landing]
-aws_access_key_id = AKIAIOSFODNN7EXAMPLE
-aws_secret_access_key = landing-secret
-
+NO_MFA_CREDENTIALS = """
 [plain]
 aws_access_key_id = AKIAIOSFODNN7PLAIN00
 aws_secret_access_key = plain-secret
@@ -105,29 +90,25 @@ def fake_sts(monkeypatch: pytest.MonkeyPatch) -> FakeSts:
 
 
 def refresher(
-    tmp_path: Path, fake: FakeSts, profile: str, margin: int = REFRESH_MARGIN, **options: Any
+    files: AwsFiles, fake: FakeSts, profile: str, margin: int = REFRESH_MARGIN, **options: Any
 ) -> InProcessRefresher:
-    files = Files(tmp_path / "config", tmp_path / "credentials")
-    files.config.write_text(textwrap.dedent(CONFIG))
-    files.credentials.write_text(textwrap.dedent(CREDENTIALS))
-    from awsmfa_exec.config import load_profiles
-
-    chain = resolve(profile, load_profiles(files), files, {})
+    files.write(SEED_CONFIG + NO_MFA_CONFIG, SEED_CREDENTIALS + NO_MFA_CREDENTIALS)
+    chain = load_chain(profile, os.environ)
     mfa = CountingCode(chain.mfa_serial, profile=profile)
     provider = build(chain, Options(**options), mfa, sts.Endpoint("us-east-1"))
     return InProcessRefresher(profile, provider, margin=margin, now=fake.clock)
 
 
-def test_fresh_credentials_are_handed_out_again(tmp_path: Path, fake_sts: FakeSts) -> None:
-    r = refresher(tmp_path, fake_sts, "dev")
+def test_fresh_credentials_are_handed_out_again(isolated: AwsFiles, fake_sts: FakeSts) -> None:
+    r = refresher(isolated, fake_sts, "dev")
     first = r.credentials()
     fake_sts.clock.advance(3600 - REFRESH_MARGIN - 1)
     assert r.credentials() is first
     assert fake_sts.calls == ["GetSessionToken", "AssumeRole"]
 
 
-def test_near_expiry_one_assume_role_and_no_mfa_code(tmp_path: Path, fake_sts: FakeSts) -> None:
-    r = refresher(tmp_path, fake_sts, "dev")
+def test_near_expiry_one_assume_role_and_no_mfa_code(isolated: AwsFiles, fake_sts: FakeSts) -> None:
+    r = refresher(isolated, fake_sts, "dev")
     keys = [r.credentials().access_key_id]
     for _ in range(3):
         fake_sts.clock.advance(3600 - REFRESH_MARGIN)
@@ -137,8 +118,8 @@ def test_near_expiry_one_assume_role_and_no_mfa_code(tmp_path: Path, fake_sts: F
     assert CountingCode.fetched == 1
 
 
-def test_a_role_chain_reassumes_every_hop(tmp_path: Path, fake_sts: FakeSts) -> None:
-    r = refresher(tmp_path, fake_sts, "deep")
+def test_a_role_chain_reassumes_every_hop(isolated: AwsFiles, fake_sts: FakeSts) -> None:
+    r = refresher(isolated, fake_sts, "deep")
     r.credentials()
     fake_sts.clock.advance(3600)
     r.credentials()
@@ -152,9 +133,9 @@ def test_a_role_chain_reassumes_every_hop(tmp_path: Path, fake_sts: FakeSts) -> 
 
 
 def test_ended_session_hands_out_what_is_left_then_says_so(
-    tmp_path: Path, fake_sts: FakeSts, capsys: pytest.CaptureFixture[str]
+    isolated: AwsFiles, fake_sts: FakeSts, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    r = refresher(tmp_path, fake_sts, "dev")
+    r = refresher(isolated, fake_sts, "dev")
     r.credentials()
     fake_sts.clock.advance(12 * 3600 - 2 * REFRESH_MARGIN)
     last = r.credentials()  # refreshed: the MFA session is still good beyond the margin
@@ -173,9 +154,9 @@ def test_ended_session_hands_out_what_is_left_then_says_so(
 
 
 def test_keys_only_profile_cannot_refresh_its_mfa_session(
-    tmp_path: Path, fake_sts: FakeSts
+    isolated: AwsFiles, fake_sts: FakeSts
 ) -> None:
-    r = refresher(tmp_path, fake_sts, "landing", duration=900)
+    r = refresher(isolated, fake_sts, "landing", duration=900)
     first = r.credentials()
     fake_sts.clock.advance(900 - LAST_USE)
     assert r.credentials() is first
@@ -185,8 +166,8 @@ def test_keys_only_profile_cannot_refresh_its_mfa_session(
     assert fake_sts.calls == ["GetSessionToken"]
 
 
-def test_no_session_single_hop_cannot_refresh(tmp_path: Path, fake_sts: FakeSts) -> None:
-    r = refresher(tmp_path, fake_sts, "dev", no_session=True)
+def test_no_session_single_hop_cannot_refresh(isolated: AwsFiles, fake_sts: FakeSts) -> None:
+    r = refresher(isolated, fake_sts, "dev", no_session=True)
     r.credentials()
     fake_sts.clock.advance(3600)
     with pytest.raises(SessionEnded):
@@ -195,9 +176,9 @@ def test_no_session_single_hop_cannot_refresh(tmp_path: Path, fake_sts: FakeSts)
 
 
 def test_no_session_chain_refreshes_the_hops_above_the_first(
-    tmp_path: Path, fake_sts: FakeSts
+    isolated: AwsFiles, fake_sts: FakeSts
 ) -> None:
-    r = refresher(tmp_path, fake_sts, "deep", no_session=True, duration=900)
+    r = refresher(isolated, fake_sts, "deep", no_session=True, duration=900)
     r.credentials()
     fake_sts.clock.advance(900 - REFRESH_MARGIN)
     r.credentials()
@@ -205,8 +186,10 @@ def test_no_session_chain_refreshes_the_hops_above_the_first(
     assert CountingCode.fetched == 1
 
 
-def test_without_mfa_every_refresh_starts_from_the_keys(tmp_path: Path, fake_sts: FakeSts) -> None:
-    r = refresher(tmp_path, fake_sts, "nomfa")
+def test_without_mfa_every_refresh_starts_from_the_keys(
+    isolated: AwsFiles, fake_sts: FakeSts
+) -> None:
+    r = refresher(isolated, fake_sts, "nomfa")
     r.credentials()
     fake_sts.clock.advance(24 * 3600)
     r.credentials()
@@ -215,9 +198,9 @@ def test_without_mfa_every_refresh_starts_from_the_keys(tmp_path: Path, fake_sts
 
 
 def test_failed_refresh_keeps_the_current_ones_while_they_last(
-    tmp_path: Path, fake_sts: FakeSts, capsys: pytest.CaptureFixture[str]
+    isolated: AwsFiles, fake_sts: FakeSts, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    r = refresher(tmp_path, fake_sts, "dev")
+    r = refresher(isolated, fake_sts, "dev")
     first = r.credentials()
     fake_sts.failing = True
     fake_sts.clock.advance(3600 - REFRESH_MARGIN)
@@ -228,14 +211,14 @@ def test_failed_refresh_keeps_the_current_ones_while_they_last(
         r.credentials()
 
 
-def test_first_failure_is_raised(tmp_path: Path, fake_sts: FakeSts) -> None:
+def test_first_failure_is_raised(isolated: AwsFiles, fake_sts: FakeSts) -> None:
     fake_sts.failing = True
     with pytest.raises(StsUnavailable):
-        refresher(tmp_path, fake_sts, "dev").credentials()
+        refresher(isolated, fake_sts, "dev").credentials()
 
 
-def test_repr_shows_no_secret(tmp_path: Path, fake_sts: FakeSts) -> None:
-    r = refresher(tmp_path, fake_sts, "dev")
+def test_repr_shows_no_secret(isolated: AwsFiles, fake_sts: FakeSts) -> None:
+    r = refresher(isolated, fake_sts, "dev")
     creds = r.credentials()
     assert creds.secret_access_key not in repr(r)
     assert str(creds.session_token) not in repr(r)
