@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import os
 import signal
 from collections.abc import Mapping, Sequence
@@ -49,11 +48,11 @@ def block_signals() -> set[int | signal.Signals]:
 
 def become_subreaper() -> None:
     """Orphans of the child become awsmfa's children instead of init's (Linux)."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except AttributeError:  # not Linux
+        prctl = None
+    if prctl is None or prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         log.debug("could not become a child subreaper; orphans of the command may outlive it")
 
 

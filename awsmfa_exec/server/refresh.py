@@ -111,6 +111,7 @@ class InProcessRefresher:
         self._lock = threading.Lock()
         self._current: Credentials | None = None
         self._told_ended = False
+        self._last_failure = ""
 
     def __repr__(self) -> str:
         return f"InProcessRefresher(profile={self.profile!r}, current={self._current!r})"
@@ -127,7 +128,9 @@ class InProcessRefresher:
             except AwsmfaError as exc:
                 if current is None or not current.valid_for(LAST_USE, self._now()):
                     raise
-                log.note(f"could not refresh the {self.profile} credentials: {exc.message}")
+                if exc.message != self._last_failure:  # once, not on every SDK request
+                    self._last_failure = exc.message
+                    log.note(f"could not refresh the {self.profile} credentials: {exc.message}")
                 return current
             log.debug(f"{self.profile}: new credentials {self._current!r}")
             return self._current
