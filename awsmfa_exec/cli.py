@@ -90,7 +90,7 @@ def _request(
 ) -> object:
     from awsmfa_exec.duration import parse_duration
     from awsmfa_exec.obtain import Request
-    from awsmfa_exec.providers import Options
+    from awsmfa_exec.options import Options
 
     options = Options(
         duration=parse_duration(duration) if duration is not None else None,
