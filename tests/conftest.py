@@ -97,6 +97,15 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AwsFiles:
     return files
 
 
+@pytest.fixture(autouse=True)
+def _stop_agent(isolated: AwsFiles) -> Iterator[None]:
+    """`exec` and `env` start a session agent on the test's socket; stop it afterwards."""
+    yield
+    from tests.support.agent import stop_agent
+
+    stop_agent(Path(os.environ["AWSMFA_AGENT_SOCK"]))
+
+
 @pytest.fixture
 def aws_files(isolated: AwsFiles) -> AwsFiles:
     isolated.write()

@@ -1,0 +1,197 @@
+"""The session agent, driven through the installed `awsmfa` against moto on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from awsmfa_exec.mfa import HOW_TO_GIVE_A_CODE
+from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa, run
+from tests.support.agent import agent_pid
+
+
+def sock() -> Path:
+    return Path(os.environ["AWSMFA_AGENT_SOCK"])
+
+
+def status() -> dict[str, object]:
+    result = awsmfa("agent", "status", "--json")
+    assert result.returncode == 0, result.stderr
+    shown: dict[str, object] = json.loads(result.stdout)
+    return shown
+
+
+def wait_gone(pid: int) -> None:
+    for _ in range(500):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} is still alive")
+
+
+def test_one_code_serves_later_execs_and_other_roles(moto: Moto) -> None:
+    first = awsmfa("exec", "dev", "-t", CODE, "--", "true")
+    again = awsmfa("exec", "dev", "--", "sh", "-c", 'echo "$AWSMFA_PROFILE $AWS_REGION"')
+    other = awsmfa("exec", "prod", "--", "sh", "-c", 'echo "$AWSMFA_PROFILE $AWS_REGION"')
+    assert first.returncode == 0, first.stderr
+    assert (again.returncode, again.stdout) == (0, "dev eu-central-1\n"), again.stderr
+    assert (other.returncode, other.stdout) == (0, "prod us-east-2\n"), other.stderr
+    assert moto.calls() == ["GetSessionToken", "AssumeRole", "AssumeRole"]
+
+
+def test_sixteen_parallel_cold_execs_make_one_call_of_each(moto: Moto) -> None:
+    procs = [
+        subprocess.Popen(
+            [AWSMFA, "exec", "dev", "-t", CODE, "--", "true"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        for _ in range(16)
+    ]
+    outcomes = [(proc.wait(timeout=60), proc.communicate()[1]) for proc in procs]
+    assert [code for code, _ in outcomes] == [0] * 16, outcomes
+    assert sorted(moto.calls()) == ["AssumeRole", "GetSessionToken"]
+
+
+def test_parallel_cold_execs_without_a_code_all_fail_cleanly(moto: Moto) -> None:
+    procs = [
+        subprocess.Popen(
+            [AWSMFA, "exec", "dev", "--", "true"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        for _ in range(6)
+    ]
+    outcomes = [(proc.wait(timeout=60), proc.communicate()[1]) for proc in procs]
+    assert {code for code, _ in outcomes} == {2}
+    assert all(HOW_TO_GIVE_A_CODE in err for _, err in outcomes)
+    assert moto.calls() == []
+
+
+def test_clear_makes_the_next_exec_ask_for_a_code(moto: Moto) -> None:
+    assert awsmfa("exec", "dev", "-t", CODE, "--", "true").returncode == 0
+    cleared = awsmfa("clear")
+    after = awsmfa("exec", "dev", "--", "true")
+    assert cleared.returncode == 0, cleared.stderr
+    assert "forgot 2 credential(s)" in cleared.stderr
+    assert after.returncode == 2
+    assert after.stderr == (
+        "awsmfa: error: profile dev needs an MFA code and there is no terminal to ask on: "
+        f"{HOW_TO_GIVE_A_CODE}\n"
+    )
+
+
+def test_clear_profile_forgets_its_role_and_session_only(moto: Moto) -> None:
+    assert awsmfa("exec", "dev", "-t", CODE, "--", "true").returncode == 0
+    assert awsmfa("exec", "prod", "--", "true").returncode == 0
+    assert awsmfa("clear", "dev").returncode == 0
+    held = [(h["profile"], h["kind"]) for h in status()["held"]]  # type: ignore[attr-defined]
+    assert held == [("prod", "role")]
+    assert awsmfa("exec", "prod", "--", "true").returncode == 0
+    assert awsmfa("exec", "dev", "--", "true").returncode == 2
+
+
+def test_status_lists_what_is_held_and_no_secret(moto: Moto) -> None:
+    got = awsmfa("exec", "dev", "-t", CODE, "--", "env")
+    child = dict(line.split("=", 1) for line in got.stdout.splitlines() if "=" in line)
+    human = awsmfa("agent", "status")
+    shown = status()
+    assert human.returncode == 0, human.stderr
+    assert "landing  mfa-session" in human.stdout
+    assert shown["running"] is True
+    assert {(h["profile"], h["kind"]) for h in shown["held"]} == {  # type: ignore[attr-defined]
+        ("landing", "mfa-session"),
+        ("dev", "role"),
+    }
+    for secret in (child["AWS_SECRET_ACCESS_KEY"], child["AWS_SESSION_TOKEN"]):
+        assert secret not in human.stdout + human.stderr + json.dumps(shown)
+
+
+def test_edited_chain_is_never_served_stale(moto: Moto, aws_files: AwsFiles) -> None:
+    assert awsmfa("exec", "dev", "-t", CODE, "--", "true").returncode == 0
+    text = aws_files.config.read_text().replace("role/dev\n", "role/dev2\n")
+    aws_files.config.write_text(text)
+    result = awsmfa("exec", "dev", "--", "sh", "-c", 'echo "$AWS_ACCESS_KEY_ID"')
+    assert result.returncode == 0, result.stderr
+    assert moto.calls() == ["GetSessionToken", "AssumeRole", "AssumeRole"]
+
+
+def test_agent_off_goes_to_sts_every_time(moto: Moto) -> None:
+    env = {**os.environ, "AWSMFA_AGENT": "off"}
+    for _ in range(2):
+        assert awsmfa("exec", "dev", "-t", CODE, "--", "true", env=env).returncode == 0
+    assert moto.calls() == ["GetSessionToken", "AssumeRole"] * 2
+    assert not sock().exists()
+
+
+def test_unusable_socket_dir_falls_back_to_sts_and_says_so(moto: Moto, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    env = {**os.environ, "AWSMFA_AGENT_SOCK": str(shared / "agent.sock")}
+    result = awsmfa("--debug", "exec", "dev", "-t", CODE, "--", "true", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "is open to others (mode 0777)" in result.stderr
+    assert "the agent is unavailable: calling STS directly" in result.stderr
+    assert not (shared / "agent.sock").exists()
+
+
+def test_socket_and_directory_are_private(moto: Moto) -> None:
+    assert awsmfa("agent", "start").returncode == 0
+    assert stat.S_IMODE(sock().parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(sock().stat().st_mode) == 0o600
+
+
+def test_sigkill_loses_nothing_the_user_must_fix(moto: Moto) -> None:
+    assert awsmfa("exec", "dev", "-t", CODE, "--", "true").returncode == 0
+    pid = agent_pid(sock())
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    wait_gone(pid)
+    assert sock().exists()  # the dead agent's socket is left behind
+    result = awsmfa("exec", "dev", "-t", CODE, "--", "true")
+    assert result.returncode == 0, result.stderr
+    assert agent_pid(sock()) not in (None, pid)
+    assert moto.calls() == ["GetSessionToken", "AssumeRole"] * 2
+
+
+def test_notes_of_the_agent_reach_the_client(moto: Moto) -> None:
+    result = awsmfa("exec", "deep", "-t", CODE, "-d", "2h", "--", "true")
+    again = awsmfa("--debug", "exec", "deep", "-d", "2h", "--", "true")
+    assert result.returncode == 0, result.stderr
+    assert "limits chained role sessions to 1h" in result.stderr
+    assert "limits chained role sessions to 1h" in again.stderr
+    assert "the agent holds the role of deep" in again.stderr
+
+
+def test_agent_exits_by_itself_when_it_holds_nothing(moto: Moto) -> None:
+    env = {**os.environ, "AWSMFA_AGENT_GRACE": "0.5"}
+    assert awsmfa("agent", "start", env=env).returncode == 0
+    pid = agent_pid(sock())
+    assert pid is not None
+    wait_gone(pid)
+    assert not sock().exists()
+
+
+def test_cache_hit_exec_loads_no_botocore(moto: Moto) -> None:
+    assert awsmfa("exec", "dev", "-t", CODE, "--", "true").returncode == 0
+    args = [sys.executable, "-X", "importtime", "-m", "awsmfa_exec", "exec", "dev", "--", "true"]
+    result = run(args)
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "awsmfa_exec.agent.client" in imported
+    assert not {"boto3", "botocore.session", "botocore.client"} & imported
+    assert not [name for name in imported if name.startswith("botocore")]
+    assert moto.calls() == ["GetSessionToken", "AssumeRole"]
