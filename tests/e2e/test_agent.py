@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 from awsmfa_exec.mfa import HOW_TO_GIVE_A_CODE
 from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa, run
-from tests.support.agent import agent_pid
+from tests.support.agent import agent_pid, wait_gone
 
 
 def sock() -> Path:
@@ -25,16 +26,6 @@ def status() -> dict[str, object]:
     assert result.returncode == 0, result.stderr
     shown: dict[str, object] = json.loads(result.stdout)
     return shown
-
-
-def wait_gone(pid: int) -> None:
-    for _ in range(500):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"process {pid} is still alive")
 
 
 def test_one_code_serves_later_execs_and_other_roles(moto: Moto) -> None:
@@ -159,7 +150,7 @@ def test_sigkill_loses_nothing_the_user_must_fix(moto: Moto) -> None:
     pid = agent_pid(sock())
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
-    wait_gone(pid)
+    assert wait_gone(pid)
     assert sock().exists()  # the dead agent's socket is left behind
     result = awsmfa("exec", "dev", "-t", CODE, "--", "true")
     assert result.returncode == 0, result.stderr
@@ -181,7 +172,7 @@ def test_agent_exits_by_itself_when_it_holds_nothing(moto: Moto) -> None:
     assert awsmfa("agent", "start", env=env).returncode == 0
     pid = agent_pid(sock())
     assert pid is not None
-    wait_gone(pid)
+    assert wait_gone(pid)
     assert not sock().exists()
 
 
@@ -194,4 +185,28 @@ def test_cache_hit_exec_loads_no_botocore(moto: Moto) -> None:
     assert "awsmfa_exec.agent.client" in imported
     assert not {"boto3", "botocore.session", "botocore.client"} & imported
     assert not [name for name in imported if name.startswith("botocore")]
+    assert moto.calls() == ["GetSessionToken", "AssumeRole"]
+
+
+def test_an_agent_answering_garbage_is_bypassed(moto: Moto) -> None:
+    sock().parent.mkdir(mode=0o700)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(sock()))
+    listener.listen(1)
+
+    def serve_garbage() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"\0\0\0\x05hello")
+
+    server = threading.Thread(target=serve_garbage)
+    server.start()
+    try:
+        result = awsmfa("--debug", "exec", "dev", "-t", CODE, "--", "true")
+    finally:
+        server.join(timeout=10)
+        listener.close()
+    assert result.returncode == 0, result.stderr
+    assert "the agent failed (a frame is not JSON): calling STS directly" in result.stderr
     assert moto.calls() == ["GetSessionToken", "AssumeRole"]

@@ -19,6 +19,24 @@ def agent_pid(sock: Path) -> int | None:
     return None
 
 
+def gone(pid: int) -> bool:
+    """The process has exited (a zombie waiting for init to reap it counts as exited)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in ("Z", "X")
+
+
+def wait_gone(pid: int, timeout: float = 5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if gone(pid):
+            return True
+        time.sleep(0.01)
+    return False
+
+
 def stop_agent(sock: Path) -> None:
     """Ask the agent at `sock` to stop; kill it if it will not; wait until it is gone."""
     pid = agent_pid(sock)
@@ -26,11 +44,5 @@ def stop_agent(sock: Path) -> None:
         return
     with contextlib.suppress(OSError, client.ProtocolError):
         client.request(sock, {"op": "stop"})
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.02)
-    os.kill(pid, signal.SIGKILL)
+    if not wait_gone(pid):
+        os.kill(pid, signal.SIGKILL)
