@@ -173,18 +173,11 @@ def obtain_through_agent(
             answer = talk.next()
             while answer.get("type") == "need_code":
                 answer = talk.answer_code(answer)
+        if answer.get("type") == "error":
+            raise load_error(answer)
+        creds = load_credentials(answer.get("credentials"))
     except (OSError, ProtocolError) as exc:
         log.debug(f"the agent failed ({exc}): calling STS directly")
-        return None
-    if answer.get("type") == "error":
-        if answer.get("kind") in ("internal", "unknown"):
-            log.debug(f"the agent failed ({answer.get('message')}): calling STS directly")
-            return None
-        raise load_error(answer)
-    try:
-        creds = load_credentials(answer.get("credentials"))
-    except ProtocolError as exc:
-        log.debug(f"the agent answered garbage ({exc}): calling STS directly")
         return None
     region = answer.get("region")
     return Obtained(req.profile, creds, str(region) if region else None)

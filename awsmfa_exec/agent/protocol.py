@@ -115,5 +115,5 @@ def load_error(message: Message) -> AwsmfaError:
     """The error the agent reported, as the same AwsmfaError subclass."""
     kind = ERRORS.get(str(message.get("kind")))
     if kind is None:
-        raise ProtocolError(f"the agent failed: {message.get('message', 'no reason given')}")
+        raise ProtocolError(f"{message.get('kind')}: {message.get('message', 'no reason given')}")
     return kind(str(message.get("message", "")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import stat
@@ -108,6 +109,10 @@ def test_status_lists_what_is_held_and_no_secret(moto: Moto) -> None:
     }
     for secret in (child["AWS_SECRET_ACCESS_KEY"], child["AWS_SESSION_TOKEN"]):
         assert secret not in human.stdout + human.stderr + json.dumps(shown)
+    hardening = shown["hardening"]
+    assert hardening["no_core_dumps"] is hardening["not_dumpable"] is True  # type: ignore[index]
+    limits = Path(f"/proc/{shown['pid']}/limits").read_text()
+    assert re.search(r"Max core file size\s+0\s+0", limits)
 
 
 def test_edited_chain_is_never_served_stale(moto: Moto, aws_files: AwsFiles) -> None:
