@@ -29,6 +29,21 @@ def status() -> dict[str, object]:
     return shown
 
 
+def in_parallel(count: int, *args: str) -> list[tuple[int, str]]:
+    """`awsmfa ARGS` started `count` times at once, without a terminal: (status, stderr)s."""
+    procs = [
+        subprocess.Popen(
+            [AWSMFA, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        for _ in range(count)
+    ]
+    return [(proc.wait(timeout=60), proc.communicate()[1]) for proc in procs]
+
+
 def test_one_code_serves_later_execs_and_other_roles(moto: Moto) -> None:
     first = awsmfa("exec", "dev", "-t", CODE, "--", "true")
     again = awsmfa("exec", "dev", "--", "sh", "-c", 'echo "$AWSMFA_PROFILE $AWS_REGION"')
@@ -40,33 +55,13 @@ def test_one_code_serves_later_execs_and_other_roles(moto: Moto) -> None:
 
 
 def test_sixteen_parallel_cold_execs_make_one_call_of_each(moto: Moto) -> None:
-    procs = [
-        subprocess.Popen(
-            [AWSMFA, "exec", "dev", "-t", CODE, "--", "true"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        for _ in range(16)
-    ]
-    outcomes = [(proc.wait(timeout=60), proc.communicate()[1]) for proc in procs]
+    outcomes = in_parallel(16, "exec", "dev", "-t", CODE, "--", "true")
     assert [code for code, _ in outcomes] == [0] * 16, outcomes
     assert sorted(moto.calls()) == ["AssumeRole", "GetSessionToken"]
 
 
 def test_parallel_cold_execs_without_a_code_all_fail_cleanly(moto: Moto) -> None:
-    procs = [
-        subprocess.Popen(
-            [AWSMFA, "exec", "dev", "--", "true"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        for _ in range(6)
-    ]
-    outcomes = [(proc.wait(timeout=60), proc.communicate()[1]) for proc in procs]
+    outcomes = in_parallel(6, "exec", "dev", "--", "true")
     assert {code for code, _ in outcomes} == {2}
     assert all(HOW_TO_GIVE_A_CODE in err for _, err in outcomes)
     assert moto.calls() == []
