@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from subprocess import CompletedProcess
 
 from awsmfa_exec.mfa import HOW_TO_GIVE_A_CODE
 from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa, run
@@ -210,3 +211,28 @@ def test_an_agent_answering_garbage_is_bypassed(moto: Moto) -> None:
     assert result.returncode == 0, result.stderr
     assert "the agent failed (a frame is not JSON): calling STS directly" in result.stderr
     assert moto.calls() == ["GetSessionToken", "AssumeRole"]
+
+
+def on_a_terminal(typed: str, env: dict[str, str] | None = None) -> CompletedProcess[str]:
+    """`exec dev` on a pseudo-terminal (script), with `typed` as the keyboard."""
+    command = f'"{AWSMFA}" exec dev -- sh -c \'echo "profile=$AWSMFA_PROFILE"\''
+    return run(["script", "-qec", command, "/dev/null"], input=typed, env=env)
+
+
+def test_code_typed_at_the_terminal_serves_later_execs(moto: Moto) -> None:
+    first = on_a_terminal(f"{CODE}\n")
+    second = on_a_terminal("")
+    assert first.returncode == 0, first.stdout
+    assert "MFA code for arn:aws:iam::123456789012:mfa/alice: " in first.stdout
+    assert "profile=dev" in first.stdout
+    assert second.returncode == 0, second.stdout
+    assert "MFA code" not in second.stdout
+    assert "profile=dev" in second.stdout
+    assert moto.calls() == ["GetSessionToken", "AssumeRole"]
+
+
+def test_terminal_prompt_works_without_the_agent(moto: Moto) -> None:
+    result = on_a_terminal(f"{CODE}\n", env={**os.environ, "AWSMFA_AGENT": "off"})
+    assert result.returncode == 0, result.stdout
+    assert "MFA code for arn:aws:iam::123456789012:mfa/alice: " in result.stdout
+    assert "profile=dev" in result.stdout
