@@ -23,7 +23,7 @@ from botocore.exceptions import ConfigNotFound, ConfigParseError
 
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import ConfigError
-from awsmfa_exec.files import Files
+from awsmfa_exec.files import Files as Files  # noqa: PLC0414 - re-exported for callers
 
 Profiles = dict[str, dict[str, Any]]
 

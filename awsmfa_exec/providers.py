@@ -16,7 +16,7 @@ from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.duration import describe
 from awsmfa_exec.errors import UsageError
 from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.options import Options
+from awsmfa_exec.options import Options as Options  # noqa: PLC0414 - re-exported for callers
 
 SESSION_DURATION = 12 * 3600
 
