@@ -100,6 +100,21 @@ def request(path: Path, message: Message) -> Message | None:
         return receive(sock)
 
 
+def holdings(environ: Mapping[str, str]) -> list[Message]:
+    """What a running agent holds (profile, kind, seconds_left, used_by); [] when none runs."""
+    from awsmfa_exec.agent import enabled
+
+    if not enabled(environ):
+        return []
+    try:
+        status = request(socket_path(environ), {"op": "status"})
+    except (OSError, ProtocolError) as exc:
+        log.debug(f"the agent did not answer properly ({exc})")
+        return []
+    held = status.get("held") if status else None
+    return [entry for entry in held if isinstance(entry, dict)] if isinstance(held, list) else []
+
+
 def _shaping(environ: Mapping[str, str]) -> dict[str, str]:
     """The part of the environment that shapes the call, never AWSMFA_TOKEN_CODE."""
     return {

@@ -204,11 +204,9 @@ def _drain(lines: list[str]) -> list[str]:
 def _warm_up() -> None:
     """Load botocore's client machinery now, so the first STS call does not wait for it."""
     with contextlib.suppress(Exception):
-        import botocore.client
-        import botocore.session
+        from awsmfa_exec import sts
 
-        botocore.session.Session().get_service_model("sts")
-        del botocore
+        sts.preload()
 
 
 def _detach() -> None:

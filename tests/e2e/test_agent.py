@@ -236,3 +236,15 @@ def test_terminal_prompt_works_without_the_agent(moto: Moto) -> None:
     assert result.returncode == 0, result.stdout
     assert "MFA code for arn:aws:iam::123456789012:mfa/alice: " in result.stdout
     assert "profile=dev" in result.stdout
+
+
+def test_list_shows_minutes_left_on_what_the_agent_holds(moto: Moto) -> None:
+    assert awsmfa("exec", "dev", "-t", CODE, "--", "true").returncode == 0
+    listed = awsmfa("list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["name"]: row for row in json.loads(listed.stdout)}
+    assert 715 <= rows["landing"]["session_minutes_left"] <= 720
+    assert 715 <= rows["dev"]["session_minutes_left"] <= 720
+    assert 55 <= rows["dev"]["role_minutes_left"] <= 60
+    assert rows["landing"]["role_minutes_left"] is None
+    assert rows["prod"]["role_minutes_left"] is None
