@@ -98,17 +98,17 @@ def _wrapper(store: Store, chain: Chain, options: Options) -> providers.Wrap:
     def wrap(inner: providers.Provider, step: str) -> providers.Provider:
         if isinstance(inner, providers.SessionTokenProvider):
             key = _key("session", identity, chain.mfa_serial, inner.endpoint.url, inner.duration)
-            return Held(store, key, "mfa-session", chain.source.profile, chain.profile, inner)
+            return Kept(store, key, "mfa-session", chain.source.profile, chain.profile, inner)
         hops = [(h.role_arn, h.external_id, h.session_name, h.duration_seconds) for h in chain.hops]
         url = inner.endpoint.url if isinstance(inner, providers.AssumeRoleProvider) else None
         shape = (options.duration, options.no_session, url)
         key = _key("role", identity, chain.mfa_serial, hops, shape)
-        return Held(store, key, "role", chain.profile, chain.profile, inner)
+        return Kept(store, key, "role", chain.profile, chain.profile, inner)
 
     return wrap
 
 
-class Held:
+class Kept:
     """A provider whose result the store keeps, made once however many ask at once."""
 
     def __init__(

@@ -11,12 +11,11 @@ import stat
 import subprocess
 import sys
 import threading
-import urllib.request
 from pathlib import Path
 from subprocess import CompletedProcess
 
 from awsmfa_exec.mfa import HOW_TO_GIVE_A_CODE
-from tests.conftest import AWSMFA, CODE, ROOT, AwsFiles, Moto, awsmfa, run
+from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa, run, serving
 from tests.support.agent import agent_pid, wait_gone
 
 
@@ -252,25 +251,11 @@ def test_list_shows_minutes_left_on_what_the_agent_holds(moto: Moto) -> None:
 
 
 def test_a_rejected_typed_code_is_asked_again_through_the_agent(aws_files: AwsFiles) -> None:
-    picky = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.picky_sts"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert picky.stdout is not None
-    try:
-        url = f"http://127.0.0.1:{int(picky.stdout.readline().split()[1])}"
-        env = {**os.environ, "AWS_ENDPOINT_URL": url}
+    with serving("tests.support.picky_sts") as picky:
+        env = {**os.environ, "AWS_ENDPOINT_URL": picky.url}
         given = awsmfa("exec", "prod", "--no-session", "-t", "000000", "--", "true", env=env)
         result = on_a_terminal(f"000000\n{CODE}\n", env=env)
-        with urllib.request.urlopen(f"{url}/_awsmfa/calls", timeout=10) as answer:
-            calls = json.load(answer)
-    finally:
-        picky.terminate()
-        picky.wait(timeout=10)
-        picky.stdout.close()
+        calls = picky.calls()
     assert result.returncode == 0, result.stdout
     assert result.stdout.count("MFA code for arn:aws:iam::123456789012:mfa/alice: ") == 2
     assert "STS rejected that MFA code; wait for the next one and try again" in result.stdout

@@ -6,14 +6,10 @@ Run as `python -m tests.support.picky_sts`: prints `PORT <n>` once it listens on
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Iterable
 from urllib.parse import parse_qs
 
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from moto.server import MotoRequestHandler
-from werkzeug.serving import make_server
-
+from tests.support import moto_sts
 from tests.support.moto_sts import CountingApp, Environ, StartResponse
 
 WRONG_CODE = "000000"
@@ -38,13 +34,5 @@ class PickyApp(CountingApp):
         return super().__call__(environ, start_response)
 
 
-def main() -> None:
-    app = PickyApp(DomainDispatcherApplication(create_backend_app))
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
-    sys.stdout.write(f"PORT {server.server_port}\n")
-    sys.stdout.flush()
-    server.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    moto_sts.main(PickyApp)
