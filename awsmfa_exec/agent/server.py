@@ -30,7 +30,7 @@ from awsmfa_exec.errors import AwsmfaError, ConfigError
 GRACE = 30.0
 TICK = 0.5
 CODE_TIMEOUT = 300.0
-_PEERCRED = struct.Struct("3i")
+_PEERCRED = struct.Struct("iII")  # struct ucred: pid_t pid; uid_t uid; gid_t gid
 
 
 class ClientGone(Exception):
@@ -99,6 +99,9 @@ class Agent:
                 conn, _ = self.listener.accept()
             except TimeoutError:
                 continue
+            except OSError:  # out of descriptors, say: let clients go direct for a moment
+                time.sleep(TICK)
+                continue
             if not self._same_user(conn):
                 conn.close()
                 continue
@@ -108,7 +111,10 @@ class Agent:
         self.shutdown()
 
     def _same_user(self, conn: socket.socket) -> bool:
-        raw = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _PEERCRED.size)
+        try:
+            raw = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _PEERCRED.size)
+        except OSError:
+            return False
         _pid, uid, _gid = _PEERCRED.unpack(raw)
         return bool(uid == os.getuid())
 
