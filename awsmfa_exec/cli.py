@@ -90,7 +90,7 @@ def _request(
 ) -> object:
     from awsmfa_exec.duration import parse_duration
     from awsmfa_exec.obtain import Request
-    from awsmfa_exec.providers import Options
+    from awsmfa_exec.options import Options
 
     options = Options(
         duration=parse_duration(duration) if duration is not None else None,
@@ -188,8 +188,54 @@ def env_command(
 
 # --- `agent` (session agent) ---------------------------------------------------------
 
+agent_app = typer.Typer(
+    name="agent",
+    help="The session agent: holds MFA sessions and role credentials in memory only.",
+    no_args_is_help=True,
+)
+app.add_typer(agent_app)
+
+
+@agent_app.command("start")
+def agent_start() -> None:
+    """Start the agent (exec and env also start it when they need it)."""
+    from awsmfa_exec.commands.agent import run_start
+
+    run_start(os.environ)
+
+
+@agent_app.command("stop")
+def agent_stop() -> None:
+    """Stop the agent; everything it held is forgotten."""
+    from awsmfa_exec.commands.agent import run_stop
+
+    run_stop(os.environ)
+
+
+@agent_app.command("status")
+def agent_status(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable, on stdout.")] = False,
+) -> None:
+    """What the agent holds: profile, kind, minutes left (never a secret)."""
+    from awsmfa_exec.commands.agent import run_status
+
+    run_status(os.environ, as_json)
+
 
 # --- `clear` (session agent) ---------------------------------------------------------
+
+
+@app.command("clear")
+def clear_command(
+    profile: Annotated[
+        str | None,
+        typer.Argument(metavar="[PROFILE]", help="Only what PROFILE used.", show_default=False),
+    ] = None,
+) -> None:
+    """Make the agent forget everything, or PROFILE's role and the MFA session under it."""
+    from awsmfa_exec.commands.agent import run_clear
+
+    run_clear(os.environ, profile)
 
 
 # --- `list` (everyday commands) ---------------------------------------------------------

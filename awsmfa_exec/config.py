@@ -23,28 +23,12 @@ from botocore.exceptions import ConfigNotFound, ConfigParseError
 
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import ConfigError
+from awsmfa_exec.files import Files as Files  # noqa: PLC0414 - re-exported for callers
 
 Profiles = dict[str, dict[str, Any]]
 
 DEFAULT_ROLE_DURATION = 3600
 CHAINED_ROLE_MAX = 3600
-
-
-@dataclass(frozen=True)
-class Files:
-    config: Path
-    credentials: Path
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> Files:
-        def path(variable: str, default: str) -> Path:
-            raw = environ.get(variable) or default
-            return Path(os.path.expandvars(raw)).expanduser()
-
-        return cls(
-            config=path("AWS_CONFIG_FILE", "~/.aws/config"),
-            credentials=path("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
-        )
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,25 @@
-"""Messages for people, on stderr: notes always, debug lines under --debug/AWSMFA_DEBUG."""
+"""Messages for people, on stderr: notes always, debug lines under --debug/AWSMFA_DEBUG.
+
+The session agent works for many clients at once; inside `captured()` a thread's lines are
+collected instead of printed, so they can be relayed to the client that caused them.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _debug = os.environ.get("AWSMFA_DEBUG", "") not in ("", "0", "false", "no")
+_local = threading.local()
+
+
+class _Sink:
+    def __init__(self, debug: bool) -> None:
+        self.debug = debug
+        self.lines: list[str] = []
 
 
 def enable_debug() -> None:
@@ -13,14 +27,45 @@ def enable_debug() -> None:
     _debug = True
 
 
+def _sink() -> _Sink | None:
+    sink: _Sink | None = getattr(_local, "sink", None)
+    return sink
+
+
 def debugging() -> bool:
-    return _debug
+    sink = _sink()
+    return sink.debug if sink is not None else _debug
+
+
+def _emit(line: str) -> None:
+    sink = _sink()
+    if sink is not None:
+        sink.lines.append(line)
+    else:
+        print(line, file=sys.stderr)
 
 
 def debug(message: str) -> None:
-    if _debug:
-        print(f"awsmfa: debug: {message}", file=sys.stderr)
+    if debugging():
+        _emit(f"awsmfa: debug: {message}")
 
 
 def note(message: str) -> None:
-    print(f"awsmfa: {message}", file=sys.stderr)
+    _emit(f"awsmfa: {message}")
+
+
+@contextmanager
+def captured(debug: bool) -> Iterator[list[str]]:
+    """Collect this thread's notes (and debug lines when `debug`) into the yielded list."""
+    sink = _Sink(debug)
+    _local.sink = sink
+    try:
+        yield sink.lines
+    finally:
+        _local.sink = None
+
+
+def relay(lines: list[str]) -> None:
+    """Print lines collected elsewhere (by the agent) as if they were our own."""
+    for line in lines:
+        print(line, file=sys.stderr)

@@ -1,23 +1,31 @@
-"""From a profile name to final credentials: reuse what the environment holds, else STS."""
+"""From a profile name to final credentials: reuse what the environment holds, else ask the
+session agent, else STS directly.
+
+Light to import: the config parser, the providers and STS are loaded only on the direct
+path, so an answer from the agent costs no botocore at all.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from awsmfa_exec import agent, log
 from awsmfa_exec import environ as env_vars
-from awsmfa_exec import log, providers
-from awsmfa_exec.config import load_chain
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.mfa import MfaCode, check_code
-from awsmfa_exec.sts import Endpoint
+from awsmfa_exec.options import Options
+
+if TYPE_CHECKING:
+    from awsmfa_exec.providers import Provider
 
 
 @dataclass(frozen=True)
 class Request:
     profile: str
     token_code: str | None = None
-    options: providers.Options = field(default_factory=providers.Options)
+    options: Options = field(default_factory=Options)
 
 
 @dataclass(frozen=True)
@@ -27,24 +35,41 @@ class Obtained:
     region: str | None
 
 
-def _given_code(request: Request, environ: Mapping[str, str]) -> tuple[str | None, str]:
+@dataclass(frozen=True)
+class GivenCode:
+    """A code the user passed up front, and where it came from (for error messages)."""
+
+    code: str | None
+    origin: str = ""
+
+
+def _given_code(request: Request, environ: Mapping[str, str]) -> GivenCode:
     if request.token_code is not None:
-        return check_code(request.token_code, "--token-code"), "--token-code"
+        return GivenCode(check_code(request.token_code, "--token-code"), "--token-code")
     if environ.get("AWSMFA_TOKEN_CODE"):
-        return check_code(environ["AWSMFA_TOKEN_CODE"], "AWSMFA_TOKEN_CODE"), "AWSMFA_TOKEN_CODE"
-    return None, ""
+        code = check_code(environ["AWSMFA_TOKEN_CODE"], "AWSMFA_TOKEN_CODE")
+        return GivenCode(code, "AWSMFA_TOKEN_CODE")
+    return GivenCode(None)
 
 
 def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
     """Credentials for `request.profile`, with the region the child should see."""
-    _given_code(request, environ)  # a malformed code is refused even when nothing needs it
+    given = _given_code(request, environ)
     options = request.options
     reused = env_vars.inherited(environ, request.profile)
     if reused is not None and options.duration is None and not options.no_session:
         log.debug(f"reusing the {request.profile} credentials this environment already holds")
         region = options.region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
         return Obtained(request.profile, reused, region)
-    planned = plan(request, environ)
+    if agent.enabled(environ):
+        from awsmfa_exec.agent.client import obtain_through_agent
+
+        got = obtain_through_agent(request, environ, given)
+        if got is not None:
+            return got
+    else:
+        log.debug("AWSMFA_AGENT=off: no session agent, straight to STS")
+    planned = plan(request, environ, given)
     return Obtained(request.profile, planned.provider.retrieve(), planned.region)
 
 
@@ -53,19 +78,23 @@ class Planned:
     """The provider chain for a profile, resolved from the files and not yet called."""
 
     profile: str
-    provider: providers.Provider
+    provider: Provider
     region: str | None
 
 
-def plan(request: Request, environ: Mapping[str, str]) -> Planned:
-    """The provider chain `obtain` would call; `exec --server` keeps it to refresh from."""
-    given, origin = _given_code(request, environ)
+def plan(request: Request, environ: Mapping[str, str], given: GivenCode | None = None) -> Planned:
+    """The provider chain of the direct path; `exec --server` keeps it to refresh from."""
+    from awsmfa_exec import providers
+    from awsmfa_exec.config import load_chain
+    from awsmfa_exec.sts import Endpoint
+
+    given = given or _given_code(request, environ)
     chain = load_chain(request.profile, environ)
     region = request.options.region or chain.region
     mfa = MfaCode(
         chain.mfa_serial,
-        given=given,
-        given_origin=origin,
+        given=given.code,
+        given_origin=given.origin,
         process=chain.mfa_process,
         profile=request.profile,
     )

@@ -6,6 +6,7 @@ one provider around the next, saying under --debug why it chose each step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,6 +16,7 @@ from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.duration import describe
 from awsmfa_exec.errors import UsageError
 from awsmfa_exec.mfa import MfaCode
+from awsmfa_exec.options import Options as Options  # noqa: PLC0414 - re-exported for callers
 
 SESSION_DURATION = 12 * 3600
 
@@ -23,13 +25,12 @@ class Provider(Protocol):
     def retrieve(self) -> Credentials: ...
 
 
-@dataclass(frozen=True)
-class Options:
-    """What the user asked for on the command line, beyond the profile."""
+# Wraps a step ("session": the MFA session, "final": the last role) in a caching provider.
+Wrap = Callable[[Provider, str], Provider]
 
-    duration: int | None = None
-    region: str | None = None
-    no_session: bool = False
+
+def _unwrapped(provider: Provider, step: str) -> Provider:
+    return provider
 
 
 @dataclass
@@ -117,8 +118,17 @@ def _role_duration(chain: Chain, index: int, options: Options) -> int:
     return wanted
 
 
-def build(chain: Chain, options: Options, mfa: MfaCode, endpoint: sts.Endpoint) -> Provider:
-    """The provider chain that turns `chain`'s long-term keys into its final credentials."""
+def build(
+    chain: Chain,
+    options: Options,
+    mfa: MfaCode,
+    endpoint: sts.Endpoint,
+    wrap: Wrap = _unwrapped,
+) -> Provider:
+    """The provider chain that turns `chain`'s long-term keys into its final credentials.
+
+    `wrap` lets the agent hold the MFA session and the final role credentials.
+    """
     source = chain.source
     where = "the environment" if source.origin == "environment" else f"profile {source.profile}"
     log.debug(f"{chain.profile}: long-term keys from {where}")
@@ -139,12 +149,15 @@ def build(chain: Chain, options: Options, mfa: MfaCode, endpoint: sts.Endpoint) 
         else:
             log.debug("no mfa_serial: GetSessionToken without MFA, to hand out no long-term keys")
         if has_mfa or not chain.hops:
-            provider = SessionTokenProvider(
-                provider, endpoint, source.profile, duration, mfa if has_mfa else None
+            provider = wrap(
+                SessionTokenProvider(
+                    provider, endpoint, source.profile, duration, mfa if has_mfa else None
+                ),
+                "session",
             )
     for index, hop in enumerate(chain.hops):
         duration = _role_duration(chain, index, options)
         with_code = options.no_session and index == 0 and has_mfa
         log.debug(f"AssumeRole {hop.role_arn} for {hop.profile}, {describe(duration)}")
         provider = AssumeRoleProvider(provider, endpoint, hop, duration, mfa if with_code else None)
-    return provider
+    return wrap(provider, "final") if chain.hops else provider

@@ -96,6 +96,12 @@ def _session() -> Any:
     return botocore.session.Session(session_vars={"profile": (None, None, None, None)})
 
 
+def preload() -> None:
+    """Load botocore's session and the STS model now (the agent does, to answer faster)."""
+    with _SESSION_LOCK:
+        _session().get_service_model("sts")
+
+
 def _client(endpoint: Endpoint, keys: Credentials) -> Any:
     from botocore.config import Config
 

@@ -9,6 +9,7 @@ import sys
 import textwrap
 import urllib.request
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,16 +98,26 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AwsFiles:
     return files
 
 
+@pytest.fixture(autouse=True)
+def _stop_agent(isolated: AwsFiles) -> Iterator[None]:
+    """`exec` and `env` start a session agent on the test's socket; stop it afterwards."""
+    yield
+    from tests.support.agent import stop_agent
+
+    stop_agent(Path(os.environ["AWSMFA_AGENT_SOCK"]))
+
+
 @pytest.fixture
 def aws_files(isolated: AwsFiles) -> AwsFiles:
     isolated.write()
     return isolated
 
 
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[Moto]:
+@contextmanager
+def serving(module: str) -> Iterator[Moto]:
+    """A moto server started with `python -m module`, on loopback, stopped afterwards."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.moto_sts"],
+        [sys.executable, "-m", module],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -121,6 +132,12 @@ def moto_server() -> Iterator[Moto]:
         process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[Moto]:
+    with serving("tests.support.moto_sts") as server:
+        yield server
 
 
 @pytest.fixture

@@ -45,10 +45,20 @@ class Entry:
 def held_by_agent(environ: Mapping[str, str]) -> Mapping[str, Held]:
     """Per profile, the minutes left on the MFA session and role credentials the agent holds.
 
-    Nothing yet: the session agent fills this in; `list` shows whatever it returns.
+    Asks a running agent only (never starts one); nothing when none answers.
     """
-    del environ
-    return {}
+    from awsmfa_exec.agent.client import holdings
+
+    session: dict[str, int] = {}
+    role: dict[str, int] = {}
+    for entry in holdings(environ):
+        minutes = int(entry["seconds_left"]) // 60
+        kind = role if entry["kind"] == "role" else session
+        for name in {str(entry["profile"]), *map(str, entry["used_by"])}:
+            if entry["kind"] == "role" and name != entry["profile"]:
+                continue
+            kind[name] = max(kind.get(name, 0), minutes)
+    return {name: Held(session.get(name), role.get(name)) for name in sorted({*session, *role})}
 
 
 def _text(values: Mapping[str, object], key: str) -> str | None:

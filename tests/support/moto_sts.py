@@ -51,8 +51,8 @@ class CountingApp:
         return self.app(environ, start_response)  # type: ignore[no-any-return]
 
 
-def main() -> None:
-    app = CountingApp(DomainDispatcherApplication(create_backend_app))
+def main(app_type: type[CountingApp] = CountingApp) -> None:
+    app = app_type(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     sys.stdout.write(f"PORT {server.server_port}\n")
     sys.stdout.flush()

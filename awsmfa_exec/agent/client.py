@@ -1,0 +1,198 @@
+"""Talking to the agent: connect (starting it when absent), ask, relay its notes.
+
+Nothing here imports botocore: the agent parses the files and calls STS. When the agent
+cannot be reached or misbehaves, `obtain_through_agent` returns None and the caller goes
+to STS itself; --debug says why.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from awsmfa_exec import log
+from awsmfa_exec.agent.paths import addressable, socket_path
+from awsmfa_exec.agent.protocol import (
+    Message,
+    ProtocolError,
+    load_credentials,
+    load_error,
+    receive,
+    send,
+)
+from awsmfa_exec.errors import ConfigError, MfaCodeRejected
+from awsmfa_exec.files import Files
+from awsmfa_exec.mfa import MfaCode
+
+if TYPE_CHECKING:
+    from awsmfa_exec.obtain import GivenCode, Obtained, Request
+
+CONNECT_TIMEOUT = 2.0
+ANSWER_TIMEOUT = 600.0
+START_TIMEOUT = 10.0
+# What the agent's process keeps of the starter's environment: nothing that shapes an STS
+# call (each request carries those), nothing secret.
+_AGENT_ENV = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "AWSMFA_AGENT_GRACE")
+_PROXY_VARS = ("http_proxy", "https_proxy", "no_proxy")
+
+
+def connect(path: Path) -> socket.socket | None:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(CONNECT_TIMEOUT)
+    try:
+        with addressable(path) as address:
+            sock.connect(address)
+    except OSError:
+        sock.close()
+        return None
+    sock.settimeout(ANSWER_TIMEOUT)
+    return sock
+
+
+def start(path: Path) -> None:
+    """Start an agent at `path` and wait until it listens (a running one is left alone)."""
+    env = {k: os.environ[k] for k in _AGENT_ENV if k in os.environ}
+    starter = subprocess.Popen(
+        [sys.executable, "-B", "-m", "awsmfa_exec.agent", "--socket", str(path)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        cwd="/",
+    )
+    try:
+        _, err = starter.communicate(timeout=START_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        starter.kill()
+        starter.communicate()
+        raise ConfigError(f"the agent did not start within {START_TIMEOUT:.0f}s") from None
+    if starter.returncode != 0:
+        reason = err.decode(errors="replace").strip().removeprefix("awsmfa: error: ")
+        raise ConfigError(reason or f"the agent exited with status {starter.returncode}")
+
+
+def connect_or_start(path: Path) -> socket.socket | None:
+    sock = connect(path)
+    if sock is not None:
+        return sock
+    log.debug(f"no agent answers at {path}; starting one")
+    try:
+        start(path)
+    except ConfigError as exc:
+        log.debug(f"the agent could not start: {exc.message}")
+        return None
+    return connect(path)
+
+
+def request(path: Path, message: Message) -> Message | None:
+    """One request/answer with a running agent (no start); None when none answers."""
+    sock = connect(path)
+    if sock is None:
+        return None
+    with sock:
+        send(sock, message)
+        return receive(sock)
+
+
+def holdings(environ: Mapping[str, str]) -> list[Message]:
+    """What a running agent holds (profile, kind, seconds_left, used_by); [] when none runs."""
+    from awsmfa_exec.agent import enabled
+
+    if not enabled(environ):
+        return []
+    try:
+        status = request(socket_path(environ), {"op": "status"})
+    except (OSError, ProtocolError) as exc:
+        log.debug(f"the agent did not answer properly ({exc})")
+        return []
+    held = status.get("held") if status else None
+    return [entry for entry in held if isinstance(entry, dict)] if isinstance(held, list) else []
+
+
+def _shaping(environ: Mapping[str, str]) -> dict[str, str]:
+    """The part of the environment that shapes the call, never AWSMFA_TOKEN_CODE."""
+    return {
+        key: value
+        for key, value in environ.items()
+        if (key.startswith(("AWS_", "AWSMFA_")) or key.lower() in _PROXY_VARS)
+        and key != "AWSMFA_TOKEN_CODE"
+    }
+
+
+class _Conversation:
+    def __init__(self, sock: socket.socket, given: GivenCode) -> None:
+        self.sock = sock
+        self.given = given
+        self.mfa: MfaCode | None = None
+
+    def next(self) -> Message:
+        answer = receive(self.sock)
+        if answer is None:
+            raise ProtocolError("the agent closed the connection without an answer")
+        log.relay([str(line) for line in answer.get("lines") or []])
+        return answer
+
+    def code_step(self, code: str) -> Message:
+        send(self.sock, {"code": code})
+        answer = self.next()
+        if answer.get("type") == "need_code" and answer.get("rejected"):
+            raise MfaCodeRejected(str(answer["rejected"]))
+        return answer
+
+    def answer_code(self, need: Message) -> Message:
+        if self.mfa is None:
+            self.mfa = MfaCode(
+                need.get("serial"),
+                given=self.given.code,
+                given_origin=self.given.origin,
+                process=need.get("process"),
+                profile=str(need.get("profile", "")),
+            )
+        return self.mfa.call(self.code_step)
+
+
+def obtain_through_agent(
+    req: Request, environ: Mapping[str, str], given: GivenCode
+) -> Obtained | None:
+    from awsmfa_exec.obtain import Obtained
+
+    path = socket_path(environ)
+    sock = connect_or_start(path)
+    if sock is None:
+        log.debug("the agent is unavailable: calling STS directly")
+        return None
+    files = Files.from_environ(environ)
+    options = req.options
+    message: Message = {
+        "op": "get",
+        "profile": req.profile,
+        "files": [str(files.config.absolute()), str(files.credentials.absolute())],
+        "options": {
+            "duration": options.duration,
+            "region": options.region,
+            "no_session": options.no_session,
+        },
+        "environ": _shaping(environ),
+        "debug": log.debugging(),
+    }
+    try:
+        with sock:
+            send(sock, message)
+            talk = _Conversation(sock, given)
+            answer = talk.next()
+            while answer.get("type") == "need_code":
+                answer = talk.answer_code(answer)
+        if answer.get("type") == "error":
+            raise load_error(answer)
+        creds = load_credentials(answer.get("credentials"))
+    except (OSError, ProtocolError) as exc:
+        log.debug(f"the agent failed ({exc}): calling STS directly")
+        return None
+    region = answer.get("region")
+    return Obtained(req.profile, creds, str(region) if region else None)

@@ -1,0 +1,159 @@
+"""The agent's side of a `get`: resolve the client's profile exactly as the client would,
+then serve it from the store, or make the STS calls, asking the client for a code if needed.
+
+Parsed AWS files are kept by their stat signature, so a large config is parsed once and an
+edited one is parsed again. Credentials are keyed by what produced them (keys, serial, role
+ARNs, options, endpoint), never by profile name alone: an edited chain is never served stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from awsmfa_exec import providers
+from awsmfa_exec.agent.protocol import Message, ProtocolError, dump_credentials
+from awsmfa_exec.agent.store import Store
+from awsmfa_exec.config import Chain, Profiles, load_profiles, resolve
+from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.errors import MfaCodeRejected
+from awsmfa_exec.files import Files
+from awsmfa_exec.mfa import MfaCode, check_code
+from awsmfa_exec.options import Options
+from awsmfa_exec.sts import Endpoint
+
+T = TypeVar("T")
+
+# Asks the client for a code: (serial, profile, mfa_process, why the last one failed) -> code.
+AskCode = Callable[[str | None, str, str | None, str | None], str]
+
+_KEEP_PARSED = 8
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+class ParsedFiles:
+    """`load_profiles` results, reused while neither file's stat signature changes."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[Files, tuple[object, Profiles]] = {}
+        self._lock = threading.Lock()
+
+    def profiles(self, files: Files) -> Profiles:
+        signature = (_signature(files.config), _signature(files.credentials))
+        with self._lock:
+            held = self._parsed.get(files)
+            if held is not None and held[0] == signature:
+                return held[1]
+        profiles = load_profiles(files)
+        with self._lock:
+            if len(self._parsed) >= _KEEP_PARSED:
+                self._parsed.pop(next(iter(self._parsed)))
+            self._parsed[files] = (signature, profiles)
+        return profiles
+
+
+class ClientCode(MfaCode):
+    """The MFA code, asked of the client over its connection whenever STS needs one."""
+
+    def __init__(self, chain: Chain, ask: AskCode) -> None:
+        super().__init__(chain.mfa_serial, process=chain.mfa_process, profile=chain.profile)
+        self._ask = ask
+        self._mfa_process = chain.mfa_process
+
+    def call(self, fn: Callable[[str], T]) -> T:
+        rejected: str | None = None
+        while True:
+            code = check_code(
+                self._ask(self.serial, self.profile, self._mfa_process, rejected), "the client"
+            )
+            try:
+                return fn(code)
+            except MfaCodeRejected as exc:
+                rejected = exc.message
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _wrapper(store: Store, chain: Chain, options: Options) -> providers.Wrap:
+    source = chain.source.credentials
+    identity = (
+        source.access_key_id,
+        hashlib.sha256(source.secret_access_key.encode()).hexdigest(),
+        hashlib.sha256((source.session_token or "").encode()).hexdigest(),
+    )
+
+    def wrap(inner: providers.Provider, step: str) -> providers.Provider:
+        if isinstance(inner, providers.SessionTokenProvider):
+            key = _key("session", identity, chain.mfa_serial, inner.endpoint.url, inner.duration)
+            return Kept(store, key, "mfa-session", chain.source.profile, chain.profile, inner)
+        hops = [(h.role_arn, h.external_id, h.session_name, h.duration_seconds) for h in chain.hops]
+        url = inner.endpoint.url if isinstance(inner, providers.AssumeRoleProvider) else None
+        shape = (options.duration, options.no_session, url)
+        key = _key("role", identity, chain.mfa_serial, hops, shape)
+        return Kept(store, key, "role", chain.profile, chain.profile, inner)
+
+    return wrap
+
+
+class Kept:
+    """A provider whose result the store keeps, made once however many ask at once."""
+
+    def __init__(
+        self, store: Store, key: str, kind: str, label: str, user: str, inner: providers.Provider
+    ) -> None:
+        self.store, self.key, self.kind, self.label, self.user = store, key, kind, label, user
+        self.inner = inner
+
+    def retrieve(self) -> Credentials:
+        inner = self.inner.retrieve
+        return self.store.get_or_make(self.key, self.kind, self.label, self.user, inner)
+
+
+def _strings(raw: Any, what: str) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise ProtocolError(f"{what} must map strings to strings")
+    return raw
+
+
+def fetch(request: Message, store: Store, parsed: ParsedFiles, ask: AskCode) -> Message:
+    """Answer a `get` request with credentials; AwsmfaError when the client's call would fail."""
+    environ: Mapping[str, str] = _strings(request.get("environ"), "environ")
+    paths = request.get("files")
+    if not (isinstance(paths, list) and len(paths) == 2 and all(isinstance(p, str) for p in paths)):
+        raise ProtocolError("files must be the config and credentials paths")
+    raw_options = request.get("options") or {}
+    options = Options(
+        duration=raw_options.get("duration"),
+        region=raw_options.get("region"),
+        no_session=bool(raw_options.get("no_session")),
+    )
+    profile = str(request.get("profile"))
+    files = Files(Path(paths[0]), Path(paths[1]))
+    chain = resolve(profile, parsed.profiles(files), files, environ)
+    region = options.region or chain.region
+    endpoint = Endpoint.from_environ(environ, chain.settings, region)
+    provider = providers.build(
+        chain, options, ClientCode(chain, ask), endpoint, _wrapper(store, chain, options)
+    )
+    creds = provider.retrieve()
+    return {
+        "type": "credentials",
+        "profile": profile,
+        "credentials": dump_credentials(creds),
+        "region": region,
+    }

@@ -1,0 +1,56 @@
+"""Make the agent's memory hard to read from outside: no core dumps, no ptrace attach by
+the same user, pages locked out of swap where the limit allows. Failures are reported by
+`status`, never fatal: an agent on a locked-down system still beats prompting every time."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import resource
+
+PR_SET_DUMPABLE = 4
+MCL_CURRENT = 1
+MCL_FUTURE = 2
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
+def _no_core() -> bool:
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _not_dumpable(libc: ctypes.CDLL) -> bool:
+    return int(libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) == 0
+
+
+def _locked(libc: ctypes.CDLL) -> bool:
+    """mlockall only with an unlimited RLIMIT_MEMLOCK (or root): a finite limit would make
+    later allocations fail once the locked pages reach it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_MEMLOCK)
+    if soft != resource.RLIM_INFINITY and hard == resource.RLIM_INFINITY:
+        try:
+            resource.setrlimit(resource.RLIMIT_MEMLOCK, (hard, hard))
+            soft = hard
+        except (OSError, ValueError):
+            pass
+    if soft != resource.RLIM_INFINITY:
+        return False
+    return int(libc.mlockall(MCL_CURRENT | MCL_FUTURE)) == 0
+
+
+def harden() -> dict[str, bool]:
+    """Apply what can be applied; which measures took."""
+    applied = {"no_core_dumps": _no_core(), "not_dumpable": False, "memory_locked": False}
+    try:
+        libc = _libc()
+    except OSError:
+        return applied
+    applied["not_dumpable"] = _not_dumpable(libc)
+    applied["memory_locked"] = _locked(libc)
+    return applied

@@ -1,0 +1,119 @@
+"""The agent's wire format: length-prefixed JSON frames over a unix stream socket.
+
+A frame is a 4-byte big-endian length and that many bytes of UTF-8 JSON, an object with
+`v` (the protocol version). A client opens a connection per request:
+
+    client: {"v": 1, "op": "get", "profile", "files", "options", "environ", "debug"}
+    agent:  {"v": 1, "type": "need_code", "serial", "profile", "process", "rejected"}
+    client: {"v": 1, "code": "123456"}        (or closes the connection: no code)
+    agent:  {"v": 1, "type": "credentials", "profile", "credentials", "region"}
+        or  {"v": 1, "type": "error", "kind", "message"}
+
+Every agent frame may carry `lines`: notes (and debug lines) for the client's stderr.
+Other ops: `status`, `clear` (optional `profile`), `stop`.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+from typing import Any
+
+from awsmfa_exec.credentials import Credentials, format_expiration, parse_expiration
+from awsmfa_exec.errors import (
+    AuthError,
+    AwsmfaError,
+    ConfigError,
+    MfaCodeRejected,
+    StsUnavailable,
+    UsageError,
+)
+
+VERSION = 1
+MAX_FRAME = 1 << 20
+_HEADER = struct.Struct(">I")
+
+Message = dict[str, Any]
+
+ERRORS: dict[str, type[AwsmfaError]] = {
+    cls.__name__: cls
+    for cls in (UsageError, ConfigError, AuthError, MfaCodeRejected, StsUnavailable)
+}
+
+
+class ProtocolError(Exception):
+    """The other side spoke garbage, another version, or hung up mid-conversation."""
+
+
+def send(sock: socket.socket, message: Message) -> None:
+    body = json.dumps({"v": VERSION, **message}, separators=(",", ":")).encode()
+    sock.sendall(_HEADER.pack(len(body)) + body)
+
+
+def _exactly(sock: socket.socket, size: int) -> bytes | None:
+    chunks = bytearray()
+    while len(chunks) < size:
+        chunk = sock.recv(size - len(chunks))
+        if not chunk:
+            if chunks:
+                raise ProtocolError("the connection closed inside a frame")
+            return None
+        chunks += chunk
+    return bytes(chunks)
+
+
+def receive(sock: socket.socket) -> Message | None:
+    """The next message, or None when the other side closed the connection."""
+    header = _exactly(sock, _HEADER.size)
+    if header is None:
+        return None
+    (size,) = _HEADER.unpack(header)
+    if size > MAX_FRAME:
+        raise ProtocolError(f"a frame of {size} bytes is too large")
+    body = _exactly(sock, size)
+    if body is None:
+        raise ProtocolError("the connection closed inside a frame")
+    try:
+        message = json.loads(body)
+    except ValueError:
+        raise ProtocolError("a frame is not JSON") from None
+    if not isinstance(message, dict):
+        raise ProtocolError("a frame is not a JSON object")
+    if message.get("v") != VERSION:
+        raise ProtocolError(f"protocol version {message.get('v')!r}, expected {VERSION}")
+    return message
+
+
+def dump_credentials(creds: Credentials) -> Message:
+    return {
+        "AccessKeyId": creds.access_key_id,
+        "SecretAccessKey": creds.secret_access_key,
+        "SessionToken": creds.session_token,
+        "Expiration": format_expiration(creds.expiration) if creds.expiration else None,
+    }
+
+
+def load_credentials(raw: Any) -> Credentials:
+    try:
+        expiration = raw["Expiration"]
+        return Credentials(
+            str(raw["AccessKeyId"]),
+            str(raw["SecretAccessKey"]),
+            raw["SessionToken"],
+            parse_expiration(expiration) if expiration else None,
+        )
+    except (KeyError, TypeError):
+        raise ProtocolError("credentials without their fields") from None
+
+
+def error_message(exc: AwsmfaError) -> Message:
+    return {"type": "error", "kind": type(exc).__name__, "message": exc.message}
+
+
+def load_error(message: Message) -> AwsmfaError:
+    """The error the agent reported, as the same AwsmfaError subclass."""
+    kind = ERRORS.get(str(message.get("kind")))
+    if kind is None:
+        raise ProtocolError(f"{message.get('kind')}: {message.get('message', 'no reason given')}")
+    return kind(str(message.get("message", "")))

@@ -1,0 +1,96 @@
+"""`awsmfa agent start|stop|status` and `awsmfa clear [PROFILE]`: manage the session agent."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from awsmfa_exec.agent import client
+from awsmfa_exec.agent.paths import socket_path
+from awsmfa_exec.agent.protocol import Message, ProtocolError
+from awsmfa_exec.errors import AwsmfaError
+
+STOP_WAIT = 5.0
+
+
+def _ask(path: Path, message: Message) -> Message | None:
+    try:
+        return client.request(path, message)
+    except (OSError, ProtocolError) as exc:
+        raise AwsmfaError(
+            f"the agent at {path} did not answer properly ({exc}); `awsmfa agent stop` it"
+        ) from None
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(f"awsmfa: {message}\n")
+
+
+def run_start(environ: Mapping[str, str]) -> None:
+    path = socket_path(environ)
+    status = _ask(path, {"op": "status"})
+    if status is None:
+        client.start(path)
+        status = _ask(path, {"op": "status"})
+        if status is None:
+            raise AwsmfaError(f"the agent started but does not answer at {path}")
+        _say(f"agent started (pid {status.get('pid')}) at {path}")
+    else:
+        _say(f"agent already running (pid {status.get('pid')}) at {path}")
+
+
+def run_stop(environ: Mapping[str, str]) -> None:
+    path = socket_path(environ)
+    answer = _ask(path, {"op": "stop"})
+    if answer is None:
+        _say(f"no agent is running at {path}")
+        return
+    deadline = time.monotonic() + STOP_WAIT
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _say(f"agent stopped (pid {answer.get('pid')}); everything it held is forgotten")
+
+
+def _minutes(seconds: Any) -> str:
+    return f"{max(int(seconds), 0) // 60} min"
+
+
+def run_status(environ: Mapping[str, str], as_json: bool) -> None:
+    path = socket_path(environ)
+    status = _ask(path, {"op": "status"})
+    if as_json:
+        shown: dict[str, Any] = {"running": status is not None, "socket": str(path)}
+        if status is not None:
+            shown.update({k: status.get(k) for k in ("pid", "started", "hardening", "held")})
+        sys.stdout.write(json.dumps(shown, indent=2) + "\n")
+        return
+    if status is None:
+        _say(f"no agent is running at {path}")
+        return
+    held = status.get("held") or []
+    _say(f"agent running (pid {status.get('pid')}) at {path}; holds {len(held)} credential(s)")
+    rows = [("PROFILE", "KIND", "LEFT", "USED BY")]
+    rows += [
+        (str(h["profile"]), str(h["kind"]), _minutes(h["seconds_left"]), ",".join(h["used_by"]))
+        for h in held
+    ]
+    if held:
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
+            sys.stdout.write("  ".join([*cells, row[3]]).rstrip() + "\n")
+
+
+def run_clear(environ: Mapping[str, str], profile: str | None) -> None:
+    path = socket_path(environ)
+    answer = _ask(path, {"op": "clear", "profile": profile})
+    if answer is None:
+        _say("no agent is running; nothing to clear")
+        return
+    count = int(answer.get("count", 0))
+    what = f"for {profile}" if profile else "in total"
+    _say(f"forgot {count} credential(s) {what}")

@@ -1,0 +1,48 @@
+"""Stopping a test's session agent, so none outlives the test that started it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from pathlib import Path
+
+from awsmfa_exec.agent import client
+
+
+def agent_pid(sock: Path) -> int | None:
+    with contextlib.suppress(OSError, client.ProtocolError):
+        status = client.request(sock, {"op": "status"})
+        if status is not None:
+            return int(status["pid"])
+    return None
+
+
+def gone(pid: int) -> bool:
+    """The process has exited (a zombie waiting for init to reap it counts as exited)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in ("Z", "X")
+
+
+def wait_gone(pid: int, timeout: float = 5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if gone(pid):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def stop_agent(sock: Path) -> None:
+    """Ask the agent at `sock` to stop; kill it if it will not; wait until it is gone."""
+    pid = agent_pid(sock)
+    if pid is None:
+        return
+    with contextlib.suppress(OSError, client.ProtocolError):
+        client.request(sock, {"op": "stop"})
+    if not wait_gone(pid):
+        os.kill(pid, signal.SIGKILL)
