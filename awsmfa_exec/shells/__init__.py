@@ -45,6 +45,8 @@ def get(name: str) -> Shell:
         raise UsageError(f"unknown shell {name!r}; choose one of: {', '.join(names())}") from None
 
 
-def detect(environ: Mapping[str, str]) -> str:
-    """The shell that will evaluate our output; POSIX sh when unsure."""
-    return "sh"
+def detect() -> str:
+    """The shell that will evaluate our output, from the parent processes; sh when unsure."""
+    from awsmfa_exec.shells.detect import detect as from_parents
+
+    return from_parents()
