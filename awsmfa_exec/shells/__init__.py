@@ -47,6 +47,6 @@ def get(name: str) -> Shell:
 
 def detect() -> str:
     """The shell that will evaluate our output, from the parent processes; sh when unsure."""
-    from awsmfa_exec.shells.detect import detect as from_parents
+    from awsmfa_exec.shells.detection import detect as from_parents
 
     return from_parents()

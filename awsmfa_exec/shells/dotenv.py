@@ -1,7 +1,9 @@
 """A `.env` file: `K='v'` lines, as python-dotenv reads them.
 
 Inside single quotes only `\\\\` and `\\'` are escapes, so every other character (newline,
-`$`, `"`) stays literal and no variable is expanded. A `.env` file cannot unset anything:
+`$`, `"`) stays literal. python-dotenv's default interpolation still expands `${NAME}`
+(read with `interpolate=False` to get every value exactly); credentials, regions and
+expiration times never hold `${`. A `.env` file cannot unset anything:
 None values are left out, and a mapping with nothing to set is a usage error.
 """
 
