@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -53,6 +54,20 @@ def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
         process=chain.mfa_process,
         profile=request.profile,
     )
-    endpoint = Endpoint.from_environ(environ, chain.settings, region)
+    endpoint = Endpoint.from_environ(environ, chain.settings, _sts_region(region))
     creds = providers.build(chain, options, mfa, endpoint).retrieve()
     return Obtained(request.profile, creds, region)
+
+
+_REGION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
+
+
+def _sts_region(region: str | None) -> str | None:
+    """The region to call STS in: the child's, unless botocore would refuse the name.
+
+    The child still gets the region exactly as configured; only the STS call falls back.
+    """
+    if region is None or _REGION_NAME.match(region):
+        return region
+    log.debug(f"region {region!r} is not a region name; calling STS in the default region")
+    return None
