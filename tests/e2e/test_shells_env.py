@@ -124,7 +124,11 @@ def test_json_works_as_credential_process(moto: Moto, aws_files: AwsFiles, code_
         env = dict(os.environ)
     else:
         env = {**os.environ, "AWSMFA_TOKEN_CODE": CODE}
-    config += f"\n[profile dev-process]\ncredential_process = {AWSMFA} env dev --shell json\nregion = eu-central-1\n"
+    config += (
+        "\n[profile dev-process]\n"
+        f"credential_process = {AWSMFA} env dev --shell json\n"
+        "region = eu-central-1\n"
+    )
     aws_files.config.write_text(config)
     result = run([*WHOAMI.split(), "--profile", "dev-process"], env=env)
     assert result.returncode == 0, result.stderr
