@@ -8,7 +8,7 @@ is sorted so that it is stable.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from awsmfa_exec.errors import UsageError
@@ -28,6 +28,17 @@ def checked(env: Mapping[str, str | None]) -> list[tuple[str, str | None]]:
         if not _KEY.match(key):
             raise UsageError(f"invalid environment variable name {key!r}")
     return sorted(env.items())
+
+
+def render(
+    env: Mapping[str, str | None],
+    assign: Callable[[str, str], str],
+    remove: Callable[[str], str],
+) -> str:
+    """One line per variable, sorted: `assign(key, value)`, or `remove(key)` for None."""
+    return "".join(
+        (remove(key) if value is None else assign(key, value)) + "\n" for key, value in checked(env)
+    )
 
 
 def names() -> list[str]:

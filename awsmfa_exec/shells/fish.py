@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from awsmfa_exec.shells import checked
+from awsmfa_exec.shells import render
 
 
 def quote(value: str) -> str:
@@ -17,10 +17,6 @@ def quote(value: str) -> str:
 
 class FishShell:
     def export(self, env: Mapping[str, str | None]) -> str:
-        lines = []
-        for key, value in checked(env):
-            if value is None:
-                lines.append(f"set -e -g {key}")
-            else:
-                lines.append(f"set -gx {key} {quote(value)}")
-        return "".join(line + ";\n" for line in lines)
+        return render(
+            env, lambda key, value: f"set -gx {key} {quote(value)};", "set -e -g {};".format
+        )

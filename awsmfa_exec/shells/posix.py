@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from awsmfa_exec.shells import checked
+from awsmfa_exec.shells import render
 
 _SAFE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -51,10 +51,4 @@ class PosixShell:
 
     def export(self, env: Mapping[str, str | None]) -> str:
         quote = quote_ansi_c if self.ansi_c else quote_single
-        lines = []
-        for key, value in checked(env):
-            if value is None:
-                lines.append(f"unset {key}")
-            else:
-                lines.append(f"export {key}={quote(value)}")
-        return "".join(line + "\n" for line in lines)
+        return render(env, lambda key, value: f"export {key}={quote(value)}", "unset {}".format)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from awsmfa_exec.shells import checked
+from awsmfa_exec.shells import render
 
 _QUOTES = re.compile("(['\u2018\u2019\u201a\u201b])")
 
@@ -21,10 +21,8 @@ def quote(value: str) -> str:
 
 class PowerShell:
     def export(self, env: Mapping[str, str | None]) -> str:
-        lines = []
-        for key, value in checked(env):
-            if value is None:
-                lines.append(f"Remove-Item -LiteralPath Env:{key} -ErrorAction SilentlyContinue")
-            else:
-                lines.append(f"$Env:{key} = {quote(value)}")
-        return "".join(line + "\n" for line in lines)
+        return render(
+            env,
+            lambda key, value: f"$Env:{key} = {quote(value)}",
+            "Remove-Item -LiteralPath Env:{} -ErrorAction SilentlyContinue".format,
+        )
