@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from awsmfa_exec.shells import render
 
-_SAFE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+\Z")
+# Left bare: no character any of the three shells treats specially. A leading `=` would be
+# zsh's `=cmd` expansion, so it is quoted.
+_SAFE = re.compile(r"[A-Za-z0-9_@%+:,./-][A-Za-z0-9_@%+=:,./-]*\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 

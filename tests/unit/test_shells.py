@@ -71,6 +71,8 @@ def test_invalid_keys_are_refused(name: str, key: str) -> None:
     [
         ("", "''"),
         ("eu-west-1", "eu-west-1"),
+        ("ab==", "ab=="),
+        ("=ls", "'=ls'"),
         ("a b", "'a b'"),
         ("'", "''\\'''"),
         ("a\nb", "'a\nb'"),

@@ -11,7 +11,7 @@ import io
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from awsmfa_exec import shells
@@ -50,6 +50,7 @@ def shell_env() -> dict[str, str]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(batch=batches)
+@example(batch=["=0", "~", "~root", "a=b", "", "-n", "%1", "\r\n", "\\x41"])  # zsh `=cmd`, tildes
 def test_values_survive_eval_in_the_real_shell(shell: str, batch: list[str]) -> None:
     if not have(shell):
         pytest.skip(f"{shell} is not installed (no Debian package for it)")
