@@ -56,13 +56,13 @@ function global:_awsmfa_precmd {
 
 # Wrap the current prompt once: a second load finds the wrapper and leaves it alone.
 if (-not (Test-Path Function:\_awsmfa_user_prompt)) {
-    $function:global:_awsmfa_user_prompt = $function:prompt
+    Set-Item -Path Function:global:_awsmfa_user_prompt -Value $function:prompt
     function global:prompt {
         $lastOk = $?
         $lastExit = $global:LASTEXITCODE
         _awsmfa_precmd
         $global:LASTEXITCODE = $lastExit
         if (-not $lastOk) { Write-Error '' -ErrorAction Ignore }
-        & $function:_awsmfa_user_prompt
+        _awsmfa_user_prompt
     }
 }
