@@ -43,7 +43,7 @@ def program(argv0: str) -> str:
 
 
 def choose(ancestors: Iterable[str]) -> tuple[str | None, str]:
-    """The shell for a chain of program names, nearest first; None and why when unsure."""
+    """For program names, nearest first: (shell, the ancestor named it), or (None, why)."""
     for name in ancestors:
         if name in SHELL_NAMES:
             return SHELL_NAMES[name], name
