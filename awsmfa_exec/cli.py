@@ -178,12 +178,28 @@ def env_command(
     from awsmfa_exec.commands.env import require_profile, run_env
 
     require_profile(profile, unset)
-    shell_name = shell or shells.detect(os.environ)
+    shell_name = shell or shells.detect()
     request = None if unset else _request(profile or "", token_code, duration, region, no_session)
     run_env(request, shell_name, os.environ)  # type: ignore[arg-type]
 
 
 # --- `hook` (shell integration) ---------------------------------------------------------
+
+
+@app.command(
+    "hook",
+    epilog=(
+        'Examples:  eval "$(awsmfa hook bash)"   (in ~/.bashrc)   |   '
+        "awsmfa hook fish | source   (in config.fish)"
+    ),
+)
+def hook_command(
+    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell.")],
+) -> None:
+    """Print the shell integration: awsmfa-use, awsmfa-clear, a prompt segment, a warning."""
+    from awsmfa_exec.commands.hook import run_hook
+
+    run_hook(shell)
 
 
 # --- `agent` (session agent) ---------------------------------------------------------

@@ -8,6 +8,7 @@ the error kinds of SPEC §6; no message carries a secret.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -43,6 +44,20 @@ _UNAVAILABLE = {
 }
 
 
+_REGION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
+
+
+def _region_name(region: str | None) -> str | None:
+    """The region to call STS in, unless botocore would refuse the name.
+
+    The child still gets the region exactly as configured; only the STS call falls back.
+    """
+    if region is None or _REGION_NAME.match(region):
+        return region
+    log.debug(f"region {region!r} is not a region name; calling STS in the default region")
+    return None
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """How to reach STS, decided from the caller's environment and profile."""
@@ -76,7 +91,7 @@ class Endpoint:
             if (value := environ.get(f"{scheme.upper()}_PROXY") or environ.get(f"{scheme}_proxy"))
         }
         return cls(
-            region=region
+            region=_region_name(region)
             or environ.get("AWS_REGION")
             or environ.get("AWS_DEFAULT_REGION")
             or "us-east-1",

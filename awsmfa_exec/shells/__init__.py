@@ -8,7 +8,7 @@ is sorted so that it is stable.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from awsmfa_exec.errors import UsageError
@@ -30,6 +30,17 @@ def checked(env: Mapping[str, str | None]) -> list[tuple[str, str | None]]:
     return sorted(env.items())
 
 
+def render(
+    env: Mapping[str, str | None],
+    assign: Callable[[str, str], str],
+    remove: Callable[[str], str],
+) -> str:
+    """One line per variable, sorted: `assign(key, value)`, or `remove(key)` for None."""
+    return "".join(
+        (remove(key) if value is None else assign(key, value)) + "\n" for key, value in checked(env)
+    )
+
+
 def names() -> list[str]:
     from awsmfa_exec.shells import registry
 
@@ -45,6 +56,8 @@ def get(name: str) -> Shell:
         raise UsageError(f"unknown shell {name!r}; choose one of: {', '.join(names())}") from None
 
 
-def detect(environ: Mapping[str, str]) -> str:
-    """The shell that will evaluate our output; POSIX sh when unsure."""
-    return "sh"
+def detect() -> str:
+    """The shell that will evaluate our output, from the parent processes; sh when unsure."""
+    from awsmfa_exec.shells.detection import detect as from_parents
+
+    return from_parents()

@@ -1,4 +1,10 @@
-"""bash, zsh and POSIX sh: `export K=v` / `unset K` with per-shell quoting."""
+"""bash, zsh and POSIX sh: `export K=v` / `unset K`, each value quoted for the shell.
+
+sh (dash and every POSIX shell) gets plain single quotes, the one quoting that keeps every
+byte literal, with `'` written as `'\\''`. bash and zsh get the same, except that a value
+holding control characters (newline, CR, tab, ESC, C1 codes) is written as `$'…'` with
+`\\xNN` escapes, so that printing the code to a terminal shows no raw control bytes.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from awsmfa_exec.shells import checked
+from awsmfa_exec.shells import render
 
-_SAFE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+\Z")
+# Left bare: no character any of the three shells treats specially. A leading `=` would be
+# zsh's `=cmd` expansion, so it is quoted.
+_SAFE = re.compile(r"[A-Za-z0-9_@%+:,./-][A-Za-z0-9_@%+=:,./-]*\Z")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def quote_single(value: str) -> str:
-    """POSIX single quotes: everything literal, `'` written as `'\\''`."""
+    """POSIX single quotes: everything literal, `'` written as `'\\''`; bare when safe."""
     if value == "":
         return "''"
     if _SAFE.match(value):
@@ -20,15 +29,28 @@ def quote_single(value: str) -> str:
     return "'" + value.replace("'", "'\\''") + "'"
 
 
+def _ansi_c_char(char: str) -> str:
+    if char == "\\":
+        return "\\\\"
+    if char == "'":
+        return "\\'"
+    if _CONTROL.match(char):
+        return "".join(f"\\x{byte:02x}" for byte in char.encode())
+    return char
+
+
+def quote_ansi_c(value: str) -> str:
+    """bash/zsh quoting: single quotes, or `$'…'` with `\\xNN` when control bytes appear."""
+    if not _CONTROL.search(value):
+        return quote_single(value)
+    return "$'" + "".join(_ansi_c_char(char) for char in value) + "'"
+
+
 @dataclass(frozen=True)
 class PosixShell:
     name: str
+    ansi_c: bool = False
 
     def export(self, env: Mapping[str, str | None]) -> str:
-        lines = []
-        for key, value in checked(env):
-            if value is None:
-                lines.append(f"unset {key}")
-            else:
-                lines.append(f"export {key}={quote_single(value)}")
-        return "".join(line + "\n" for line in lines)
+        quote = quote_ansi_c if self.ansi_c else quote_single
+        return render(env, lambda key, value: f"export {key}={quote(value)}", "unset {}".format)

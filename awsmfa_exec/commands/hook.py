@@ -1,0 +1,34 @@
+"""`awsmfa hook SHELL`: print the shell integration code shipped in `shell/`.
+
+The scripts are real files (`shell/awsmfa.bash`, …), packaged as `awsmfa_exec.shell`, so
+what shellcheck checks and the tests source is exactly what users load.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+
+from awsmfa_exec.errors import UsageError
+
+HOOKS = {
+    "bash": "awsmfa.bash",
+    "zsh": "awsmfa.zsh",
+    "fish": "awsmfa.fish",
+    "powershell": "awsmfa.ps1",
+}
+
+
+def hook_source(shell: str) -> str:
+    try:
+        filename = HOOKS[shell]
+    except KeyError:
+        raise UsageError(
+            f"no hook for shell {shell!r}; choose one of: {', '.join(sorted(HOOKS))}"
+        ) from None
+    return resources.files("awsmfa_exec.shell").joinpath(filename).read_text(encoding="utf-8")
+
+
+def run_hook(shell: str) -> None:
+    sys.stdout.write(hook_source(shell))  # stdout: shell code only
+    sys.stdout.flush()

@@ -1,0 +1,33 @@
+"""The AWS `credential_process` format, version 1, built from the exported AWS_* keys.
+
+[profile dev-mfa]
+credential_process = awsmfa env dev --shell json
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from awsmfa_exec.errors import UsageError
+from awsmfa_exec.shells import checked
+
+_FIELDS = (
+    ("AccessKeyId", "AWS_ACCESS_KEY_ID"),
+    ("SecretAccessKey", "AWS_SECRET_ACCESS_KEY"),
+    ("SessionToken", "AWS_SESSION_TOKEN"),
+    ("Expiration", "AWS_CREDENTIAL_EXPIRATION"),
+)
+
+
+class JsonShell:
+    def export(self, env: Mapping[str, str | None]) -> str:
+        values = dict(checked(env))
+        if values.get("AWS_ACCESS_KEY_ID") is None:
+            raise UsageError("--shell json prints credentials; there is nothing to unset")
+        document: dict[str, object] = {"Version": 1}
+        for field, key in _FIELDS:
+            value = values.get(key)
+            if value is not None:
+                document[field] = value
+        return json.dumps(document) + "\n"

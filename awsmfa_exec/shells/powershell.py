@@ -1,0 +1,28 @@
+"""PowerShell: `$Env:K = '…'` / `Remove-Item Env:K`.
+
+In a PowerShell single-quoted string nothing is special except the quote itself, which is
+doubled; PowerShell also takes the typographic single quotes (U+2018 to U+201B) as quotes,
+so they are doubled too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from awsmfa_exec.shells import render
+
+_QUOTES = re.compile("(['\u2018\u2019\u201a\u201b])")
+
+
+def quote(value: str) -> str:
+    return "'" + _QUOTES.sub(r"\1\1", value) + "'"
+
+
+class PowerShell:
+    def export(self, env: Mapping[str, str | None]) -> str:
+        return render(
+            env,
+            lambda key, value: f"$Env:{key} = {quote(value)}",
+            "Remove-Item -LiteralPath Env:{} -ErrorAction SilentlyContinue".format,
+        )

@@ -1,0 +1,85 @@
+"""Quoting proven by round trip: arbitrary values through the real shells, byte for byte.
+
+Each hypothesis example sets a batch of variables in ONE shell process, which then prints
+its exported environment with `env -0`; every value must come back exactly as given.
+NUL cannot be in an environment variable, so it is the one character left out.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from awsmfa_exec import shells
+from tests.support.shells import REAL_SHELLS, environment_of, have, run_shell
+
+EXAMPLES_PER_SHELL = 200
+HOSTILE = [
+    *list("'\"$`\\\n\r\t !#&();<>?*[]{}|~^%=,:@é€\xa0\u2019\x1b\x7f\x85"),
+    "$(touch pwned)",
+    "`touch pwned`",
+    "'\\''",
+    "${HOME}",
+    "\\x41",
+    "$'\\n'",
+]
+values = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"),
+    max_size=24,
+)
+hostile = st.lists(st.sampled_from(HOSTILE), max_size=8).map("".join)
+batches = st.lists(st.one_of(values, hostile), min_size=1, max_size=12)
+
+
+def mapping_of(batch: list[str]) -> dict[str, str | None]:
+    return {f"AWSMFA_T{index}": value for index, value in enumerate(batch)}
+
+
+def shell_env() -> dict[str, str]:
+    return {**os.environ, "LC_ALL": "C.UTF-8"}
+
+
+@pytest.mark.parametrize("shell", [*REAL_SHELLS, "powershell"])
+@settings(
+    max_examples=EXAMPLES_PER_SHELL,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(batch=batches)
+@example(batch=["=0", "~", "~root", "a=b", "", "-n", "%1", "\r\n", "\\x41"])  # zsh `=cmd`, tildes
+def test_values_survive_eval_in_the_real_shell(shell: str, batch: list[str]) -> None:
+    if not have(shell):
+        pytest.skip(f"{shell} is not installed (no Debian package for it)")
+    expected = mapping_of(batch)
+    code = shells.get(shell).export(expected)
+    result = run_shell(shell, code + "\nenv -0\n", env=shell_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    got = environment_of(result.stdout)
+    assert {key: got.get(key) for key in expected} == expected
+
+
+@settings(max_examples=EXAMPLES_PER_SHELL, deadline=None)
+@given(batch=batches)
+def test_values_survive_python_dotenv(batch: list[str]) -> None:
+    from dotenv import dotenv_values
+
+    expected = mapping_of(batch)
+    code = shells.get("dotenv").export(expected)
+    assert dict(dotenv_values(stream=io.StringIO(code), interpolate=False)) == expected
+
+
+@settings(max_examples=EXAMPLES_PER_SHELL, deadline=None)
+@given(batch=batches)
+def test_unset_removes_every_variable(batch: list[str]) -> None:
+    for shell in REAL_SHELLS:
+        before = mapping_of(batch)
+        after = shells.get(shell).export(dict.fromkeys(before))
+        script = shells.get(shell).export(before) + after + "\nenv -0\n"
+        result = run_shell(shell, script, env=shell_env())
+        assert result.returncode in (0, 4) if shell == "fish" else result.returncode == 0
+        assert not set(before) & set(environment_of(result.stdout))
