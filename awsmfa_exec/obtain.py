@@ -16,7 +16,7 @@ from awsmfa_exec.sts import Endpoint
 @dataclass(frozen=True)
 class Request:
     profile: str
-    token_code: str | None = None
+    token_code: str | None = field(default=None, repr=False)
     options: providers.Options = field(default_factory=providers.Options)
 
 

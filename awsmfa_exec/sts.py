@@ -46,7 +46,8 @@ class Endpoint:
     region: str
     url: str | None = None
     ca_bundle: str | None = None
-    proxies: Mapping[str, str] = field(default_factory=dict)
+    # A proxy URL may carry a password (http://user:password@host).
+    proxies: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_environ(
@@ -92,7 +93,8 @@ def _client(endpoint: Endpoint, keys: Credentials) -> Any:
     config = Config(
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
-        retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
+        # total_max_attempts counts the first try; botocore's max_attempts would not.
+        retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
         proxies=dict(endpoint.proxies) or None,
         user_agent_extra="awsmfa",
     )
@@ -125,12 +127,13 @@ def _call(
     action: str, whose: str, serial: str | None, call: Callable[[], Mapping[str, Any]]
 ) -> Credentials:
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 
     try:
         return _credentials(call())
     except ClientError as exc:
         raise _client_error(exc, action, whose, serial) from None
-    except BotoCoreError as exc:
+    except (BotoCoreError, ResponseParserError) as exc:
         log.debug(f"{action} failed: {type(exc).__name__}")
         raise StsUnavailable(
             f"STS {action} for {whose} failed: {_describe_transport(exc)}; "
@@ -144,7 +147,7 @@ def _describe_transport(exc: Exception) -> str:
         return "timed out"
     if "EndpointConnection" in name or "ConnectionClosed" in name:
         return "could not connect"
-    if "Parse" in name:
+    if "Parse" in name or "IncompleteRead" in name:
         return "the answer was not valid STS XML"
     return name
 
@@ -166,7 +169,10 @@ def _client_error(exc: Any, action: str, whose: str, serial: str | None) -> Exce
             "they are invalid, expired or revoked: update them in the credentials file"
         )
     if code in _UNAVAILABLE or status >= 500 or status == 429:
-        return StsUnavailable(f"STS is unavailable for {action} ({code or status}); try later")
+        return StsUnavailable(
+            f"STS is unavailable for {action} ({code or f'HTTP {status}'}) after "
+            f"{MAX_ATTEMPTS} attempts; try again later"
+        )
     if code == "AccessDenied" and serial is None:
         return AuthError(
             f"STS denied {action} for {whose}: {message}. If the role requires MFA, add "
