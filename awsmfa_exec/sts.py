@@ -124,7 +124,11 @@ def _credentials(answer: Mapping[str, Any]) -> Credentials:
 
 
 def _call(
-    action: str, whose: str, serial: str | None, call: Callable[[], Mapping[str, Any]]
+    action: str,
+    whose: str,
+    serial: str | None,
+    call: Callable[[], Mapping[str, Any]],
+    keys_of: str | None = None,
 ) -> Credentials:
     from botocore.exceptions import BotoCoreError, ClientError
     from botocore.parsers import ResponseParserError
@@ -132,7 +136,7 @@ def _call(
     try:
         return _credentials(call())
     except ClientError as exc:
-        raise _client_error(exc, action, whose, serial) from None
+        raise _client_error(exc, action, whose, serial, keys_of or whose) from None
     except (BotoCoreError, ResponseParserError) as exc:
         log.debug(f"{action} failed: {type(exc).__name__}")
         raise StsUnavailable(
@@ -152,7 +156,7 @@ def _describe_transport(exc: Exception) -> str:
     return name
 
 
-def _client_error(exc: Any, action: str, whose: str, serial: str | None) -> Exception:
+def _client_error(exc: Any, action: str, whose: str, serial: str | None, keys_of: str) -> Exception:
     error = exc.response.get("Error", {})
     code = str(error.get("Code", ""))
     message = str(error.get("Message", "")).rstrip(".")
@@ -165,12 +169,14 @@ def _client_error(exc: Any, action: str, whose: str, serial: str | None) -> Exce
         )
     if code in _BAD_KEYS:
         return AuthError(
-            f"STS refused the keys of profile {whose} ({code}); "
+            f"STS refused the keys of profile {keys_of} ({code}); "
             "they are invalid, expired or revoked: update them in the credentials file"
         )
     if code in _UNAVAILABLE or status >= 500 or status == 429:
+        # botocore names an error without an STS body by its HTTP status: "500".
+        reason = code if code and code != str(status) else f"HTTP {status}"
         return StsUnavailable(
-            f"STS is unavailable for {action} ({code or f'HTTP {status}'}) after "
+            f"STS is unavailable for {action} ({reason}) after "
             f"{MAX_ATTEMPTS} attempts; try again later"
         )
     if code == "AccessDenied" and serial is None:
@@ -208,7 +214,9 @@ def assume_role(
     external_id: str | None = None,
     serial: str | None = None,
     code: str | None = None,
+    keys_of: str | None = None,
 ) -> Credentials:
+    """`keys_of` names the profile whose keys sign the call, when it is not `whose`."""
     params: dict[str, Any] = {
         "RoleArn": role_arn,
         "RoleSessionName": session_name,
@@ -219,4 +227,4 @@ def assume_role(
     if serial and code:
         params.update(SerialNumber=serial, TokenCode=code)
     client = _client(endpoint, creds)
-    return _call("AssumeRole", whose, serial, lambda: client.assume_role(**params))
+    return _call("AssumeRole", whose, serial, lambda: client.assume_role(**params), keys_of)
