@@ -91,7 +91,8 @@ class MfaCode:
 
     def _prompt(self) -> str:
         try:
-            tty = open("/dev/tty", "r+", encoding="utf-8")  # noqa: SIM115, PTH123
+            # Unbuffered bytes: a terminal cannot seek, which buffered "r+" would demand.
+            tty = open("/dev/tty", "r+b", buffering=0)  # noqa: SIM115, PTH123
         except OSError:
             raise UsageError(
                 f"profile {self.profile} needs an MFA code and there is no terminal to ask "
@@ -99,9 +100,8 @@ class MfaCode:
             ) from None
         with tty:
             self._prompts += 1
-            tty.write(f"MFA code for {self.serial}: ")
-            tty.flush()
-            line = tty.readline()
+            tty.write(f"MFA code for {self.serial}: ".encode())
+            line = tty.readline().decode("utf-8", "replace")
             if not line:
                 raise UsageError(f"no MFA code was entered: {HOW_TO_GIVE_A_CODE}")
             return check_code(line, "the terminal")
