@@ -21,7 +21,7 @@ SYSCALLS = (
 )
 _WRITE_FLAGS = re.compile(r"\bO_(WRONLY|RDWR|CREAT|TRUNC)\b")
 _LINE = re.compile(r"^(\d+) (\w+)\((.*)\) += (-?\d+)")
-_ARG = re.compile(r'"(?:[^"\\]|\\.)*"|\{[^}]*\}|[^,]+')
+_ARG = re.compile(r'\s*(?:"(?:[^"\\]|\\.)*"|\{[^}]*\}|[^,<]*<[^>]*>|[^,]+)')
 _FD_PATH = re.compile(r"<(.*)>$")
 # syscall -> (index of each path argument, index of its directory-descriptor argument or None)
 _PATHS: dict[str, tuple[tuple[int, int | None], ...]] = {
