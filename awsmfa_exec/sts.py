@@ -160,7 +160,8 @@ def _client_error(exc: Any, action: str, whose: str, serial: str | None, keys_of
     error = exc.response.get("Error", {})
     code = str(error.get("Code", ""))
     message = str(error.get("Message", "")).rstrip(".")
-    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    metadata = exc.response.get("ResponseMetadata", {})
+    status = metadata.get("HTTPStatusCode", 0)
     log.debug(f"{action} for {whose}: {code} (HTTP {status}): {message}")
     if "MultiFactorAuthentication" in message or ("MFA" in message and code == "AccessDenied"):
         return MfaCodeRejected(
@@ -175,10 +176,9 @@ def _client_error(exc: Any, action: str, whose: str, serial: str | None, keys_of
     if code in _UNAVAILABLE or status >= 500 or status == 429:
         # botocore names an error without an STS body by its HTTP status: "500".
         reason = code if code and code != str(status) else f"HTTP {status}"
-        return StsUnavailable(
-            f"STS is unavailable for {action} ({reason}) after "
-            f"{MAX_ATTEMPTS} attempts; try again later"
-        )
+        tries = int(metadata.get("RetryAttempts", 0)) + 1
+        after = f" after {tries} attempts" if tries > 1 else ""
+        return StsUnavailable(f"STS is unavailable for {action} ({reason}){after}; try again later")
     if code == "AccessDenied" and serial is None:
         return AuthError(
             f"STS denied {action} for {whose}: {message}. If the role requires MFA, add "

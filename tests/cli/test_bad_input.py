@@ -26,7 +26,7 @@ from tests.conftest import (
     awsmfa,
     run,
 )
-from tests.support.proof import assert_one_error_line, record, snapshot
+from tests.support.proof import INHERITED_DEV, assert_one_error_line, record, snapshot
 
 CYCLE = "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n\n[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = a\n"  # noqa: E501
 ORPHAN = "[profile orphan]\nrole_arn = arn:aws:iam::1:role/o\nsource_profile = gone\n"
@@ -35,13 +35,7 @@ BAD_SECONDS = "[profile dev]\nrole_arn = arn:aws:iam::1:role/dev\nsource_profile
 HALF_KEYS = "[landing]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
 # A line without `=` that is the secret itself: the message must not echo it.
 SECRET_LINE = f"[landing]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n{LANDING_SECRET}\n"
-INHERITED = {
-    "AWSMFA_PROFILE": "dev",
-    "AWS_ACCESS_KEY_ID": "ASIAINHERITEDKEY0001",
-    "AWS_SECRET_ACCESS_KEY": "inheritedSecretAccessKey0123456789abcdef",
-    "AWS_SESSION_TOKEN": "inheritedSessionToken",
-    "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
-}
+INHERITED = {**INHERITED_DEV, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
 
 
 @dataclass(frozen=True)

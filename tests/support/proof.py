@@ -34,6 +34,15 @@ class AuditTotals:
     allowed: set[str] = field(default_factory=set)
 
 
+# What a parent `awsmfa exec dev` leaves in its child's environment, with made-up values.
+INHERITED_DEV = {
+    "AWSMFA_PROFILE": "dev",
+    "AWS_ACCESS_KEY_ID": "ASIAINHERITEDKEY0001",
+    "AWS_SECRET_ACCESS_KEY": "inheritedSecretAccessKey0123456789abcdef",
+    "AWS_SESSION_TOKEN": "inheritedSessionToken",
+    "AWS_CREDENTIAL_EXPIRATION": "2099-01-01T00:00:00Z",
+}
+
 OUTCOMES: list[Outcome] = []
 AUDIT = AuditTotals()
 

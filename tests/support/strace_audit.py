@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.conftest import run
+
 SYSCALLS = (
     "open,openat,openat2,creat,rename,renameat,renameat2,truncate,ftruncate,"
     "link,linkat,symlink,symlinkat,mkdir,mkdirat,unlink,unlinkat"
@@ -128,13 +130,4 @@ def traced_run(
     """`command` under strace; its stdout is a pipe the caller reads, never a file."""
     strace = ["strace", "-f", "-qq", "-y", "-s", "4096", "-e", "signal=none"]
     strace += ["-e", f"trace={SYSCALLS}", "-o", str(trace)]
-    return subprocess.run(
-        [*strace, *command],
-        env=dict(env),
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        start_new_session=True,
-        check=False,
-    )
+    return run([*strace, *command], env=env, cwd=cwd, timeout=timeout)

@@ -18,7 +18,7 @@ import pytest
 from awsmfa_exec.sts import MAX_ATTEMPTS
 from tests.conftest import CODE, LANDING_KEY_ID, LANDING_SECRET, SEED_CONFIG, AwsFiles, awsmfa
 from tests.support.fault_sts import ISSUED, FaultSts
-from tests.support.proof import assert_one_error_line, record
+from tests.support.proof import INHERITED_DEV, assert_one_error_line, record
 
 MFA = r"arn:aws:iam::123456789012:mfa/alice"
 BAD_KEYS = r"STS refused the keys of profile landing \({}\); they are invalid, expired or revoked: update them in the credentials file"  # noqa: E501
@@ -124,14 +124,7 @@ def test_a_typed_code_is_asked_for_once_per_call_and_not_retried(fault_sts: Faul
 
 
 def test_nested_exec_of_another_profile_signs_with_the_files_keys(fault_sts: FaultSts) -> None:
-    inherited = {
-        "AWSMFA_PROFILE": "dev",
-        "AWS_ACCESS_KEY_ID": "ASIAINHERITEDKEY0001",
-        "AWS_SECRET_ACCESS_KEY": "inheritedSecretAccessKey0123456789abcdef",
-        "AWS_SESSION_TOKEN": "inheritedSessionToken",
-        "AWS_CREDENTIAL_EXPIRATION": "2099-01-01T00:00:00Z",
-        "AWS_ENDPOINT_URL": fault_sts.url("ok"),
-    }
+    inherited = {**INHERITED_DEV, "AWS_ENDPOINT_URL": fault_sts.url("ok")}
     result = awsmfa(
         "exec",
         "prod",
@@ -150,3 +143,4 @@ def test_nested_exec_of_another_profile_signs_with_the_files_keys(fault_sts: Fau
         ("GetSessionToken", LANDING_KEY_ID),
         ("AssumeRole", ISSUED["GetSessionToken"][0]),
     ]
+    assert INHERITED_DEV["AWS_ACCESS_KEY_ID"] not in {c.key_id for c in fault_sts.seen()}
