@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from awsmfa_exec import __version__, log
+from awsmfa_exec import __version__, completion, log
 from awsmfa_exec.errors import AwsmfaError, ExitCode
 
 app = typer.Typer(
@@ -109,7 +109,14 @@ def _request(
     ),
 )
 def exec_command(
-    profile: Annotated[str, typer.Argument(metavar="PROFILE", help="Profile from ~/.aws/config.")],
+    profile: Annotated[
+        str,
+        typer.Argument(
+            metavar="PROFILE",
+            help="Profile from ~/.aws/config.",
+            autocompletion=completion.profile_names,
+        ),
+    ],
     command: Annotated[
         list[str] | None,
         typer.Argument(
@@ -135,7 +142,12 @@ def exec_command(
 def env_command(
     profile: Annotated[
         str | None,
-        typer.Argument(metavar="PROFILE", help="Profile from ~/.aws/config.", show_default=False),
+        typer.Argument(
+            metavar="PROFILE",
+            help="Profile from ~/.aws/config.",
+            show_default=False,
+            autocompletion=completion.profile_names,
+        ),
     ] = None,
     token_code: TokenCode = None,
     duration: Duration = None,
@@ -173,11 +185,105 @@ def env_command(
 
 # --- `list` (everyday commands) ---------------------------------------------------------
 
+JsonOutput = Annotated[bool, typer.Option("--json", help="JSON on stdout, for scripts.")]
+
+
+@app.command(
+    "list",
+    epilog=(
+        "\b\nExamples:\n  awsmfa list\n"
+        "  awsmfa list --json | jq -r '.[] | select(.kind != \"keys\") | .name'"
+    ),
+)
+def list_command(as_json: JsonOutput = False) -> None:
+    """List every profile: kind (keys, role, chain), source, MFA serial, region."""
+    from awsmfa_exec.commands.list_ import run_list
+
+    run_list(os.environ, as_json)
+
 
 # --- `status` (everyday commands) ---------------------------------------------------------
 
 
+@app.command(
+    "status",
+    epilog=(
+        "\b\nExamples:\n  awsmfa exec dev -- awsmfa status\n"
+        "  awsmfa status --json | jq .seconds_left\n"
+        "  awsmfa status --verify    # ask STS who these credentials are"
+    ),
+)
+def status_command(
+    as_json: JsonOutput = False,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Confirm account and role with STS GetCallerIdentity.")
+    ] = False,
+) -> None:
+    """Show the credentials this shell holds: profile, account, role, time left.
+
+    Exit status 0 when valid credentials are present, 1 when there are none or they expired.
+    """
+    from awsmfa_exec.commands.status import run_status
+
+    raise typer.Exit(run_status(os.environ, as_json, verify))
+
+
 # --- `login` (everyday commands) ---------------------------------------------------------
+
+
+@app.command(
+    "login",
+    epilog=(
+        "\b\nExamples:\n  awsmfa login dev\n"
+        "  awsmfa login prod --print\n"
+        "  awsmfa login dev --destination https://console.aws.amazon.com/s3/home"
+    ),
+)
+def login_command(
+    profile: Annotated[
+        str,
+        typer.Argument(
+            metavar="PROFILE",
+            help="Role profile from ~/.aws/config.",
+            autocompletion=completion.profile_names,
+        ),
+    ],
+    print_url: Annotated[
+        bool, typer.Option("--print", help="Print the sign-in URL on stdout; open no browser.")
+    ] = False,
+    destination: Annotated[
+        str | None,
+        typer.Option(
+            "--destination",
+            metavar="URL",
+            help="Console page to land on; default the console home of the profile's region.",
+            show_default=False,
+        ),
+    ] = None,
+    token_code: TokenCode = None,
+    duration: Duration = None,
+    region: Region = None,
+    no_session: NoSession = False,
+) -> None:
+    """Open the AWS console signed in as PROFILE's role (federation sign-in)."""
+    from awsmfa_exec.commands.login import run_login
+
+    request = _request(profile, token_code, duration, region, no_session)
+    run_login(request, destination, print_url, os.environ)  # type: ignore[arg-type]
+
+
+# --- `completion` (everyday commands) ----------------------------------------------------
+
+
+@app.command(
+    "completion",
+    epilog=("\b\nInstall:\n" + "\n".join(f"  {line}" for line in completion.INSTALL.values())),
+)
+def completion_command(
+    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell.")],
+) -> None:
+    """Print the tab-completion script for SHELL (completes commands and profile names)."""
+    sys.stdout.write(completion.script(shell) + "\n")
 
 
 def _interrupted() -> NoReturn:
@@ -201,6 +307,8 @@ def _click_message(exc: Exception) -> str:
 
 def main(argv: list[str] | None = None) -> NoReturn:
     command = typer.main.get_command(app)
+    if completion.requested():
+        completion.prepare()
     try:
         result = command.main(args=argv, prog_name="awsmfa", standalone_mode=False)
     except AwsmfaError as exc:

@@ -7,6 +7,8 @@ the error kinds of SPEC §6; no message carries a secret.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +16,8 @@ from typing import Any
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import AuthError, MfaCodeRejected, StsUnavailable
+
+_SESSION_LOCK = threading.Lock()  # botocore sessions are not thread-safe; clients are
 
 CONNECT_TIMEOUT = 3
 READ_TIMEOUT = 5
@@ -83,13 +87,19 @@ class Endpoint:
         )
 
 
-def _client(endpoint: Endpoint, keys: Credentials) -> Any:
+@functools.cache
+def _session() -> Any:
+    """One botocore session per process: loading its data files is the costly part."""
     import botocore.session
+
+    # awsmfa decides which profile it acts for; AWS_PROFILE in the environment must not
+    # steer (or break) the session that carries the explicit credentials.
+    return botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+
+
+def _client(endpoint: Endpoint, keys: Credentials) -> Any:
     from botocore.config import Config
 
-    session = botocore.session.Session()
-    # The profile to use is decided by awsmfa, never by AWS_PROFILE in the environment.
-    session.set_config_variable("profile", None)
     config = Config(
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
@@ -98,16 +108,17 @@ def _client(endpoint: Endpoint, keys: Credentials) -> Any:
         proxies=dict(endpoint.proxies) or None,
         user_agent_extra="awsmfa",
     )
-    return session.create_client(
-        "sts",
-        region_name=endpoint.region,
-        endpoint_url=endpoint.url,
-        verify=endpoint.ca_bundle,
-        aws_access_key_id=keys.access_key_id,
-        aws_secret_access_key=keys.secret_access_key,
-        aws_session_token=keys.session_token,
-        config=config,
-    )
+    with _SESSION_LOCK:
+        return _session().create_client(
+            "sts",
+            region_name=endpoint.region,
+            endpoint_url=endpoint.url,
+            verify=endpoint.ca_bundle,
+            aws_access_key_id=keys.access_key_id,
+            aws_secret_access_key=keys.secret_access_key,
+            aws_session_token=keys.session_token,
+            config=config,
+        )
 
 
 def _credentials(answer: Mapping[str, Any]) -> Credentials:
@@ -130,13 +141,23 @@ def _call(
     call: Callable[[], Mapping[str, Any]],
     keys_of: str | None = None,
 ) -> Credentials:
+    return _credentials(_answer(action, whose, serial, call, keys_of))
+
+
+def _answer(
+    action: str,
+    whose: str,
+    serial: str | None,
+    call: Callable[[], Mapping[str, Any]],
+    keys_of: str | None = None,
+) -> Mapping[str, Any]:
     from botocore.exceptions import BotoCoreError, ClientError
     from botocore.parsers import ResponseParserError
 
     try:
-        return _credentials(call())
+        return call()
     except ClientError as exc:
-        raise _client_error(exc, action, whose, serial, keys_of or whose) from None
+        raise _client_error(exc, action, whose, serial, keys_of) from None
     except (BotoCoreError, ResponseParserError) as exc:
         log.debug(f"{action} failed: {type(exc).__name__}")
         raise StsUnavailable(
@@ -156,7 +177,9 @@ def _describe_transport(exc: Exception) -> str:
     return name
 
 
-def _client_error(exc: Any, action: str, whose: str, serial: str | None, keys_of: str) -> Exception:
+def _client_error(
+    exc: Any, action: str, whose: str, serial: str | None, keys_of: str | None = None
+) -> Exception:
     error = exc.response.get("Error", {})
     code = str(error.get("Code", ""))
     message = str(error.get("Message", "")).rstrip(".")
@@ -170,7 +193,7 @@ def _client_error(exc: Any, action: str, whose: str, serial: str | None, keys_of
         )
     if code in _BAD_KEYS:
         return AuthError(
-            f"STS refused the keys of profile {keys_of} ({code}); "
+            f"STS refused the keys of profile {keys_of or whose} ({code}); "
             "they are invalid, expired or revoked: update them in the credentials file"
         )
     if code in _UNAVAILABLE or status >= 500 or status == 429:
@@ -180,9 +203,11 @@ def _client_error(exc: Any, action: str, whose: str, serial: str | None, keys_of
         after = f" after {tries} attempts" if tries > 1 else ""
         return StsUnavailable(f"STS is unavailable for {action} ({reason}){after}; try again later")
     if code == "AccessDenied" and serial is None:
+        section = "[default]" if whose == "default" else f"[profile {whose}]"
         return AuthError(
-            f"STS denied {action} for {whose}: {message}. If the role requires MFA, add "
-            f"mfa_serial = arn:aws:iam::<account>:mfa/<device> to the profile"
+            f"STS denied {action} for {whose}: {message}. If the role requires MFA, add the "
+            f"line 'mfa_serial = arn:aws:iam::<account>:mfa/<device>' to {section} in the "
+            "config file (`aws iam list-mfa-devices` shows the device ARN)"
         )
     return AuthError(f"STS denied {action} for {whose}: {code}: {message}")
 
@@ -228,3 +253,20 @@ def assume_role(
         params.update(SerialNumber=serial, TokenCode=code)
     client = _client(endpoint, creds)
     return _call("AssumeRole", whose, serial, lambda: client.assume_role(**params), keys_of)
+
+
+@dataclass(frozen=True)
+class Identity:
+    account: str
+    arn: str
+    user_id: str
+
+
+def caller_identity(endpoint: Endpoint, creds: Credentials, *, whose: str) -> Identity:
+    """Who `creds` are, as STS sees them (GetCallerIdentity needs no permission)."""
+    client = _client(endpoint, creds)
+    answer = _answer("GetCallerIdentity", whose, None, client.get_caller_identity)
+    try:
+        return Identity(str(answer["Account"]), str(answer["Arn"]), str(answer["UserId"]))
+    except KeyError:
+        raise StsUnavailable("STS answered GetCallerIdentity without an identity") from None

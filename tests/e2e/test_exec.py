@@ -222,3 +222,10 @@ def test_nested_reuse_works_with_sts_unreachable(moto: Moto) -> None:
     result = run(["sh", "-c", script], env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "dev\n"
+
+
+def test_aws_profile_in_the_environment_does_not_steer_sts(moto: Moto) -> None:
+    env = {**os.environ, "AWS_PROFILE": "no-such-profile"}
+    result = awsmfa("exec", "dev", "-t", CODE, "--", "aws", "sts", "get-caller-identity", env=env)
+    assert result.returncode == 0, result.stderr
+    assert caller_arn(result).startswith(role_arn_of("dev"))

@@ -29,8 +29,9 @@ TRANSPORT = (
 REJECTED = rf"STS rejected the MFA code for {MFA} \({{}}\); use the next code from your device"
 NEEDS_SERIAL = (
     r"STS denied AssumeRole for dev: User: \S+ is not authorized to perform: sts:AssumeRole "
-    r"on resource: \S+\. If the role requires MFA, add "
-    r"mfa_serial = arn:aws:iam::<account>:mfa/<device> to the profile"
+    r"on resource: \S+\. If the role requires MFA, add the line "
+    r"'mfa_serial = arn:aws:iam::<account>:mfa/<device>' to \[profile dev\] in the config file "
+    r"\(`aws iam list-mfa-devices` shows the device ARN\)"
 )
 DEV = ("exec", "dev", "-t", CODE, "--", "true")
 NO_SESSION = ("exec", "dev", "--no-session", "-t", CODE, "--", "true")

@@ -1,0 +1,144 @@
+"""`awsmfa list`: every profile, what kind it is, where its credentials come from.
+
+The files are read once and each profile is classified from its own keys and its
+`source_profile` chain; nothing is resolved, no secret is read into the output, and no
+network is used. Minutes left on what the session agent holds come from `held_by_agent`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from awsmfa_exec import log
+from awsmfa_exec.config import Files, Profiles, load_profiles
+
+KEYS = "keys"  # long-term keys, no role: GetSessionToken only
+ROLE = "role"  # role_arn whose source has keys (or credential_source)
+CHAIN = "chain"  # role_arn whose source_profile is itself a role
+OTHER = "other"  # nothing awsmfa can start from (sso, credential_process, settings only)
+
+
+@dataclass(frozen=True)
+class Held:
+    """Whole minutes left on what the agent holds for one profile (None: nothing held)."""
+
+    session_minutes_left: int | None = None
+    role_minutes_left: int | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    kind: str
+    role_arn: str | None
+    source_profile: str | None
+    credential_source: str | None
+    mfa_serial: str | None
+    region: str | None
+    session_minutes_left: int | None = None
+    role_minutes_left: int | None = None
+
+
+def held_by_agent(environ: Mapping[str, str]) -> Mapping[str, Held]:
+    """Per profile, the minutes left on the MFA session and role credentials the agent holds.
+
+    Nothing yet: the session agent fills this in; `list` shows whatever it returns.
+    """
+    del environ
+    return {}
+
+
+def _text(values: Mapping[str, object], key: str) -> str | None:
+    value = values.get(key)
+    return str(value) if value not in (None, "") else None
+
+
+def _inherited(name: str, profiles: Profiles, key: str) -> str | None:
+    """`key` on the profile, else on the first profile down its source_profile chain."""
+    seen: set[str] = set()
+    current: str | None = name
+    while current is not None and current in profiles and current not in seen:
+        seen.add(current)
+        values = profiles[current]
+        found = _text(values, key)
+        if found is not None:
+            return found
+        current = _text(values, "source_profile")
+    return None
+
+
+def _kind(name: str, values: Mapping[str, object], profiles: Profiles) -> str:
+    if _text(values, "role_arn") is None:
+        return KEYS if _text(values, "aws_access_key_id") else OTHER
+    source = _text(values, "source_profile")
+    if source and source != name and _text(profiles.get(source, {}), "role_arn"):
+        return CHAIN
+    return ROLE
+
+
+def classify(profiles: Profiles, held: Mapping[str, Held]) -> list[Entry]:
+    """One entry per profile, sorted by name; never reads a secret key into an entry."""
+    entries = []
+    for name in sorted(profiles):
+        values = profiles[name]
+        minutes = held.get(name, Held())
+        entries.append(
+            Entry(
+                name=name,
+                kind=_kind(name, values, profiles),
+                role_arn=_text(values, "role_arn"),
+                source_profile=_text(values, "source_profile"),
+                credential_source=_text(values, "credential_source"),
+                mfa_serial=_inherited(name, profiles, "mfa_serial"),
+                region=_text(values, "region"),
+                session_minutes_left=minutes.session_minutes_left,
+                role_minutes_left=minutes.role_minutes_left,
+            )
+        )
+    return entries
+
+
+def _source(entry: Entry) -> str:
+    if entry.source_profile:
+        return entry.source_profile
+    if entry.credential_source:
+        return f"({entry.credential_source.lower()})"
+    return "-"
+
+
+def _minutes(value: int | None) -> str:
+    return "-" if value is None else f"{value}m"
+
+
+def table(entries: Sequence[Entry]) -> str:
+    """Plain aligned columns; the agent's columns appear only when it holds something."""
+    header = ["PROFILE", "KIND", "SOURCE", "MFA SERIAL", "REGION"]
+    rows = [[e.name, e.kind, _source(e), e.mfa_serial or "-", e.region or "-"] for e in entries]
+    if any(e.session_minutes_left is not None or e.role_minutes_left is not None for e in entries):
+        header += ["MFA LEFT", "ROLE LEFT"]
+        for row, e in zip(rows, entries, strict=True):
+            row += [_minutes(e.session_minutes_left), _minutes(e.role_minutes_left)]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def run_list(environ: Mapping[str, str], as_json: bool) -> None:
+    files = Files.from_environ(environ)
+    entries = classify(load_profiles(files), held_by_agent(environ))
+    if not entries:
+        log.note(f"no profiles in {files.config} or {files.credentials}")
+    if as_json:
+        # One object a line: json's C encoder (which indent= would bypass), still readable.
+        objects = ",\n".join(json.dumps(vars(e)) for e in entries)
+        output = f"[\n{objects}\n]\n" if entries else "[]\n"
+    else:
+        output = table(entries) if entries else ""
+    sys.stdout.write(output)
+    sys.stdout.flush()
