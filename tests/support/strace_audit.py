@@ -22,7 +22,7 @@ SYSCALLS = (
     "link,linkat,symlink,symlinkat,mkdir,mkdirat,unlink,unlinkat"
 )
 _WRITE_FLAGS = re.compile(r"\bO_(WRONLY|RDWR|CREAT|TRUNC)\b")
-_LINE = re.compile(r"^(\d+) (\w+)\((.*)\) += (-?\d+)")
+_LINE = re.compile(r"^(\d+) +(\w+)\((.*)\) += (-?\d+)")  # strace pads short pids
 _ARG = re.compile(r'\s*(?:"(?:[^"\\]|\\.)*"|\{[^}]*\}|[^,<]*<[^>]*>|[^,]+)')
 _FD_PATH = re.compile(r"<(.*)>$")
 # syscall -> (index of each path argument, index of its directory-descriptor argument or None)
@@ -68,6 +68,7 @@ def _joined(lines: Iterable[str]) -> Iterable[str]:
     pending: dict[str, str] = {}
     for line in lines:
         pid, _, rest = line.partition(" ")
+        rest = rest.lstrip(" ")
         if rest.endswith("<unfinished ...>"):
             pending[pid] = rest.removesuffix("<unfinished ...>").rstrip()
         elif rest.startswith("<... "):

@@ -7,12 +7,12 @@ from pathlib import Path
 from tests.support.strace_audit import accesses, audit, is_bytecode
 
 TRACE = """\
-10 openat(AT_FDCWD</w>, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3</etc/passwd>
+10   openat(AT_FDCWD</w>, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3</etc/passwd>
 10 openat(AT_FDCWD</w>, "notes.txt", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 4</w/notes.txt>
 10 openat(AT_FDCWD</w>, "/home/u/missing", O_WRONLY|O_CREAT, 0600) = -1 EACCES (Permission denied)
 11 openat(5</home/u/.aws>, "cache, \\"odd\\"", O_RDWR <unfinished ...>
-12 rename("/tmp/a", "/tmp/b") = 0
-11 <... openat resumed>) = 6</home/u/.aws/cache, "odd">
+12   rename("/tmp/a", "/tmp/b") = 0
+11   <... openat resumed>) = 6</home/u/.aws/cache, "odd">
 12 ftruncate(7</home/u/log>, 0) = 0
 12 mkdirat(AT_FDCWD</w>, "/x/__pycache__", 0777) = 0
 12 openat(AT_FDCWD</w>, "/x/__pycache__/m.cpython-311.pyc.1234", O_WRONLY|O_CREAT|O_EXCL, 0644) = 8</x/__pycache__/m.cpython-311.pyc.1234>

@@ -30,6 +30,7 @@ AUDITED = {
     "exec --no-session": ("exec", "dev", "--no-session", "-t", CODE, *PRINT_ENV),
     "exec, keys-only profile": ("exec", "landing", "-t", CODE, *PRINT_ENV),
     "exec --debug": ("--debug", "exec", "dev", "-t", CODE, *PRINT_ENV),
+    "list, status --verify inside exec": ("exec", "dev", "-t", CODE, "--", "sh", "-c", "env && awsmfa list && awsmfa status --verify"),  # noqa: E501
     **{f"env --shell {shell}": ("env", "dev", "-t", CODE, "-s", shell) for shell in shells.names()},
 }  # fmt: skip
 
