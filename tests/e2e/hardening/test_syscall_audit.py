@@ -11,6 +11,7 @@ A new path is covered by adding one line to `AUDITED`.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -21,7 +22,10 @@ import pytest
 from awsmfa_exec import shells
 from tests.conftest import AWSMFA, CODE, Moto
 from tests.support.proof import files_holding, record_audit
+from tests.support.signin_server import TOKEN, SigninServer, signin_server
 from tests.support.strace_audit import Audit, audit, traced_run
+
+__all__ = ["signin_server"]  # the fixture, for the login audit below
 
 PRINT_ENV = ("--", "env")
 AUDITED = {
@@ -68,6 +72,20 @@ def test_a_run_writes_no_file_and_leaves_no_secret(name: str, moto: Moto, tmp_pa
     assert len(found.traced) > 100  # the interpreter, awsmfa, botocore, the AWS files
     assert any(path.endswith("/.aws/credentials") for path in found.traced)
     secrets = handed_out(stdout)
+    roots = [Path(os.environ["HOME"]), Path(os.environ["TMPDIR"]), tmp_path / "work"]
+    assert files_holding(secrets, *roots) == []
+
+
+def test_login_writes_no_file_and_leaves_no_secret(
+    moto: Moto, signin_server: SigninServer, tmp_path: Path
+) -> None:
+    """The credentials go to the federation endpoint, the sign-in URL to stdout; no file."""
+    found, stdout = run_audited(("login", "dev", "--print", "-t", CODE), tmp_path)
+    record_audit(found.traced, found.written, found.allowed)
+    assert found.written == set()
+    assert TOKEN in stdout
+    session = json.loads(signin_server.requests[-1].query["Session"][0])
+    secrets = [session["sessionKey"], session["sessionToken"], TOKEN]
     roots = [Path(os.environ["HOME"]), Path(os.environ["TMPDIR"]), tmp_path / "work"]
     assert files_holding(secrets, *roots) == []
 
