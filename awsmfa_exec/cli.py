@@ -357,6 +357,11 @@ def completion_command(
     sys.stdout.write(completion.script(shell) + "\n")
 
 
+def _interrupted() -> NoReturn:
+    sys.stderr.write("\nawsmfa: interrupted\n")
+    sys.exit(ExitCode.INTERRUPTED)
+
+
 def _fail(message: str, code: int) -> NoReturn:
     sys.stderr.write(f"awsmfa: error: {message}\n")
     sys.exit(code)
@@ -386,8 +391,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         hint = f" (see: {ctx.command_path} --help)" if ctx else ""
         _fail(_click_message(exc).rstrip(".") + hint, ExitCode.USAGE)
     except (KeyboardInterrupt, typer.Abort):
-        sys.stderr.write("\nawsmfa: interrupted\n")
-        sys.exit(ExitCode.INTERRUPTED)
+        _interrupted()
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(ExitCode.FAILURE)
@@ -399,4 +403,6 @@ def main(argv: list[str] | None = None) -> NoReturn:
         if log.debugging():
             traceback.print_exc()
         _fail(f"unexpected {type(exc).__name__}; run with --debug for details", ExitCode.FAILURE)
+    if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into a silent return of 130
+        _interrupted()
     sys.exit(result if isinstance(result, int) else ExitCode.OK)

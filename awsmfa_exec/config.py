@@ -14,7 +14,7 @@ import getpass
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,8 @@ class Chain:
     mfa_serial: str | None
     mfa_process: str | None
     region: str | None
-    settings: Mapping[str, Any]
+    # The target profile's raw values: a keys-only profile's hold its secret access key.
+    settings: Mapping[str, Any] = field(repr=False)
 
 
 def _parse_error_line(error: BaseException) -> str:
@@ -70,11 +71,21 @@ def _parse_error_line(error: BaseException) -> str:
     return f"line {lineno}" if lineno is not None else "it is not an INI file"
 
 
+def _cannot_read(path: Path, error: OSError | None = None) -> ConfigError:
+    reason = "permission denied" if error is None else error.strerror or type(error).__name__
+    return ConfigError(
+        f"cannot read {path}: {reason.lower()}; check the permissions of the file and its folder"
+    )
+
+
 def _read(path: Path, *, profiles_map: bool) -> Profiles:
-    if path.exists() and not os.access(path, os.R_OK):
-        raise ConfigError(f"cannot read {path}: permission denied")
-    if path.is_dir():
-        raise ConfigError(f"{path} is a directory, not an AWS config file")
+    try:
+        if path.exists() and not os.access(path, os.R_OK):
+            raise _cannot_read(path)
+        if path.is_dir():
+            raise ConfigError(f"{path} is a directory, not an AWS config file")
+    except OSError as exc:  # a directory on the way that the user may not enter
+        raise _cannot_read(path, exc) from None
     try:
         if profiles_map:
             loaded: Profiles = configloader.load_config(str(path))["profiles"]
@@ -83,6 +94,8 @@ def _read(path: Path, *, profiles_map: bool) -> Profiles:
         return raw
     except ConfigNotFound:
         return {}
+    except OSError as exc:
+        raise _cannot_read(path, exc) from None
     except ConfigParseError as exc:
         cause = exc.kwargs.get("error")
         where = _parse_error_line(cause) if isinstance(cause, BaseException) else "somewhere"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable
-from contextlib import ExitStack
 from typing import TypeVar
 
 from awsmfa_exec import log
@@ -91,20 +90,18 @@ class MfaCode:
         return check_code(done.stdout, f"mfa_process of profile {self.profile}")
 
     def _prompt(self) -> str:
-        # Two handles: a terminal is not seekable, so open(..., "r+") refuses it.
-        with ExitStack() as stack:
-            try:
-                reader = stack.enter_context(open("/dev/tty", encoding="utf-8"))  # noqa: PTH123
-                writer = stack.enter_context(open("/dev/tty", "w", encoding="utf-8"))  # noqa: PTH123
-            except OSError:
-                raise UsageError(
-                    f"profile {self.profile} needs an MFA code and there is no terminal to ask "
-                    f"on: {HOW_TO_GIVE_A_CODE}"
-                ) from None
+        try:
+            # Unbuffered bytes: a terminal cannot seek, which buffered "r+" would demand.
+            tty = open("/dev/tty", "r+b", buffering=0)  # noqa: SIM115, PTH123
+        except OSError:
+            raise UsageError(
+                f"profile {self.profile} needs an MFA code and there is no terminal to ask "
+                f"on: {HOW_TO_GIVE_A_CODE}"
+            ) from None
+        with tty:
             self._prompts += 1
-            writer.write(f"MFA code for {self.serial}: ")
-            writer.flush()
-            line = reader.readline()
+            tty.write(f"MFA code for {self.serial}: ".encode())
+            line = tty.readline().decode("utf-8", "replace")
             if not line:
                 raise UsageError(f"no MFA code was entered: {HOW_TO_GIVE_A_CODE}")
             return check_code(line, "the terminal")

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Request:
     profile: str
-    token_code: str | None = None
+    token_code: str | None = field(default=None, repr=False)
     options: Options = field(default_factory=Options)
 
 

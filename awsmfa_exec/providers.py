@@ -84,6 +84,7 @@ class AssumeRoleProvider:
     hop: RoleHop
     duration: int
     mfa: MfaCode | None = None
+    keys_of: str | None = None  # the profile whose keys sign, named when STS refuses them
 
     def retrieve(self) -> Credentials:
         creds = self.source.retrieve()
@@ -100,6 +101,7 @@ class AssumeRoleProvider:
                 external_id=hop.external_id,
                 serial=mfa.serial if mfa else None,
                 code=code,
+                keys_of=self.keys_of,
             )
 
         return mfa.call(call) if mfa else call(None)
@@ -159,5 +161,8 @@ def build(
         duration = _role_duration(chain, index, options)
         with_code = options.no_session and index == 0 and has_mfa
         log.debug(f"AssumeRole {hop.role_arn} for {hop.profile}, {describe(duration)}")
-        provider = AssumeRoleProvider(provider, endpoint, hop, duration, mfa if with_code else None)
+        keys_of = chain.hops[index - 1].profile if index else source.profile
+        provider = AssumeRoleProvider(
+            provider, endpoint, hop, duration, mfa if with_code else None, keys_of
+        )
     return wrap(provider, "final") if chain.hops else provider

@@ -65,7 +65,8 @@ class Endpoint:
     region: str
     url: str | None = None
     ca_bundle: str | None = None
-    proxies: Mapping[str, str] = field(default_factory=dict)
+    # A proxy URL may carry a password (http://user:password@host).
+    proxies: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_environ(
@@ -123,7 +124,8 @@ def _client(endpoint: Endpoint, keys: Credentials) -> Any:
     config = Config(
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
-        retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
+        # total_max_attempts counts the first try; botocore's max_attempts would not.
+        retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
         proxies=dict(endpoint.proxies) or None,
         user_agent_extra="awsmfa",
     )
@@ -154,21 +156,30 @@ def _credentials(answer: Mapping[str, Any]) -> Credentials:
 
 
 def _call(
-    action: str, whose: str, serial: str | None, call: Callable[[], Mapping[str, Any]]
+    action: str,
+    whose: str,
+    serial: str | None,
+    call: Callable[[], Mapping[str, Any]],
+    keys_of: str | None = None,
 ) -> Credentials:
-    return _credentials(_answer(action, whose, serial, call))
+    return _credentials(_answer(action, whose, serial, call, keys_of))
 
 
 def _answer(
-    action: str, whose: str, serial: str | None, call: Callable[[], Mapping[str, Any]]
+    action: str,
+    whose: str,
+    serial: str | None,
+    call: Callable[[], Mapping[str, Any]],
+    keys_of: str | None = None,
 ) -> Mapping[str, Any]:
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 
     try:
         return call()
     except ClientError as exc:
-        raise _client_error(exc, action, whose, serial) from None
-    except BotoCoreError as exc:
+        raise _client_error(exc, action, whose, serial, keys_of) from None
+    except (BotoCoreError, ResponseParserError) as exc:
         log.debug(f"{action} failed: {type(exc).__name__}")
         raise StsUnavailable(
             f"STS {action} for {whose} failed: {_describe_transport(exc)}; "
@@ -182,16 +193,19 @@ def _describe_transport(exc: Exception) -> str:
         return "timed out"
     if "EndpointConnection" in name or "ConnectionClosed" in name:
         return "could not connect"
-    if "Parse" in name:
+    if "Parse" in name or "IncompleteRead" in name:
         return "the answer was not valid STS XML"
     return name
 
 
-def _client_error(exc: Any, action: str, whose: str, serial: str | None) -> Exception:
+def _client_error(
+    exc: Any, action: str, whose: str, serial: str | None, keys_of: str | None = None
+) -> Exception:
     error = exc.response.get("Error", {})
     code = str(error.get("Code", ""))
     message = str(error.get("Message", "")).rstrip(".")
-    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    metadata = exc.response.get("ResponseMetadata", {})
+    status = metadata.get("HTTPStatusCode", 0)
     log.debug(f"{action} for {whose}: {code} (HTTP {status}): {message}")
     if "MultiFactorAuthentication" in message or ("MFA" in message and code == "AccessDenied"):
         return MfaCodeRejected(
@@ -200,11 +214,15 @@ def _client_error(exc: Any, action: str, whose: str, serial: str | None) -> Exce
         )
     if code in _BAD_KEYS:
         return AuthError(
-            f"STS refused the keys of profile {whose} ({code}); "
+            f"STS refused the keys of profile {keys_of or whose} ({code}); "
             "they are invalid, expired or revoked: update them in the credentials file"
         )
     if code in _UNAVAILABLE or status >= 500 or status == 429:
-        return StsUnavailable(f"STS is unavailable for {action} ({code or status}); try later")
+        # botocore names an error without an STS body by its HTTP status: "500".
+        reason = code if code and code != str(status) else f"HTTP {status}"
+        tries = int(metadata.get("RetryAttempts", 0)) + 1
+        after = f" after {tries} attempts" if tries > 1 else ""
+        return StsUnavailable(f"STS is unavailable for {action} ({reason}){after}; try again later")
     if code == "AccessDenied" and serial is None:
         section = "[default]" if whose == "default" else f"[profile {whose}]"
         return AuthError(
@@ -242,7 +260,9 @@ def assume_role(
     external_id: str | None = None,
     serial: str | None = None,
     code: str | None = None,
+    keys_of: str | None = None,
 ) -> Credentials:
+    """`keys_of` names the profile whose keys sign the call, when it is not `whose`."""
     params: dict[str, Any] = {
         "RoleArn": role_arn,
         "RoleSessionName": session_name,
@@ -253,7 +273,7 @@ def assume_role(
     if serial and code:
         params.update(SerialNumber=serial, TokenCode=code)
     client = _client(endpoint, creds)
-    return _call("AssumeRole", whose, serial, lambda: client.assume_role(**params))
+    return _call("AssumeRole", whose, serial, lambda: client.assume_role(**params), keys_of)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.support.proof"]  # the fault and audit summary in the CI log
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 AWSMFA = str(BIN / "awsmfa")

@@ -57,15 +57,18 @@ def connect(path: Path) -> socket.socket | None:
 def start(path: Path) -> None:
     """Start an agent at `path` and wait until it listens (a running one is left alone)."""
     env = {k: os.environ[k] for k in _AGENT_ENV if k in os.environ}
-    starter = subprocess.Popen(
-        [sys.executable, "-B", "-m", "awsmfa_exec.agent", "--socket", str(path)],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        cwd="/",
-    )
+    try:
+        starter = subprocess.Popen(
+            [sys.executable, "-B", "-m", "awsmfa_exec.agent", "--socket", str(path)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            cwd="/",
+        )
+    except OSError as exc:
+        raise ConfigError(f"cannot run {sys.executable}: {exc.strerror}") from None
     try:
         _, err = starter.communicate(timeout=START_TIMEOUT)
     except subprocess.TimeoutExpired:

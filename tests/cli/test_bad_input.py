@@ -1,0 +1,252 @@
+"""Bad input: the SPEC §6 exit code, one `awsmfa: error: …` line, no traceback, no file touched.
+
+Each case is one line of `CASES`; no case reaches a working STS (the nested cases point at a
+closed port, so a reuse of the inherited credentials would show as a success).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import (
+    AWSMFA,
+    CODE,
+    LANDING_SECRET,
+    SEED_CONFIG,
+    SEED_CREDENTIALS,
+    AwsFiles,
+    awsmfa,
+    run,
+)
+from tests.support.proof import INHERITED_DEV, assert_one_error_line, record, snapshot
+
+CYCLE = "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n\n[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = a\n"  # noqa: E501
+ORPHAN = "[profile orphan]\nrole_arn = arn:aws:iam::1:role/o\nsource_profile = gone\n"
+NO_SOURCE = "[profile lone]\nrole_arn = arn:aws:iam::1:role/lone\n"
+BAD_SECONDS = "[profile dev]\nrole_arn = arn:aws:iam::1:role/dev\nsource_profile = landing\nduration_seconds = 1 hour\n"  # noqa: E501
+HALF_KEYS = "[landing]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+# A line without `=` that is the secret itself: the message must not echo it.
+SECRET_LINE = f"[landing]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n{LANDING_SECRET}\n"
+INHERITED = {**INHERITED_DEV, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
+
+
+@dataclass(frozen=True)
+class Case:
+    args: tuple[str, ...]
+    exit_code: int
+    message: str  # a regular expression for the text after `awsmfa: error: `
+    config: str | bytes = SEED_CONFIG
+    credentials: str = SEED_CREDENTIALS
+    env: dict[str, str] = field(default_factory=dict)
+
+
+X = ("--", "true")
+CASES = {
+    "unknown profile": Case(
+        ("exec", "deve", "-t", CODE, *X),
+        3,
+        r"profile 'deve' is not in \S+ or \S+; did you mean 'dev'\?",
+    ),
+    "source_profile cycle": Case(
+        ("exec", "a", "-t", CODE, *X),
+        3,
+        r"source_profile cycle: a -> b -> a; break it in \S+",
+        CYCLE,
+    ),
+    "orphan source_profile": Case(
+        ("exec", "orphan", "-t", CODE, *X),
+        3,
+        r"profile orphan has source_profile = gone, which is not in \S+ or \S+",
+        ORPHAN,
+    ),
+    "role_arn, no source_profile": Case(
+        ("exec", "lone", "-t", CODE, *X),
+        3,
+        r"profile lone has role_arn but no source_profile; .*",
+        NO_SOURCE,
+    ),
+    "duration_seconds not a number": Case(
+        ("exec", "dev", "-t", CODE, *X),
+        3,
+        r"profile dev: duration_seconds must be a whole number of seconds",
+        BAD_SECONDS,
+    ),
+    "key id without secret": Case(
+        ("exec", "dev", "-t", CODE, *X),
+        3,
+        r"profile landing has no aws_secret_access_key; add it to \[landing\]",
+        credentials=HALF_KEYS,
+    ),
+    "malformed INI (config)": Case(
+        ("exec", "dev", "-t", CODE, *X),
+        3,
+        r"\S+/config is malformed: line 1; fix or move the file",
+        "[profile dev\nregion = x\n",
+    ),
+    "malformed INI (secret line)": Case(
+        ("exec", "dev", "-t", CODE, *X),
+        3,
+        r"\S+/credentials is malformed: line 3; fix or move the file",
+        credentials=SECRET_LINE,
+    ),
+    "non-UTF-8 bytes in config": Case(
+        ("exec", "dev", "-t", CODE, *X),
+        3,
+        r"\S+/config is malformed: it is not UTF-8 text \(byte \d+\); .*",
+        SEED_CONFIG.encode() + b"[profile x]\nregion = eu-\xff\xfe\n",
+    ),
+    "config is a folder": Case(
+        ("exec", "dev", "-t", CODE, *X),
+        3,
+        r"\S+ is a directory, not an AWS config file",
+        env={"AWS_CONFIG_FILE": "/"},
+    ),
+    "bad --duration": Case(
+        ("exec", "dev", "-t", CODE, "-d", "5x", *X),
+        2,
+        r"invalid duration '5x': use seconds \(3600\) or 90m, 1h, 1h30m, 12h",
+    ),
+    "--duration out of range": Case(
+        ("exec", "dev", "-t", CODE, "-d", "60", *X), 2, r"duration '60' is out of range: .*"
+    ),
+    "bad --shell": Case(
+        ("env", "dev", "-t", CODE, "--shell", "tcsh"),
+        2,
+        r"unknown shell 'tcsh'; choose one of: .*bash.*",
+    ),
+    "code of 5 digits": Case(
+        ("exec", "dev", "-t", "12345", *X), 2, r"the MFA code from --token-code must be 6 digits"
+    ),
+    "code of 7 digits": Case(
+        ("exec", "dev", "-t", "1234567", *X), 2, r"the MFA code from --token-code must be 6 digits"
+    ),
+    "code of letters": Case(
+        ("exec", "dev", "-t", "abcdef", *X), 2, r"the MFA code from --token-code must be 6 digits"
+    ),
+    "code in AWSMFA_TOKEN_CODE": Case(
+        ("exec", "dev", *X),
+        2,
+        r"the MFA code from AWSMFA_TOKEN_CODE must be 6 digits",
+        env={"AWSMFA_TOKEN_CODE": "12 456"},
+    ),
+    "no code, no terminal": Case(
+        ("exec", "dev", *X),
+        2,
+        r"profile dev needs an MFA code and there is no terminal to ask on: .*",
+    ),
+    "exec with no command": Case(
+        ("exec", "dev", "-t", CODE),
+        2,
+        r"exec needs a command: awsmfa exec PROFILE -- COMMAND \[ARG\]\.\.\.",
+    ),
+    "exec with -- and no command": Case(
+        ("exec", "dev", "-t", CODE, "--"), 2, r"exec needs a command: .*"
+    ),
+    "unknown option": Case(("exec", "dev", "--bogus", *X), 2, r"No such option: --bogus.*"),
+    "--no-session without a role": Case(
+        ("exec", "landing", "--no-session", "-t", CODE, *X),
+        2,
+        r"--no-session needs a role profile; .*",
+    ),
+    "nested, other profile, no code": Case(
+        ("exec", "prod", *X),
+        2,
+        r"profile prod needs an MFA code and there is no terminal to ask on: .*",
+        env=INHERITED,
+    ),
+    "nested, other profile, STS down": Case(
+        ("exec", "prod", "-t", CODE, *X),
+        5,
+        r"STS GetSessionToken for landing failed: could not connect; .*",
+        env=INHERITED,
+    ),
+}
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    work = tmp_path / "work"
+    work.mkdir()
+    return work
+
+
+def check_refused(
+    result: object, case: Case, roots: tuple[Path, ...], before: dict[str, tuple[int, str]]
+) -> None:
+    message = assert_one_error_line(result)  # type: ignore[arg-type]
+    assert result.returncode == case.exit_code, message  # type: ignore[attr-defined]
+    assert re.fullmatch(case.message, message), message
+    assert LANDING_SECRET not in result.stderr  # type: ignore[attr-defined]
+    assert result.stdout == ""  # type: ignore[attr-defined]
+    assert snapshot(*roots) == before
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_input_is_one_line_and_an_exit_code(
+    name: str, aws_files: AwsFiles, workdir: Path
+) -> None:
+    case = CASES[name]
+    config = case.config if isinstance(case.config, bytes) else case.config.encode()
+    aws_files.config.write_bytes(config)
+    aws_files.credentials.write_text(case.credentials)
+    roots = (Path(os.environ["HOME"]), Path(os.environ["TMPDIR"]), workdir)
+    before = snapshot(*roots)
+    result = awsmfa(*case.args, env={**os.environ, **case.env}, cwd=workdir, timeout=30)
+    record("bad input", name, result)
+    check_refused(result, case, roots, before)
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A folder another user can enter: pytest's own temporary folders are private to root."""
+    path = Path(tempfile.mkdtemp(prefix="awsmfa-unreadable-", dir="/tmp"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path)
+
+
+def as_other_user() -> list[str]:
+    """Root reads any file, so as root awsmfa runs as `nobody` to be really refused."""
+    return (
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+    )
+
+
+@pytest.mark.parametrize("locked", ["file", "folder"])
+def test_unreadable_config_file(locked: str, shared_dir: Path) -> None:
+    home = shared_dir / "home"
+    (home / ".aws").mkdir(parents=True)
+    config = home / ".aws" / "config"
+    config.write_text(SEED_CONFIG)
+    (home / ".aws" / "credentials").write_text(SEED_CREDENTIALS)
+    for path in (home, home / ".aws", home / ".aws" / "credentials"):
+        path.chmod(0o755)
+    (config if locked == "file" else config.parent).chmod(0o700 if locked == "folder" else 0o600)
+    if os.geteuid() != 0:
+        config.chmod(0o000)
+    env = {**os.environ, "HOME": str(home), "AWS_CONFIG_FILE": str(config), "TMPDIR": str(home)}
+    env["AWS_SHARED_CREDENTIALS_FILE"] = str(shared_dir / "credentials")
+    shutil.copy(home / ".aws" / "credentials", shared_dir / "credentials")
+    (shared_dir / "credentials").chmod(0o644)
+    prefix = as_other_user()
+    works = run([*prefix, AWSMFA, "--version"], env=env, cwd=shared_dir)
+    assert works.returncode == 0, f"awsmfa cannot run as another user here: {works.stderr}"
+    case = Case(
+        ("exec", "dev", "-t", CODE, *X),
+        3,
+        rf"cannot read {re.escape(str(config))}: permission denied; check the permissions of .*",
+    )
+    before = snapshot(shared_dir)
+    result = run([*prefix, AWSMFA, *case.args], env=env, cwd=shared_dir, timeout=30)
+    record("bad input", f"unreadable config ({locked})", result)
+    check_refused(result, case, (shared_dir,), before)

@@ -1,0 +1,35 @@
+"""Fixtures of the fault and audit tests: the fault STS on loopback, a closed port."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import AwsFiles
+from tests.support.fault_sts import FaultSts
+
+
+@pytest.fixture(scope="session")
+def fault_sts_server() -> Iterator[FaultSts]:
+    server = FaultSts.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fault_sts(fault_sts_server: FaultSts, aws_files: AwsFiles) -> FaultSts:
+    """The fault STS with its counts cleared, and the seed AWS files written."""
+    fault_sts_server.reset()
+    return fault_sts_server
+
+
+@pytest.fixture
+def closed_port() -> Iterator[str]:
+    """An endpoint on loopback where nothing listens: the port is bound, never listened on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"

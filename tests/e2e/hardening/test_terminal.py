@@ -1,0 +1,141 @@
+"""Ctrl-C on a real terminal: exit 130, no traceback, the terminal left as it was.
+
+awsmfa runs in a fresh pseudo-terminal it owns as its controlling terminal (util-linux
+`setsid --ctty`), so /dev/tty is that terminal and the ^C byte typed on it becomes SIGINT
+from the line discipline, exactly as at a keyboard.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import termios
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from awsmfa_exec.mfa import MAX_PROMPTS
+from tests.conftest import AWSMFA, CODE, AwsFiles
+from tests.support.fault_sts import FaultSts
+
+CTRL_C = b"\x03"
+
+
+@dataclass
+class Terminal:
+    master: int
+    slave: int
+
+    def read_until(self, text: bytes, timeout: float = 30) -> bytes:
+        seen = b""
+        deadline = time.monotonic() + timeout
+        while text not in seen:
+            left = deadline - time.monotonic()
+            assert left > 0, f"never saw {text!r} on the terminal, only {seen!r}"
+            ready, _, _ = select.select([self.master], [], [], left)
+            if ready:
+                seen += os.read(self.master, 4096)
+        return seen
+
+    def stty(self) -> list[str]:
+        done = subprocess.run(
+            ["stty", "-a"], stdin=self.slave, capture_output=True, text=True, check=True
+        )
+        return done.stdout.split()
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    master, slave = os.openpty()
+    try:
+        yield Terminal(master, slave)
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def on_terminal(
+    term: Terminal, args: list[str], sts_url: str, stdout: int | None = None
+) -> subprocess.Popen[str]:
+    """awsmfa with the terminal as controlling tty, stdin and (unless given) stdout."""
+    return subprocess.Popen(
+        ["setsid", "--ctty", AWSMFA, *args],
+        env={**os.environ, "AWS_ENDPOINT_URL": sts_url},
+        stdin=term.slave,
+        stdout=term.slave if stdout is None else stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_prompt(term: Terminal, _: FaultSts) -> None:
+    term.read_until(b"MFA code for arn:aws:iam::123456789012:mfa/alice: ")
+
+
+def wait_for_sts_call(_: Terminal, sts: FaultSts) -> None:
+    deadline = time.monotonic() + 30
+    while not sts.seen("hang"):
+        assert time.monotonic() < deadline, "awsmfa never reached STS"
+        time.sleep(0.05)
+
+
+X = ("--", "true")
+INTERRUPTS: dict[str, tuple[list[str], str, Callable[[Terminal, FaultSts], None]]] = {
+    "at the MFA prompt (exec)": (["exec", "dev", "--", "true"], "ok", wait_for_prompt),
+    "at the MFA prompt, stdout captured (env)": (["env", "dev", "-s", "sh"], "ok", wait_for_prompt),
+    "while STS does not answer": (["exec", "dev", "-t", CODE, *X], "hang", wait_for_sts_call),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(INTERRUPTS))
+def test_ctrl_c_exits_130_and_leaves_the_terminal_sane(
+    name: str, terminal: Terminal, fault_sts: FaultSts, aws_files: AwsFiles
+) -> None:
+    args, scenario, wait = INTERRUPTS[name]
+    before = termios.tcgetattr(terminal.slave)
+    captured = subprocess.PIPE if args[0] == "env" else None
+    awsmfa = on_terminal(terminal, args, fault_sts.url(scenario), stdout=captured)
+    try:
+        wait(terminal, fault_sts)
+        os.write(terminal.master, CTRL_C)
+        stdout, stderr = awsmfa.communicate(timeout=30)
+    finally:
+        if awsmfa.poll() is None:
+            awsmfa.kill()
+            awsmfa.wait()
+    assert awsmfa.returncode == 130, stderr
+    assert stderr == "\nawsmfa: interrupted\n"
+    assert not stdout  # nothing half-written for an eval to run
+    assert termios.tcgetattr(terminal.slave) == before
+    modes = terminal.stty()
+    assert "echo" in modes
+    assert "icanon" in modes
+    assert "isig" in modes
+
+
+def test_a_code_typed_at_the_prompt_is_used(terminal: Terminal, fault_sts: FaultSts) -> None:
+    url = fault_sts.url("ok")
+    awsmfa = on_terminal(terminal, ["env", "dev", "-s", "sh"], url, stdout=subprocess.PIPE)
+    wait_for_prompt(terminal, fault_sts)
+    os.write(terminal.master, f"{CODE}\n".encode())
+    stdout, stderr = awsmfa.communicate(timeout=30)
+    assert awsmfa.returncode == 0, stderr
+    assert "export AWSMFA_PROFILE=dev\n" in stdout
+    assert [c.action for c in fault_sts.seen("ok")] == ["GetSessionToken", "AssumeRole"]
+
+
+def test_a_rejected_typed_code_is_asked_again_then_exit_4(
+    terminal: Terminal, fault_sts: FaultSts
+) -> None:
+    awsmfa = on_terminal(terminal, ["exec", "dev", "--", "true"], fault_sts.url("mfa-rejected"))
+    for _ in range(MAX_PROMPTS):
+        wait_for_prompt(terminal, fault_sts)
+        os.write(terminal.master, f"{CODE}\n".encode())
+    _, stderr = awsmfa.communicate(timeout=30)
+    assert awsmfa.returncode == 4
+    assert stderr.count("STS rejected that MFA code; wait for the next one") == MAX_PROMPTS - 1
+    assert stderr.splitlines()[-1].startswith("awsmfa: error: STS rejected the MFA code for")
+    assert len(fault_sts.seen("mfa-rejected")) == MAX_PROMPTS
