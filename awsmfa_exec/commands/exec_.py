@@ -10,6 +10,7 @@ from awsmfa_exec import environ as env_vars
 from awsmfa_exec import log
 from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound, UsageError
 from awsmfa_exec.obtain import Request, obtain
+from awsmfa_exec.signals import restore_defaults
 
 
 def run_exec(
@@ -28,6 +29,7 @@ def run_exec(
     log.debug(f"exec {command[0]} as {got.profile} ({got.credentials!r})")
     sys.stdout.flush()
     sys.stderr.flush()
+    restore_defaults()
     try:
         os.execvpe(command[0], list(command), child_env)  # noqa: S606 - exec is the job
     except FileNotFoundError:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from awsmfa_exec import log
 from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound
+from awsmfa_exec.signals import PYTHON_IGNORED
 
 if TYPE_CHECKING:
     import psutil
@@ -33,7 +34,6 @@ FORWARDED = (
     signal.SIGWINCH,
 )
 _WAITED = (*FORWARDED, signal.SIGCHLD)
-_RESET = (signal.SIGPIPE, signal.SIGXFSZ)  # Python ignores these; a command expects defaults
 SI_KERNEL = 0x80  # si_code of a signal the kernel sent, e.g. the terminal to its job
 POLL_SECONDS = 1.0
 GRACE_SECONDS = 3.0
@@ -67,7 +67,9 @@ def spawn(command: Sequence[str], env: Mapping[str, str], mask: set[int | signal
     failure: OSError | None = None
     for path in candidates:
         try:
-            return os.posix_spawn(path, list(command), dict(env), setsigmask=mask, setsigdef=_RESET)
+            return os.posix_spawn(
+                path, list(command), dict(env), setsigmask=mask, setsigdef=PYTHON_IGNORED
+            )
         except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError as exc:

@@ -235,3 +235,12 @@ def test_aws_profile_in_the_environment_does_not_steer_sts(moto: Moto) -> None:
     result = awsmfa("exec", "dev", "-t", CODE, "--", "aws", "sts", "get-caller-identity", env=env)
     assert result.returncode == 0, result.stderr
     assert caller_arn(result).startswith(role_arn_of("dev"))
+
+
+def test_the_command_ends_quietly_in_a_closed_pipe(moto: Moto) -> None:
+    """SIGPIPE has its default action in the command, as if awsmfa were not there."""
+    script = f'set -o pipefail; "{AWSMFA}" exec dev -t {CODE} -- yes | head -n 1'
+    result = run(["bash", "-c", script])
+    assert result.stdout == "y\n"
+    assert result.returncode == 128 + 13, result.stderr
+    assert result.stderr == ""
