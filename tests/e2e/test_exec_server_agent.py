@@ -88,6 +88,4 @@ def test_a_new_session_from_another_shell_lets_the_endpoint_refresh_again(moto: 
     )
     calls = moto.calls()
     print("STS calls:", calls)
-    assert calls == ["GetSessionToken", "AssumeRole", "AssumeRole"] + [
-        "GetSessionToken", "AssumeRole", "AssumeRole"
-    ]  # fmt: skip
+    assert calls == ["GetSessionToken", "AssumeRole", "AssumeRole"] * 2
