@@ -6,6 +6,7 @@ agent alike."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from tests.conftest import AWSMFA, CODE, Moto, awsmfa
 from tests.e2e.test_exec_server import CLIENT
@@ -89,3 +90,21 @@ def test_a_new_session_from_another_shell_lets_the_endpoint_refresh_again(moto: 
     calls = moto.calls()
     print("STS calls:", calls)
     assert calls == ["GetSessionToken", "AssumeRole", "AssumeRole"] * 2
+
+
+def test_without_a_usable_agent_the_run_holds_the_session_and_says_so(
+    moto: Moto, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # refused as the agent's directory
+    env = {**os.environ, **NEAR_EXPIRY, "AWSMFA_AGENT_SOCK": str(shared / "agent.sock")}
+    result = awsmfa(
+        "--debug", "exec", "dev", "--server", "-t", CODE, "-d", "900", "--",
+        *CLIENT, "--times", "2", env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    answers = [line.split(" ", 2) for line in result.stdout.splitlines()]
+    assert [status for status, _, _ in answers] == ["200"] * 2
+    assert "no session agent to use: this process holds the MFA session" in result.stderr
+    assert moto.calls() == ["GetSessionToken"] + ["AssumeRole"] * 3
