@@ -22,9 +22,7 @@ from typing import Protocol
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials, format_expiration, utcnow
 from awsmfa_exec.errors import AuthError, AwsmfaError
-from awsmfa_exec.margin import MARGIN_VARIABLE as MARGIN_VARIABLE  # noqa: PLC0414 - re-exported
-from awsmfa_exec.margin import REFRESH_MARGIN as REFRESH_MARGIN  # noqa: PLC0414
-from awsmfa_exec.margin import refresh_margin as refresh_margin  # noqa: PLC0414
+from awsmfa_exec.margin import REFRESH_MARGIN
 from awsmfa_exec.providers import AssumeRoleProvider, Provider, SessionTokenProvider
 
 LAST_USE = 60

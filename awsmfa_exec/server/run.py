@@ -18,10 +18,11 @@ from awsmfa_exec import agent, log
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec.config import Files, load_profiles
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.margin import refresh_margin
 from awsmfa_exec.obtain import Request, plan
 from awsmfa_exec.server import child
 from awsmfa_exec.server.endpoint import CredentialServer
-from awsmfa_exec.server.refresh import InProcessRefresher, Refresher, refresh_margin
+from awsmfa_exec.server.refresh import InProcessRefresher, Refresher
 
 TOKEN_BYTES = 32
 KEY_VARIABLES = (

@@ -24,8 +24,9 @@ from awsmfa_exec.agent.client import (
     refresh_through_agent,
 )
 from awsmfa_exec.credentials import Credentials, utcnow
+from awsmfa_exec.margin import REFRESH_MARGIN
 from awsmfa_exec.obtain import Obtained, Request, given_code
-from awsmfa_exec.server.refresh import REFRESH_MARGIN, HoldingRefresher, SessionEnded
+from awsmfa_exec.server.refresh import HoldingRefresher, SessionEnded
 
 Ask = Callable[[Request, Mapping[str, str]], Obtained]
 
