@@ -43,7 +43,7 @@ class GivenCode:
     origin: str = ""
 
 
-def _given_code(request: Request, environ: Mapping[str, str]) -> GivenCode:
+def given_code(request: Request, environ: Mapping[str, str]) -> GivenCode:
     if request.token_code is not None:
         return GivenCode(check_code(request.token_code, "--token-code"), "--token-code")
     if environ.get("AWSMFA_TOKEN_CODE"):
@@ -54,7 +54,7 @@ def _given_code(request: Request, environ: Mapping[str, str]) -> GivenCode:
 
 def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
     """Credentials for `request.profile`, with the region the child should see."""
-    given = _given_code(request, environ)
+    given = given_code(request, environ)
     options = request.options
     reused = env_vars.inherited(environ, request.profile)
     if reused is not None and options.duration is None and not options.no_session:
@@ -88,7 +88,7 @@ def plan(request: Request, environ: Mapping[str, str], given: GivenCode | None =
     from awsmfa_exec.config import load_chain
     from awsmfa_exec.sts import Endpoint
 
-    given = given or _given_code(request, environ)
+    given = given or given_code(request, environ)
     chain = load_chain(request.profile, environ)
     region = request.options.region or chain.region
     mfa = MfaCode(

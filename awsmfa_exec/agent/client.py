@@ -27,6 +27,7 @@ from awsmfa_exec.agent.protocol import (
 )
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected
 from awsmfa_exec.files import Files
+from awsmfa_exec.margin import refresh_margin
 from awsmfa_exec.mfa import MfaCode
 
 if TYPE_CHECKING:
@@ -128,8 +129,16 @@ def _shaping(environ: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+class CodeWanted(Exception):
+    """The agent needs an MFA code, and this request has none to give (a refresh)."""
+
+
+class AgentUnavailable(Exception):
+    """No agent answers, or the one that does misbehaves."""
+
+
 class _Conversation:
-    def __init__(self, sock: socket.socket, given: GivenCode) -> None:
+    def __init__(self, sock: socket.socket, given: GivenCode | None) -> None:
         self.sock = sock
         self.given = given
         self.mfa: MfaCode | None = None
@@ -149,6 +158,8 @@ class _Conversation:
         return answer
 
     def answer_code(self, need: Message) -> Message:
+        if self.given is None:
+            raise CodeWanted
         if self.mfa is None:
             self.mfa = MfaCode(
                 need.get("serial"),
@@ -160,19 +171,10 @@ class _Conversation:
         return self.mfa.call(self.code_step)
 
 
-def obtain_through_agent(
-    req: Request, environ: Mapping[str, str], given: GivenCode
-) -> Obtained | None:
-    from awsmfa_exec.obtain import Obtained
-
-    path = socket_path(environ)
-    sock = connect_or_start(path)
-    if sock is None:
-        log.debug("the agent is unavailable: calling STS directly")
-        return None
+def _get(req: Request, environ: Mapping[str, str]) -> Message:
     files = Files.from_environ(environ)
     options = req.options
-    message: Message = {
+    return {
         "op": "get",
         "profile": req.profile,
         "files": [str(files.config.absolute()), str(files.credentials.absolute())],
@@ -181,21 +183,59 @@ def obtain_through_agent(
             "region": options.region,
             "no_session": options.no_session,
         },
+        "margin": refresh_margin(environ),
         "environ": _shaping(environ),
         "debug": log.debugging(),
     }
+
+
+def _ask(sock: socket.socket, req: Request, message: Message, given: GivenCode | None) -> Obtained:
+    """One `get` conversation to its end; a code is given when the agent needs one, from
+    `given`, `mfa_process` or the terminal, except when `given` is None (CodeWanted)."""
+    from awsmfa_exec.obtain import Obtained
+
+    with sock:
+        send(sock, message)
+        talk = _Conversation(sock, given)
+        answer = talk.next()
+        while answer.get("type") == "need_code":
+            answer = talk.answer_code(answer)
+    if answer.get("type") == "error":
+        raise load_error(answer)
+    creds = load_credentials(answer.get("credentials"))
+    region = answer.get("region")
+    return Obtained(req.profile, creds, str(region) if region else None)
+
+
+def obtain_through_agent(
+    req: Request, environ: Mapping[str, str], given: GivenCode
+) -> Obtained | None:
+    message = _get(req, environ)
+    path = socket_path(environ)
+    sock = connect_or_start(path)
+    if sock is None:
+        log.debug("the agent is unavailable: calling STS directly")
+        return None
     try:
-        with sock:
-            send(sock, message)
-            talk = _Conversation(sock, given)
-            answer = talk.next()
-            while answer.get("type") == "need_code":
-                answer = talk.answer_code(answer)
-        if answer.get("type") == "error":
-            raise load_error(answer)
-        creds = load_credentials(answer.get("credentials"))
+        return _ask(sock, req, message, given)
     except (OSError, ProtocolError) as exc:
         log.debug(f"the agent failed ({exc}): calling STS directly")
         return None
-    region = answer.get("region")
-    return Obtained(req.profile, creds, str(region) if region else None)
+
+
+def refresh_through_agent(req: Request, environ: Mapping[str, str]) -> Obtained:
+    """Fresh credentials from the running agent, never asking for a code.
+
+    Starts no agent (one started from `exec --server` would be its orphan). Raises
+    CodeWanted when the agent holds no MFA session to make them from, AgentUnavailable
+    when no agent answers properly, and the agent's own AwsmfaError when STS failed.
+    """
+    message = _get(req, environ)
+    path = socket_path(environ)
+    sock = connect(path)
+    if sock is None:
+        raise AgentUnavailable(f"no agent answers at {path}")
+    try:
+        return _ask(sock, req, message, None)
+    except (OSError, ProtocolError) as exc:
+        raise AgentUnavailable(f"the agent failed ({exc})") from None

@@ -4,6 +4,8 @@ then serve it from the store, or make the STS calls, asking the client for a cod
 Parsed AWS files are kept by their stat signature, so a large config is parsed once and an
 edited one is parsed again. Credentials are keyed by what produced them (keys, serial, role
 ARNs, options, endpoint), never by profile name alone: an edited chain is never served stale.
+A request's `margin` (the client's refresh margin) says how much life what it gets must have
+left: anything held with less, the MFA session or the role, is made anew for it.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def _key(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
-def _wrapper(store: Store, chain: Chain, options: Options) -> providers.Wrap:
+def _wrapper(store: Store, chain: Chain, options: Options, margin: int) -> providers.Wrap:
     source = chain.source.credentials
     identity = (
         source.access_key_id,
@@ -98,12 +100,13 @@ def _wrapper(store: Store, chain: Chain, options: Options) -> providers.Wrap:
     def wrap(inner: providers.Provider, step: str) -> providers.Provider:
         if isinstance(inner, providers.SessionTokenProvider):
             key = _key("session", identity, chain.mfa_serial, inner.endpoint.url, inner.duration)
-            return Kept(store, key, "mfa-session", chain.source.profile, chain.profile, inner)
+            label = chain.source.profile
+            return Kept(store, key, "mfa-session", label, chain.profile, inner, margin)
         hops = [(h.role_arn, h.external_id, h.session_name, h.duration_seconds) for h in chain.hops]
         url = inner.endpoint.url if isinstance(inner, providers.AssumeRoleProvider) else None
         shape = (options.duration, options.no_session, url)
         key = _key("role", identity, chain.mfa_serial, hops, shape)
-        return Kept(store, key, "role", chain.profile, chain.profile, inner)
+        return Kept(store, key, "role", chain.profile, chain.profile, inner, margin)
 
     return wrap
 
@@ -112,14 +115,23 @@ class Kept:
     """A provider whose result the store keeps, made once however many ask at once."""
 
     def __init__(
-        self, store: Store, key: str, kind: str, label: str, user: str, inner: providers.Provider
+        self,
+        store: Store,
+        key: str,
+        kind: str,
+        label: str,
+        user: str,
+        inner: providers.Provider,
+        margin: int,
     ) -> None:
         self.store, self.key, self.kind, self.label, self.user = store, key, kind, label, user
-        self.inner = inner
+        self.inner, self.margin = inner, margin
 
     def retrieve(self) -> Credentials:
         inner = self.inner.retrieve
-        return self.store.get_or_make(self.key, self.kind, self.label, self.user, inner)
+        return self.store.get_or_make(
+            self.key, self.kind, self.label, self.user, inner, self.margin
+        )
 
 
 def _strings(raw: Any, what: str) -> dict[str, str]:
@@ -142,13 +154,16 @@ def fetch(request: Message, store: Store, parsed: ParsedFiles, ask: AskCode) -> 
         region=raw_options.get("region"),
         no_session=bool(raw_options.get("no_session")),
     )
+    margin = request.get("margin", 0)
+    if not isinstance(margin, int) or isinstance(margin, bool) or margin < 0:
+        raise ProtocolError("margin must be a whole number of seconds")
     profile = str(request.get("profile"))
     files = Files(Path(paths[0]), Path(paths[1]))
     chain = resolve(profile, parsed.profiles(files), files, environ)
     region = options.region or chain.region
     endpoint = Endpoint.from_environ(environ, chain.settings, region)
     provider = providers.build(
-        chain, options, ClientCode(chain, ask), endpoint, _wrapper(store, chain, options)
+        chain, options, ClientCode(chain, ask), endpoint, _wrapper(store, chain, options, margin)
     )
     creds = provider.retrieve()
     return {

@@ -1,5 +1,8 @@
 """What the agent holds: credentials by key until 5 minutes before they expire, and the
-single flight that makes concurrent requests for one key share one STS call."""
+single flight that makes concurrent requests for one key share one STS call.
+
+A request may want more life left than that (its refresh margin): what it finds held with
+less is made anew for it and replaces the held entry, which stays for others until then."""
 
 from __future__ import annotations
 
@@ -47,9 +50,16 @@ class Store:
         return entry
 
     def get_or_make(
-        self, key: str, kind: str, label: str, user: str, make: Callable[[], Credentials]
+        self,
+        key: str,
+        kind: str,
+        label: str,
+        user: str,
+        make: Callable[[], Credentials],
+        margin: float = 0,
     ) -> Credentials:
-        """The held credentials for `key`, else `make()`'s, made by one caller at a time.
+        """The held credentials for `key` if they have more than `margin` seconds left,
+        else `make()`'s, made by one caller at a time.
 
         Callers asking for a key that is being made wait for the outcome; when the maker
         fails, the next waiter tries in its turn.
@@ -57,7 +67,7 @@ class Store:
         with self._changed:
             while True:
                 entry = self._fresh(key)
-                if entry is not None:
+                if entry is not None and entry.credentials.seconds_left() > margin:
                     entry.users.add(user)
                     minutes = int(entry.credentials.seconds_left() // 60)
                     log.debug(f"the agent holds the {kind} of {label} ({minutes} min left)")

@@ -1,39 +1,46 @@
 """Fresh final credentials for `exec --server`: the one seam between the endpoint and STS.
 
-The endpoint asks a `Refresher` for credentials on every request. `InProcessRefresher`
-keeps the MFA session in this process's memory (never on disk) and, when the final
-credentials come within the refresh margin of expiry, re-runs only the AssumeRole hop(s)
-above it: no new MFA code while the MFA session lasts. Anything with a `credentials()`
-method that raises `SessionEnded` when it can no longer refresh can take its place.
+The endpoint asks a `Refresher` for credentials on every request. `HoldingRefresher` hands
+out the current credentials while they have more than the refresh margin left, fetches
+fresh ones after that, and, when none can be had, keeps handing out the current ones until
+`LAST_USE` before they expire. Two fetch them:
+
+- `AgentRefresher` (server/through_agent.py) asks the session agent, which holds the MFA
+  session every shell shares and re-assumes the role from it;
+- `InProcessRefresher` keeps the MFA session in this process's memory (never on disk) and
+  re-runs only the AssumeRole hop(s) above it: with AWSMFA_AGENT=off, or no agent to ask.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials, format_expiration, utcnow
-from awsmfa_exec.errors import AuthError, AwsmfaError, UsageError
+from awsmfa_exec.errors import AuthError, AwsmfaError
+from awsmfa_exec.margin import REFRESH_MARGIN
 from awsmfa_exec.providers import AssumeRoleProvider, Provider, SessionTokenProvider
-
-REFRESH_MARGIN = 300
-"""Fresh credentials are fetched once the current ones have this many seconds left or less."""
 
 LAST_USE = 60
 """When no fresh credentials can be had, the current ones are handed out until this close
 to their expiry."""
 
-MARGIN_VARIABLE = "AWSMFA_REFRESH_MARGIN"
-
 
 class SessionEnded(AuthError):
-    """The MFA session is over: fresh credentials need a new MFA code."""
+    """The MFA session is over: fresh credentials need a new MFA code.
+
+    `how` is the line for the user's stderr, what to do to go on; `{until}` in it stands
+    for the time the current credentials run out."""
 
     code = "MfaSessionEnded"
+
+    def __init__(self, message: str, how: str = "") -> None:
+        super().__init__(message)
+        self.how = how or message
 
 
 class Refresher(Protocol):
@@ -44,14 +51,70 @@ class Refresher(Protocol):
         ...
 
 
-def refresh_margin(environ: Mapping[str, str]) -> int:
-    """The refresh margin: `AWSMFA_REFRESH_MARGIN` seconds when set (tests and tuning)."""
-    raw = environ.get(MARGIN_VARIABLE, "").strip()
-    if not raw:
-        return REFRESH_MARGIN
-    if not raw.isdigit():
-        raise UsageError(f"{MARGIN_VARIABLE} must be a whole number of seconds, not {raw!r}")
-    return int(raw)
+class HoldingRefresher:
+    """Holds the current credentials; subclasses say how fresh ones are fetched."""
+
+    def __init__(
+        self,
+        profile: str,
+        *,
+        margin: int = REFRESH_MARGIN,
+        now: Callable[[], datetime] = utcnow,
+        current: Credentials | None = None,
+    ) -> None:
+        self.profile = profile
+        self._margin = margin
+        self._now = now
+        self._lock = threading.Lock()
+        self._current = current
+        self._told_ended = False
+        self._last_failure = ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(profile={self.profile!r}, current={self._current!r})"
+
+    def fetch(self, current: Credentials | None) -> Credentials:
+        """Fresh final credentials, or SessionEnded / another AwsmfaError."""
+        raise NotImplementedError
+
+    def credentials(self) -> Credentials:
+        with self._lock:
+            current = self._current
+            if current is not None and self._fresh(current):
+                return current
+            try:
+                fresh = self.fetch(current)
+            except SessionEnded as exc:
+                if current is None:
+                    raise
+                return self._last_use(current, exc)
+            except AwsmfaError as exc:
+                if current is None or not current.valid_for(LAST_USE, self._now()):
+                    raise
+                if exc.message != self._last_failure:  # once, not on every SDK request
+                    self._last_failure = exc.message
+                    log.note(f"could not refresh the {self.profile} credentials: {exc.message}")
+                return current
+            if self._told_ended:
+                self._told_ended = False
+                log.note(f"the endpoint serves fresh {self.profile} credentials again")
+            self._current, self._last_failure = fresh, ""
+            log.debug(f"{self.profile}: new credentials {fresh!r}")
+            return fresh
+
+    def _fresh(self, creds: Credentials) -> bool:
+        """More than the refresh margin left."""
+        return creds.seconds_left(self._now()) > self._margin
+
+    def _last_use(self, current: Credentials, ended: SessionEnded) -> Credentials:
+        usable = current.valid_for(LAST_USE, self._now())
+        if not self._told_ended:
+            self._told_ended = True
+            until = format_expiration(current.expiration) if current.expiration else "now"
+            log.note(ended.how.replace("{until}", until))
+        if usable:
+            return current
+        raise ended
 
 
 @dataclass
@@ -91,7 +154,7 @@ def remember_mfa_session(top: Provider) -> RememberedProvider | None:
     return None
 
 
-class InProcessRefresher:
+class InProcessRefresher(HoldingRefresher):
     """Holds the MFA session in memory and re-assumes the role(s) from it on demand."""
 
     def __init__(
@@ -102,38 +165,22 @@ class InProcessRefresher:
         margin: int = REFRESH_MARGIN,
         now: Callable[[], datetime] = utcnow,
     ) -> None:
-        self.profile = profile
+        super().__init__(profile, margin=margin, now=now)
         self._top = provider
         self._final_is_session = _carries_mfa(provider)
         self._session = remember_mfa_session(provider)
-        self._margin = margin
-        self._now = now
-        self._lock = threading.Lock()
-        self._current: Credentials | None = None
-        self._told_ended = False
-        self._last_failure = ""
 
-    def __repr__(self) -> str:
-        return f"InProcessRefresher(profile={self.profile!r}, current={self._current!r})"
-
-    def credentials(self) -> Credentials:
-        with self._lock:
-            current = self._current
-            if current is not None and self._fresh(current):
-                return current
-            if current is not None and not self._can_refresh():
-                return self._last_use(current)
-            try:
-                self._current = self._top.retrieve()
-            except AwsmfaError as exc:
-                if current is None or not current.valid_for(LAST_USE, self._now()):
-                    raise
-                if exc.message != self._last_failure:  # once, not on every SDK request
-                    self._last_failure = exc.message
-                    log.note(f"could not refresh the {self.profile} credentials: {exc.message}")
-                return current
-            log.debug(f"{self.profile}: new credentials {self._current!r}")
-            return self._current
+    def fetch(self, current: Credentials | None) -> Credentials:
+        if current is not None and not self._can_refresh():
+            profile = self.profile
+            raise SessionEnded(
+                f"the MFA session for {profile} has ended and fresh credentials need a new "
+                f"MFA code: run the command again with awsmfa exec {profile} --server",
+                f"the MFA session for {profile} has ended; the command keeps its "
+                "credentials until {until}, then to continue run it again with "
+                f"`awsmfa exec {profile} --server -- …` and a new MFA code",
+            )
+        return self._top.retrieve()
 
     def _can_refresh(self) -> bool:
         if self._final_is_session:
@@ -142,24 +189,3 @@ class InProcessRefresher:
             return True
         kept = self._session.kept
         return kept is not None and self._fresh(kept)
-
-    def _fresh(self, creds: Credentials) -> bool:
-        """More than the refresh margin left."""
-        return creds.seconds_left(self._now()) > self._margin
-
-    def _last_use(self, current: Credentials) -> Credentials:
-        usable = current.valid_for(LAST_USE, self._now())
-        if not self._told_ended:
-            self._told_ended = True
-            until = format_expiration(current.expiration) if current.expiration else "now"
-            log.note(
-                f"the MFA session for {self.profile} has ended; the command keeps its "
-                f"credentials until {until}, then to continue run it again with "
-                f"`awsmfa exec {self.profile} --server -- …` and a new MFA code"
-            )
-        if usable:
-            return current
-        raise SessionEnded(
-            f"the MFA session for {self.profile} has ended and fresh credentials need a new "
-            f"MFA code: run the command again with awsmfa exec {self.profile} --server"
-        )

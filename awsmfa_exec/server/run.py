@@ -1,9 +1,12 @@
 """`awsmfa exec PROFILE --server -- COMMAND`: serve refreshing credentials to COMMAND.
 
-The MFA code is asked for before COMMAND starts. COMMAND gets the endpoint's address and
-token instead of the key variables; awsmfa stays as its parent until it exits, then stops
-the endpoint, ends whatever COMMAND left running, and exits with COMMAND's status. The
-forwarded signals stay blocked to the end, so a late Ctrl-C cannot change that status.
+The MFA code is asked for before COMMAND starts. Refreshes go through the session agent,
+which holds the MFA session (shared with every shell); with AWSMFA_AGENT=off, or when no
+agent can be used, this process holds the MFA session itself. COMMAND gets the endpoint's
+address and token instead of the key variables; awsmfa stays as its parent until it exits,
+then stops the endpoint, ends whatever COMMAND left running, and exits with COMMAND's
+status. The forwarded signals stay blocked to the end, so a late Ctrl-C cannot change that
+status.
 """
 
 from __future__ import annotations
@@ -11,14 +14,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 
+from awsmfa_exec import agent, log
 from awsmfa_exec import environ as env_vars
-from awsmfa_exec import log
 from awsmfa_exec.config import Files, load_profiles
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.margin import refresh_margin
 from awsmfa_exec.obtain import Request, plan
 from awsmfa_exec.server import child
 from awsmfa_exec.server.endpoint import CredentialServer
-from awsmfa_exec.server.refresh import InProcessRefresher, refresh_margin
+from awsmfa_exec.server.refresh import InProcessRefresher, Refresher
 
 TOKEN_BYTES = 32
 KEY_VARIABLES = (
@@ -66,23 +70,37 @@ def _warn_about_default_profile(environ: Mapping[str, str], profile: str) -> Non
         )
 
 
+def _first_credentials(
+    request: Request, environ: Mapping[str, str]
+) -> tuple[Refresher, Credentials, str | None]:
+    """The refresher, and the first credentials and region from it: any MFA prompt happens
+    now, before the command runs."""
+    margin = refresh_margin(environ)
+    if agent.enabled(environ):
+        from awsmfa_exec.server.through_agent import start_through_agent
+
+        started = start_through_agent(request, environ, margin)
+        if started is not None:
+            refresher, got = started
+            log.debug(f"{request.profile}: refreshes go through the session agent")
+            return refresher, got.credentials, got.region
+        log.debug("no session agent to use: this process holds the MFA session for refreshes")
+    planned = plan(request, environ)
+    in_process = InProcessRefresher(planned.profile, planned.provider, margin=margin)
+    return in_process, in_process.credentials(), planned.region
+
+
 def run_server_exec(request: Request, command: Sequence[str], environ: Mapping[str, str]) -> int:
     """Run `command` under the endpoint; its exit status (128+N when killed by signal N)."""
-    planned = plan(request, environ)
-    refresher = InProcessRefresher(
-        planned.profile, planned.provider, margin=refresh_margin(environ)
-    )
-    first = refresher.credentials()  # any MFA prompt happens now, before the command runs
-    _warn_about_default_profile(environ, planned.profile)
+    refresher, first, region = _first_credentials(request, environ)
+    _warn_about_default_profile(environ, request.profile)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     mask = child.block_signals()
     child.become_subreaper()
     pid: int | None = None
     try:
         with CredentialServer(refresher, token) as server:
-            env = child_environment(
-                environ, first, planned.profile, planned.region, server.url, token
-            )
+            env = child_environment(environ, first, request.profile, region, server.url, token)
             pid = child.spawn(command, env, mask)
             log.debug(f"started {command[0]} (pid {pid}) with credentials at {server.url}")
             status = child.wait(pid)

@@ -158,14 +158,28 @@ def test_ended_mfa_session_says_how_to_continue(moto: Moto) -> None:
     answers = [line.split(" ", 2) for line in result.stdout.splitlines()]
     assert [status for status, _, _ in answers] == ["200", "200"]
     assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(
+        "awsmfa: the MFA session for dev has ended (the agent needs a new MFA code);"
+    )
+    assert "run `awsmfa exec dev -- true` in another terminal" in result.stderr
+    assert moto.calls() == ["GetSessionToken", "AssumeRole"]
+
+
+def test_ended_in_process_mfa_session_says_to_run_again(moto: Moto) -> None:
+    env = {**os.environ, "AWSMFA_REFRESH_MARGIN": "50000", "AWSMFA_AGENT": "off"}
+    result = awsmfa("exec", "dev", "--server", "-t", CODE, "--", *CLIENT, "--times", "2", env=env)
+    assert result.returncode == 0, result.stderr
+    answers = [line.split(" ", 2) for line in result.stdout.splitlines()]
+    assert [status for status, _, _ in answers] == ["200", "200"]
+    assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("awsmfa: the MFA session for dev has ended;")
     assert "awsmfa exec dev --server" in result.stderr
     assert moto.calls() == ["GetSessionToken", "AssumeRole"]
 
 
-def test_nested_plain_exec_resolves_from_the_files(moto: Moto) -> None:
+def test_nested_plain_exec_gets_the_role_the_agent_holds(moto: Moto) -> None:
     inner = (
-        f'"{AWSMFA}" exec dev -t {CODE} -- sh -c '
+        f'"{AWSMFA}" exec dev -- sh -c '
         "'echo ${AWS_ACCESS_KEY_ID:+keys} ${AWS_CONTAINER_CREDENTIALS_FULL_URI:-no-endpoint}; "
         "aws sts get-caller-identity --query Arn --output text'"
     )
@@ -174,9 +188,7 @@ def test_nested_plain_exec_resolves_from_the_files(moto: Moto) -> None:
     first, arn = result.stdout.splitlines()
     assert first == "keys no-endpoint"
     assert arn.startswith(role_arn_of("dev"))
-    assert moto.calls() == [
-        "GetSessionToken", "AssumeRole", "GetSessionToken", "AssumeRole", "GetCallerIdentity"
-    ]  # fmt: skip
+    assert moto.calls() == ["GetSessionToken", "AssumeRole", "GetCallerIdentity"]
 
 
 def test_default_profile_with_keys_is_warned_about(moto: Moto, aws_files: AwsFiles) -> None:

@@ -14,7 +14,7 @@ from awsmfa_exec.agent import client, enabled
 from awsmfa_exec.agent.paths import check_dir, prepare_dir, socket_path
 from awsmfa_exec.agent.protocol import ProtocolError, receive, send
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected
-from awsmfa_exec.obtain import GivenCode
+from awsmfa_exec.obtain import GivenCode, Request
 
 
 def test_frames_round_trip() -> None:
@@ -94,3 +94,24 @@ def test_a_rejected_given_code_is_not_retried() -> None:
     thread.join(timeout=5)
     agents.close()
     assert codes == ["123456", None]
+
+
+def test_a_get_carries_the_refresh_margin() -> None:
+    assert client._get(Request("dev"), {})["margin"] == 300
+    assert client._get(Request("dev"), {"AWSMFA_REFRESH_MARGIN": "3600"})["margin"] == 3600
+
+
+def test_a_refresh_gives_no_code() -> None:
+    mine, agents = socket.socketpair()
+    with mine, agents:
+        send(agents, {"type": "need_code", "serial": "arn:mfa", "profile": "dev"})
+        talk = client._Conversation(mine, None)
+        with pytest.raises(client.CodeWanted):
+            talk.answer_code(talk.next())
+
+
+def test_a_refresh_starts_no_agent(tmp_path: Path) -> None:
+    path = tmp_path / "agent" / "agent.sock"
+    with pytest.raises(client.AgentUnavailable, match="no agent answers"):
+        client.refresh_through_agent(Request("dev"), {"AWSMFA_AGENT_SOCK": str(path)})
+    assert not path.exists()

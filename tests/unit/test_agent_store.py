@@ -71,3 +71,12 @@ def test_clear_profile_drops_what_it_used() -> None:
     assert [(h.label, h.kind) for h in store.held()] == [("prod", "role")]
     assert store.clear(None) == 1
     assert store.idle()
+
+
+def test_a_wider_margin_gets_new_ones_that_replace_the_held() -> None:
+    store = Store()
+    old = store.get_or_make("k", "role", "dev", "dev", lambda: creds(15))
+    assert store.get_or_make("k", "role", "dev", "dev", lambda: creds(60)) is old
+    new = store.get_or_make("k", "role", "dev", "dev", lambda: creds(15), margin=3600)
+    assert new is not old  # 15 minutes are not more than the hour this caller wants
+    assert store.get_or_make("k", "role", "dev", "dev", lambda: creds(60)) is new
