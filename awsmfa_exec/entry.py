@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from typing import NoReturn
 
@@ -40,13 +39,19 @@ def leave(code: int) -> NoReturn:
     os._exit(code)
 
 
+def _debug_traceback() -> None:
+    if log.debugging():
+        import traceback  # ~3 ms of imports, for --debug only
+
+        traceback.print_exc()
+
+
 def conclude(work: Callable[[], object]) -> NoReturn:
     """Run `work` and exit with its status (an int, else 0), or report what it raised."""
     try:
         result = work()
     except AwsmfaError as exc:
-        if log.debugging():
-            traceback.print_exc()
+        _debug_traceback()
         fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         interrupted()
@@ -54,8 +59,7 @@ def conclude(work: Callable[[], object]) -> NoReturn:
         sys.stderr.close()
         sys.exit(ExitCode.FAILURE)
     except Exception as exc:
-        if log.debugging():
-            traceback.print_exc()
+        _debug_traceback()
         fail(f"unexpected {type(exc).__name__}; run with --debug for details", ExitCode.FAILURE)
     if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into a silent return of 130
         interrupted()
