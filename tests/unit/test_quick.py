@@ -3,6 +3,8 @@ typer reads the same way; everything else it leaves to typer."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from awsmfa_exec import cli, quick
+from awsmfa_exec.errors import AwsmfaError
 
 
 def typer_reads(args: list[str]) -> tuple[bool, str, dict[str, Any]] | None:
@@ -116,3 +119,29 @@ def test_whatever_is_read_typer_reads_the_same(args: list[str]) -> None:
     got = quick.read(args)
     if got is not None:
         assert got == typer_reads(args)
+
+
+def typer_outcome(app: typer.Typer, args: list[str]) -> tuple[str, str, str, str]:
+    """What typer prints on stdout for `args`, and the error it raises (kind, text, where);
+    a command that does run finds no AWS files and no agent here."""
+    command = typer.main.get_command(app)
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        try:
+            command.main(args=args, prog_name="awsmfa", standalone_mode=False)
+        except (cli.ClickException, typer.Exit, AwsmfaError) as exc:
+            where = getattr(getattr(exc, "ctx", None), "command_path", "")
+            return stdout.getvalue(), type(exc).__name__, cli._click_message(exc), where
+    return stdout.getvalue(), "", "", ""
+
+
+SPELLINGS = [["--help"], [], ["--bogus"], ["-h"], ["a", "b", "c", "d"], ["-t"], ["--json", "x"]]
+
+
+@pytest.mark.parametrize("name", [info.name or "" for info in cli.app.registered_commands])
+def test_the_app_built_for_one_command_helps_and_fails_as_the_whole_one(name: str) -> None:
+    for args in ([name, *words] for words in SPELLINGS):
+        for spelled in (args, ["--debug", *args]):
+            assert cli._app_for(spelled) is not cli.app
+            assert typer_outcome(cli._app_for(spelled), spelled) == typer_outcome(cli.app, spelled)
+    assert cli._app_for(["--help", name]) is cli.app
