@@ -237,7 +237,8 @@ def run(rounds: int, with_awsume: bool) -> None:
             ratios["hot exec"] = row("1. hot  awsmfa exec dev -- true", hot, theirs, "awsumepy dev")
             hot_env, theirs_env = alternate(
                 rounds,
-                lambda: bench.awsmfa("env", "dev", "--shell", "bash"),
+                # No --shell: the shell is detected from the parent process, as users run it.
+                lambda: bench.awsmfa("env", "dev"),
                 lambda: timed([awsume, "dev", "-s"], bench.env),
             )
             ratios["hot env"] = row(
