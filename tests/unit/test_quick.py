@@ -12,7 +12,7 @@ import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from awsmfa_exec import cli, quick
+from awsmfa_exec import cli, log, quick
 from awsmfa_exec.errors import AwsmfaError
 
 
@@ -139,7 +139,10 @@ SPELLINGS = [["--help"], [], ["--bogus"], ["-h"], ["a", "b", "c", "d"], ["-t"], 
 
 
 @pytest.mark.parametrize("name", [info.name or "" for info in cli.app.registered_commands])
-def test_the_app_built_for_one_command_helps_and_fails_as_the_whole_one(name: str) -> None:
+def test_the_app_built_for_one_command_helps_and_fails_as_the_whole_one(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(log, "_debug", False)  # --debug switches it on for the process
     for args in ([name, *words] for words in SPELLINGS):
         for spelled in (args, ["--debug", *args]):
             assert cli._app_for(spelled) is not cli.app
