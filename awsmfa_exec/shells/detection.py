@@ -54,7 +54,7 @@ def choose(ancestors: Iterable[str]) -> tuple[str | None, str]:
 
 
 def _proc_ancestors(pid: int) -> Iterator[str]:
-    """`_ancestors` from Linux's /proc, read as psutil reads it, without its ~10 ms import."""
+    """`_ancestors` from Linux's /proc, read as psutil reads it, without importing psutil."""
     for _ in range(MAX_DEPTH):
         if pid <= 0:
             return
