@@ -1,3 +1,3 @@
-from awsmfa_exec.cli import main
+from awsmfa_exec.entry import main
 
 main()

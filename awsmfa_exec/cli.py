@@ -1,20 +1,23 @@
 """The command-line surface: typer parses, the functions in `commands/` do the work.
 
 Only typer and the standard library are imported here; everything heavier is imported by
-the command that needs it, so `--help` and a reused `exec` stay fast.
+the command that needs it, so `--help` stays fast. `entry.main` comes here for everything
+but a plain `exec`/`env` (see `quick`).
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
-import traceback
-from typing import Annotated, NoReturn
+from collections.abc import Sequence
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from awsmfa_exec import __version__, completion, log
-from awsmfa_exec.errors import AwsmfaError, ExitCode
+from awsmfa_exec.entry import conclude, fail, interrupted, leave
+from awsmfa_exec.errors import ExitCode
 
 app = typer.Typer(
     name="awsmfa",
@@ -88,16 +91,9 @@ def _request(
     region: str | None,
     no_session: bool,
 ) -> object:
-    from awsmfa_exec.duration import parse_duration
-    from awsmfa_exec.obtain import Request
-    from awsmfa_exec.options import Options
+    from awsmfa_exec.obtain import make_request
 
-    options = Options(
-        duration=parse_duration(duration) if duration is not None else None,
-        region=region or None,
-        no_session=no_session,
-    )
-    return Request(profile=profile, token_code=token_code, options=options)
+    return make_request(profile, token_code, duration, region, no_session)
 
 
 @app.command(
@@ -357,16 +353,6 @@ def completion_command(
     sys.stdout.write(completion.script(shell) + "\n")
 
 
-def _interrupted() -> NoReturn:
-    sys.stderr.write("\nawsmfa: interrupted\n")
-    sys.exit(ExitCode.INTERRUPTED)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"awsmfa: error: {message}\n")
-    sys.exit(code)
-
-
 # typer 0.28 ships its own copy of click; reach its exception classes through typer's API.
 ClickUsageError: type[Exception] = typer.BadParameter.__bases__[0]
 ClickException: type[Exception] = ClickUsageError.__bases__[0]
@@ -376,33 +362,43 @@ def _click_message(exc: Exception) -> str:
     return str(getattr(exc, "format_message", lambda: str(exc))())
 
 
-def main(argv: list[str] | None = None) -> NoReturn:
-    command = typer.main.get_command(app)
-    if completion.requested():
-        completion.prepare()
+def _app_for(args: Sequence[str]) -> typer.Typer:
+    """The app with only the command `args` name, when they name one after nothing but
+    `--debug`: building the click command of every other command costs ~3 ms a run and
+    changes nothing (their help and the root's are shown only when no command is named)."""
+    words = list(args)
+    while words[:1] == ["--debug"]:
+        words.pop(0)
+    named = [info for info in app.registered_commands if words[:1] == [info.name]]
+    if not named:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = named
+    lean.registered_groups = []
+    return lean
+
+
+def _run(command: Any, args: Sequence[str]) -> object:
+    """typer's run of `args`, with click's own outcomes turned into ours."""
     try:
-        result = command.main(args=argv, prog_name="awsmfa", standalone_mode=False)
-    except AwsmfaError as exc:
-        if log.debugging():
-            traceback.print_exc()
-        _fail(exc.message, exc.exit_code)
+        return command.main(args=list(args), prog_name="awsmfa", standalone_mode=False)
     except ClickUsageError as exc:
         ctx = getattr(exc, "ctx", None)
         hint = f" (see: {ctx.command_path} --help)" if ctx else ""
-        _fail(_click_message(exc).rstrip(".") + hint, ExitCode.USAGE)
-    except (KeyboardInterrupt, typer.Abort):
-        _interrupted()
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(ExitCode.FAILURE)
+        fail(_click_message(exc).rstrip(".") + hint, ExitCode.USAGE)
+    except typer.Abort:
+        interrupted()
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        leave(exc.exit_code)
     except ClickException as exc:
-        _fail(_click_message(exc), getattr(exc, "exit_code", ExitCode.FAILURE))
-    except Exception as exc:
-        if log.debugging():
-            traceback.print_exc()
-        _fail(f"unexpected {type(exc).__name__}; run with --debug for details", ExitCode.FAILURE)
-    if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into a silent return of 130
-        _interrupted()
-    sys.exit(result if isinstance(result, int) else ExitCode.OK)
+        fail(_click_message(exc), getattr(exc, "exit_code", ExitCode.FAILURE))
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    args = sys.argv[1:] if argv is None else argv
+    if completion.requested():
+        command = typer.main.get_command(app)
+        completion.prepare()
+    else:
+        command = typer.main.get_command(_app_for(args))
+    conclude(lambda: _run(command, args))

@@ -8,7 +8,6 @@ the terminal, the prompt asks again, up to `MAX_PROMPTS` times.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -68,6 +67,8 @@ class MfaCode:
         return self._prompt()
 
     def _run_process(self, command: str) -> str:
+        import subprocess  # only for mfa_process: off the cached path
+
         log.debug(f"running mfa_process of profile {self.profile}")
         try:
             done = subprocess.run(  # noqa: S602 - mfa_process is a shell command by definition

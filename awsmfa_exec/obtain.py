@@ -43,6 +43,24 @@ class GivenCode:
     origin: str = ""
 
 
+def make_request(
+    profile: str,
+    token_code: str | None,
+    duration: str | None,
+    region: str | None,
+    no_session: bool,
+) -> Request:
+    """A request from the credential options as the command line gives them."""
+    from awsmfa_exec.duration import parse_duration
+
+    options = Options(
+        duration=parse_duration(duration) if duration is not None else None,
+        region=region or None,
+        no_session=no_session,
+    )
+    return Request(profile=profile, token_code=token_code, options=options)
+
+
 def given_code(request: Request, environ: Mapping[str, str]) -> GivenCode:
     if request.token_code is not None:
         return GivenCode(check_code(request.token_code, "--token-code"), "--token-code")

@@ -32,6 +32,7 @@ BIN = Path(sys.executable).parent
 ROOT = HERE.parent
 AWSMFA_VENV = HERE / ".venv-awsmfa"
 AWSMFA = str(AWSMFA_VENV / "bin" / "awsmfa")
+AWSMFA_PYTHON = str(AWSMFA_VENV / "bin" / "python")
 AWSUME_VENV = HERE / ".venv-awsume"
 CODE = "123456"
 ACCOUNT = "123456789012"
@@ -168,10 +169,12 @@ class Bench:
         self.root = root
         self.home = root / "home"
         (self.home / ".aws").mkdir(parents=True)
+        # Both tools run as users run them: none of our AWS settings, and no PYTHON* switch
+        # of the developer's shell (PYTHONDONTWRITEBYTECODE, PYTHONUNBUFFERED, PYTHONPATH...).
         self.env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("AWS_", "AWSMFA_"))
+            if not key.startswith(("AWS_", "AWSMFA_", "PYTHON"))
         }
         self.env.update(
             HOME=str(self.home),
@@ -218,7 +221,8 @@ def run(rounds: int, with_awsume: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="awsmfa-bench-") as tmp, moto_server() as endpoint:
         bench = Bench(Path(tmp), endpoint)
         awsume = str(awsume_bin()) if with_awsume else None
-        python_pass = [sys.executable, "-c", "pass"]
+        # The floor is the interpreter awsmfa runs on, without the dev venv's editable finder.
+        python_pass = [AWSMFA_PYTHON, "-c", "pass"]
         bench.prime()
         if awsume:
             timed([awsume, "dev", "--mfa-token", CODE], bench.env)
@@ -233,7 +237,8 @@ def run(rounds: int, with_awsume: bool) -> None:
             ratios["hot exec"] = row("1. hot  awsmfa exec dev -- true", hot, theirs, "awsumepy dev")
             hot_env, theirs_env = alternate(
                 rounds,
-                lambda: bench.awsmfa("env", "dev", "--shell", "bash"),
+                # No --shell: the shell is detected from the parent process, as users run it.
+                lambda: bench.awsmfa("env", "dev"),
                 lambda: timed([awsume, "dev", "-s"], bench.env),
             )
             ratios["hot env"] = row(
@@ -253,8 +258,18 @@ def run(rounds: int, with_awsume: bool) -> None:
             lambda: timed(python_pass, bench.env),
         )
         row("4. hot  awsmfa exec dev -- true", hot, floor, "python -c pass")
-        peak = max(sample.max_rss_kib for sample in hot) / 1024
-        print(f"5. peak RSS of hot exec: {peak:.1f} MiB")
+        hot_again, framework = alternate(
+            rounds,
+            lambda: bench.awsmfa("exec", "dev", "--", "true"),
+            lambda: bench.awsmfa("--version"),
+        )
+        row("   hot  awsmfa exec dev -- true", hot_again, framework, "awsmfa --version (typer)")
+        peak = max(sample.max_rss_kib for sample in hot + hot_again) / 1024
+        print(f"5. peak RSS of hot exec: {peak:.1f} MiB", end="")
+        if awsume:
+            theirs_peak = max(sample.max_rss_kib for sample in theirs) / 1024
+            print(f"  (awsumepy dev: {theirs_peak:.1f} MiB)", end="")
+        print()
         print("\n6. scaling with the number of profiles (medians)")
         print(f"{'profiles':>9} {'list':>10} {'hot exec':>10}")
         scale: dict[int, tuple[float, float]] = {}

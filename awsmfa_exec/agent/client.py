@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -57,6 +56,8 @@ def connect(path: Path) -> socket.socket | None:
 
 def start(path: Path) -> None:
     """Start an agent at `path` and wait until it listens (a running one is left alone)."""
+    import subprocess  # only when no agent answers: off the cached path
+
     env = {k: os.environ[k] for k in _AGENT_ENV if k in os.environ}
     try:
         starter = subprocess.Popen(

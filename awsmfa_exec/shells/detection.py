@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from awsmfa_exec import log
 
@@ -52,7 +53,31 @@ def choose(ancestors: Iterable[str]) -> tuple[str | None, str]:
     return None, "no shell found among the parent processes"
 
 
-def _ancestors(pid: int) -> Iterator[str]:
+def _proc_ancestors(pid: int) -> Iterator[str]:
+    """`_ancestors` from Linux's /proc, read as psutil reads it, without importing psutil."""
+    for _ in range(MAX_DEPTH):
+        if pid <= 0:
+            return
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as file:  # noqa: PTH123 - bytes, hot path
+                cmdline = file.read()
+            with open(f"/proc/{pid}/stat", "rb") as file:  # noqa: PTH123
+                stat = file.read()
+        except OSError:
+            return
+        # A process that rewrote its argv may leave it space-separated; psutil splits so too.
+        argv0 = cmdline.split(b"\0" if cmdline.endswith(b"\0") else b" ", 1)[0]
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses of its own.
+        head, _, tail = stat.rpartition(b")")
+        name = argv0 or head.partition(b"(")[2]
+        yield program(os.fsdecode(name))
+        try:
+            pid = int(tail.split()[1])
+        except (IndexError, ValueError):
+            return
+
+
+def _psutil_ancestors(pid: int) -> Iterator[str]:
     import psutil
 
     try:
@@ -68,6 +93,13 @@ def _ancestors(pid: int) -> Iterator[str]:
             process = process.parent()
     except psutil.Error:
         return
+
+
+def _ancestors(pid: int) -> Iterator[str]:
+    """Program names of `pid` and its parents, nearest first."""
+    if Path("/proc/self").is_dir():
+        return _proc_ancestors(pid)
+    return _psutil_ancestors(pid)
 
 
 def detect(pid: int | None = None) -> str:

@@ -1,0 +1,127 @@
+"""The cached path without the CLI framework.
+
+`exec PROFILE [OPTIONS] -- COMMAND...` and `env PROFILE [OPTIONS]`, written plainly (each
+option once, its value as the next word), are read here, so that a run the agent answers
+does not spend ~30 ms importing typer and building its commands. Any other form, and every
+mistake, reads as None and goes to typer (`cli`): the syntax accepted and the errors printed
+are typer's. tests/unit/test_quick.py holds `read` to typer's parse of the same words.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from awsmfa_exec import log
+
+_VALUED = {
+    "-t": "token_code",
+    "--token-code": "token_code",
+    "-d": "duration",
+    "--duration": "duration",
+    "-r": "region",
+    "--region": "region",
+}
+_ENV_VALUED = {**_VALUED, "-s": "shell", "--shell": "shell"}
+_FLAGS = {"--no-session": "no_session"}
+_CREDENTIAL_DEFAULTS = {"token_code": None, "duration": None, "region": None, "no_session": False}
+
+Params = dict[str, Any]
+
+
+def _split(words: Sequence[str], valued: dict[str, str]) -> tuple[Params, list[str]] | None:
+    """Options by parameter name and the positional words; None at anything unusual."""
+    found: Params = {}
+    positional: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        value: str | bool
+        if word in _FLAGS:
+            name, value = _FLAGS[word], True
+            index += 1
+        elif word in valued:
+            following = words[index + 1] if index + 1 < len(words) else ""
+            if not following or following.startswith("-"):
+                return None
+            name, value = valued[word], following
+            index += 2
+        elif word and not word.startswith("-"):
+            positional.append(word)
+            index += 1
+            continue
+        else:
+            return None
+        if name in found:
+            return None
+        found[name] = value
+    return found, positional
+
+
+def _exec(words: list[str]) -> Params | None:
+    if "--" not in words:
+        return None
+    cut = words.index("--")
+    command = words[cut + 1 :]
+    split = _split(words[:cut], _VALUED)
+    if split is None or len(split[1]) != 1 or not command:
+        return None
+    found, (profile,) = split
+    return {**_CREDENTIAL_DEFAULTS, **found, "profile": profile, "command": command}
+
+
+def _env(words: list[str]) -> Params | None:
+    split = _split(words, _ENV_VALUED)
+    if split is None or len(split[1]) != 1:
+        return None
+    found, (profile,) = split
+    return {**_CREDENTIAL_DEFAULTS, "shell": None, **found, "profile": profile}
+
+
+def read(args: Sequence[str]) -> tuple[bool, str, Params] | None:
+    """(--debug, command name, its parameters as typer names them) for a plain `exec` or
+    `env`; None for anything else."""
+    words = list(args)
+    debug = False
+    while words[:1] == ["--debug"]:
+        words.pop(0)
+        debug = True
+    name, rest = (words[0], words[1:]) if words else ("", [])
+    params = _exec(rest) if name == "exec" else _env(rest) if name == "env" else None
+    return None if params is None else (debug, name, params)
+
+
+def _request(params: Params) -> Any:
+    from awsmfa_exec.obtain import make_request
+
+    return make_request(
+        params["profile"],
+        params["token_code"],
+        params["duration"],
+        params["region"],
+        params["no_session"],
+    )
+
+
+def parse(args: Sequence[str]) -> Callable[[], None] | None:
+    """What to run for `args` when they are a plain `exec` or `env`; else None."""
+    got = read(args)
+    if got is None:
+        return None
+    debug, name, params = got
+
+    def run() -> None:
+        if debug:
+            log.enable_debug()
+        if name == "exec":
+            from awsmfa_exec.commands.exec_ import run_exec
+
+            run_exec(_request(params), params["command"], os.environ)
+            return
+        from awsmfa_exec import shells
+        from awsmfa_exec.commands.env import run_env
+
+        run_env(_request(params), params["shell"] or shells.detect(), os.environ)
+
+    return run

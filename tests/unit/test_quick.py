@@ -1,0 +1,150 @@
+"""The plain `exec`/`env` reader against typer's parse of the same words: whatever it reads,
+typer reads the same way; everything else it leaves to typer."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from typing import Any
+
+import pytest
+import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from awsmfa_exec import cli, log, quick
+from awsmfa_exec.errors import AwsmfaError
+
+
+def typer_reads(args: list[str]) -> tuple[bool, str, dict[str, Any]] | None:
+    """(--debug, command, its parameters) as typer parses `args`; None when it refuses."""
+    group = typer.main.get_command(cli.app)
+    try:
+        ctx = group.make_context("awsmfa", list(args))
+        name, command, rest = group.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+        assert command is not None
+        sub = command.make_context(name, rest, parent=ctx)
+    except (cli.ClickException, typer.Exit):
+        return None
+    params = dict(sub.params)
+    if name == "exec":
+        params["command"] = list(params["command"] or [])
+        if params.pop("server"):
+            return None
+    if name == "env" and params.pop("unset"):
+        return None
+    return bool(ctx.params["debug"]), str(name), params
+
+
+HOT = [
+    ["exec", "dev", "--", "true"],
+    ["exec", "dev", "--", "terraform", "apply", "-auto-approve"],
+    ["exec", "dev", "--", "sh", "-c", "echo $AWS_REGION", "--", "x"],
+    ["exec", "-t", "123456", "dev", "--", "true"],
+    ["exec", "dev", "--token-code", "123456", "--region", "eu-west-1", "--", "aws", "--help"],
+    ["exec", "dev", "-d", "2h", "--no-session", "-r", "us-east-1", "--", "true"],
+    ["--debug", "exec", "dev", "--", "true"],
+    ["--debug", "--debug", "env", "dev"],
+    ["env", "dev"],
+    ["env", "dev", "--shell", "fish"],
+    ["env", "-s", "json", "dev", "-t", "654321"],
+    ["env", "dev", "--duration", "90m", "--no-session"],
+]
+
+LEFT_TO_TYPER = [
+    [],
+    ["exec"],
+    ["exec", "dev"],
+    ["exec", "dev", "true"],
+    ["exec", "dev", "--"],
+    ["exec", "--", "dev", "true"],
+    ["exec", "dev", "true", "--", "x"],
+    ["exec", "dev", "--bogus", "--", "true"],
+    ["exec", "dev", "-t", "--", "true"],
+    ["exec", "dev", "-t123456", "--", "true"],
+    ["exec", "dev", "--token-code=123456", "--", "true"],
+    ["exec", "dev", "-r", "a", "-r", "b", "--", "true"],
+    ["exec", "dev", "--server", "--", "true"],
+    ["exec", "dev", "--help", "--", "true"],
+    ["exec", "--debug", "dev", "--", "true"],
+    ["exec", "", "--", "true"],
+    ["exec", "-", "--", "true"],
+    ["env"],
+    ["env", "--unset"],
+    ["env", "dev", "prod"],
+    ["env", "dev", "-s"],
+    ["env", "dev", "--shell", "-x"],
+    ["env", "dev", "-h"],
+    ["--version", "exec", "dev", "--", "true"],
+    ["--help"],
+    ["-h", "env", "dev"],
+    ["list"],
+    ["agent", "status"],
+    ["execute", "dev", "--", "true"],
+]
+
+
+@pytest.mark.parametrize("args", HOT, ids=" ".join)
+def test_the_plain_forms_are_read_as_typer_reads_them(args: list[str]) -> None:
+    assert quick.read(args) is not None
+    assert quick.read(args) == typer_reads(args)
+
+
+@pytest.mark.parametrize("args", LEFT_TO_TYPER, ids=lambda args: " ".join(args) or "nothing")
+def test_everything_else_goes_to_typer(args: list[str]) -> None:
+    assert quick.read(args) is None
+
+
+WORDS = st.sampled_from(
+    [
+        "exec", "env", "dev", "prod", "true", "--", "-", "", "--debug", "-t", "--token-code",
+        "123456", "-d", "--duration", "1h", "-r", "--region", "eu-west-1", "--no-session",
+        "-s", "--shell", "bash", "--unset", "--server", "-h", "--help", "--version", "-x",
+        "--token-code=123456", "-t123456", "list",
+    ]
+)  # fmt: skip
+
+
+ARGS = st.builds(
+    lambda debug, name, rest: [*debug, name, *rest],
+    st.lists(st.just("--debug"), max_size=2),
+    st.sampled_from(["exec", "env"]),
+    st.lists(WORDS, max_size=8),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ARGS)
+def test_whatever_is_read_typer_reads_the_same(args: list[str]) -> None:
+    got = quick.read(args)
+    if got is not None:
+        assert got == typer_reads(args)
+
+
+def typer_outcome(app: typer.Typer, args: list[str]) -> tuple[str, str, str, str]:
+    """What typer prints on stdout for `args`, and the error it raises (kind, text, where);
+    a command that does run finds no AWS files and no agent here."""
+    command = typer.main.get_command(app)
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        try:
+            command.main(args=args, prog_name="awsmfa", standalone_mode=False)
+        except (cli.ClickException, typer.Exit, AwsmfaError) as exc:
+            where = getattr(getattr(exc, "ctx", None), "command_path", "")
+            return stdout.getvalue(), type(exc).__name__, cli._click_message(exc), where
+    return stdout.getvalue(), "", "", ""
+
+
+SPELLINGS = [["--help"], [], ["--bogus"], ["-h"], ["a", "b", "c", "d"], ["-t"], ["--json", "x"]]
+
+
+@pytest.mark.parametrize("name", [info.name or "" for info in cli.app.registered_commands])
+def test_the_app_built_for_one_command_helps_and_fails_as_the_whole_one(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(log, "_debug", False)  # --debug switches it on for the process
+    for args in ([name, *words] for words in SPELLINGS):
+        for spelled in (args, ["--debug", *args]):
+            assert cli._app_for(spelled) is not cli.app
+            assert typer_outcome(cli._app_for(spelled), spelled) == typer_outcome(cli.app, spelled)
+    assert cli._app_for(["--help", name]) is cli.app
