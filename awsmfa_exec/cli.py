@@ -179,7 +179,7 @@ def env_command(
     run_env(request, shell_name, os.environ)  # type: ignore[arg-type]
 
 
-# --- `hook` (shell integration) ---------------------------------------------------------
+# --- `hook` ---------------------------------------------------------------------------
 
 
 @app.command(
@@ -198,7 +198,7 @@ def hook_command(
     run_hook(shell)
 
 
-# --- `agent` (session agent) ---------------------------------------------------------
+# --- `agent` ---------------------------------------------------------------------------
 
 agent_app = typer.Typer(
     name="agent",
@@ -234,7 +234,7 @@ def agent_status(
     run_status(os.environ, as_json)
 
 
-# --- `clear` (session agent) ---------------------------------------------------------
+# --- `clear` ---------------------------------------------------------------------------
 
 
 @app.command("clear")
@@ -250,7 +250,7 @@ def clear_command(
     run_clear(os.environ, profile)
 
 
-# --- `list` (everyday commands) ---------------------------------------------------------
+# --- `list` ---------------------------------------------------------------------------
 
 JsonOutput = Annotated[bool, typer.Option("--json", help="JSON on stdout, for scripts.")]
 
@@ -269,7 +269,7 @@ def list_command(as_json: JsonOutput = False) -> None:
     run_list(os.environ, as_json)
 
 
-# --- `status` (everyday commands) ---------------------------------------------------------
+# --- `status` ---------------------------------------------------------------------------
 
 
 @app.command(
@@ -295,7 +295,7 @@ def status_command(
     raise typer.Exit(run_status(os.environ, as_json, verify))
 
 
-# --- `login` (everyday commands) ---------------------------------------------------------
+# --- `login` ---------------------------------------------------------------------------
 
 
 @app.command(
@@ -339,7 +339,7 @@ def login_command(
     run_login(request, destination, print_url, os.environ)  # type: ignore[arg-type]
 
 
-# --- `completion` (everyday commands) ----------------------------------------------------
+# --- `completion` ---------------------------------------------------------------------------
 
 
 @app.command(

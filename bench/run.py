@@ -7,7 +7,7 @@ this checkout the way users do (`pip install .`, not editable) into bench/.venv-
 awsume from PyPI into bench/.venv-awsume, and times each pair
 alternately (A B, B A, ...) so machine drift hits both sides. Reports medians, ratios, the
 peak RSS of the hot path, and how `list` and a hot `exec` scale with the number of profiles.
-Everything is printed; nothing is asserted, but each target of the performance issue gets a
+Everything is printed; nothing is asserted, but each performance target gets a
 `PASS`/`MISS` line.
 """
 
