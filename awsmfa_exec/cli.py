@@ -15,7 +15,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from awsmfa_exec import __version__, completion, log
+from awsmfa_exec import __version__, cli_agent, cli_profiles, completion, log
+from awsmfa_exec.cli_options import Duration, NoSession, Region, TokenCode, request_of
 from awsmfa_exec.entry import conclude, fail, interrupted, leave
 from awsmfa_exec.errors import ExitCode
 
@@ -33,35 +34,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-TokenCode = Annotated[
-    str | None,
-    typer.Option(
-        "--token-code",
-        "-t",
-        metavar="CODE",
-        help="MFA code (6 digits). Also AWSMFA_TOKEN_CODE.",
-        show_default=False,
-    ),
-]
-Duration = Annotated[
-    str | None,
-    typer.Option(
-        "--duration",
-        "-d",
-        metavar="D",
-        help="Lifetime of the final credentials: seconds, or 90m, 1h, 12h.",
-        show_default=False,
-    ),
-]
-Region = Annotated[
-    str | None,
-    typer.Option("--region", "-r", metavar="R", help="Region for the child; else the profile's."),
-]
-NoSession = Annotated[
-    bool,
-    typer.Option("--no-session", help="Skip GetSessionToken: AssumeRole with the MFA code."),
-]
 
 
 def _version(value: bool) -> None:
@@ -82,18 +54,6 @@ def _root(
 ) -> None:
     if debug:
         log.enable_debug()
-
-
-def _request(
-    profile: str,
-    token_code: str | None,
-    duration: str | None,
-    region: str | None,
-    no_session: bool,
-) -> object:
-    from awsmfa_exec.obtain import make_request
-
-    return make_request(profile, token_code, duration, region, no_session)
 
 
 @app.command(
@@ -135,8 +95,8 @@ def exec_command(
     """Run COMMAND with PROFILE's credentials in its environment (awsmfa becomes COMMAND)."""
     from awsmfa_exec.commands.exec_ import run_exec
 
-    request = _request(profile, token_code, duration, region, no_session)
-    status = run_exec(request, command or [], os.environ, server=server)  # type: ignore[arg-type]
+    request = request_of(profile, token_code, duration, region, no_session)
+    status = run_exec(request, command or [], os.environ, server=server)
     raise typer.Exit(status)
 
 
@@ -175,8 +135,8 @@ def env_command(
 
     require_profile(profile, unset)
     shell_name = shell or shells.detect()
-    request = None if unset else _request(profile or "", token_code, duration, region, no_session)
-    run_env(request, shell_name, os.environ)  # type: ignore[arg-type]
+    request = None if unset else request_of(profile or "", token_code, duration, region, no_session)
+    run_env(request, shell_name, os.environ)
 
 
 # --- `hook` ---------------------------------------------------------------------------
@@ -198,159 +158,10 @@ def hook_command(
     run_hook(shell)
 
 
-# --- `agent` ---------------------------------------------------------------------------
-
-agent_app = typer.Typer(
-    name="agent",
-    help="The session agent: holds MFA sessions and role credentials in memory only.",
-    no_args_is_help=True,
-)
-app.add_typer(agent_app)
-
-
-@agent_app.command("start")
-def agent_start() -> None:
-    """Start the agent (exec and env also start it when they need it)."""
-    from awsmfa_exec.commands.agent import run_start
-
-    run_start(os.environ)
-
-
-@agent_app.command("stop")
-def agent_stop() -> None:
-    """Stop the agent; everything it held is forgotten."""
-    from awsmfa_exec.commands.agent import run_stop
-
-    run_stop(os.environ)
-
-
-@agent_app.command("status")
-def agent_status(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable, on stdout.")] = False,
-) -> None:
-    """What the agent holds: profile, kind, minutes left (never a secret)."""
-    from awsmfa_exec.commands.agent import run_status
-
-    run_status(os.environ, as_json)
-
-
-# --- `clear` ---------------------------------------------------------------------------
-
-
-@app.command("clear")
-def clear_command(
-    profile: Annotated[
-        str | None,
-        typer.Argument(metavar="[PROFILE]", help="Only what PROFILE used.", show_default=False),
-    ] = None,
-) -> None:
-    """Make the agent forget everything, or PROFILE's role and the MFA session under it."""
-    from awsmfa_exec.commands.agent import run_clear
-
-    run_clear(os.environ, profile)
-
-
-# --- `list` ---------------------------------------------------------------------------
-
-JsonOutput = Annotated[bool, typer.Option("--json", help="JSON on stdout, for scripts.")]
-
-
-@app.command(
-    "list",
-    epilog=(
-        "\b\nExamples:\n  awsmfa list\n"
-        "  awsmfa list --json | jq -r '.[] | select(.kind != \"keys\") | .name'"
-    ),
-)
-def list_command(as_json: JsonOutput = False) -> None:
-    """List every profile: kind (keys, role, chain), source, MFA serial, region."""
-    from awsmfa_exec.commands.list_ import run_list
-
-    run_list(os.environ, as_json)
-
-
-# --- `status` ---------------------------------------------------------------------------
-
-
-@app.command(
-    "status",
-    epilog=(
-        "\b\nExamples:\n  awsmfa exec dev -- awsmfa status\n"
-        "  awsmfa status --json | jq .seconds_left\n"
-        "  awsmfa status --verify    # ask STS who these credentials are"
-    ),
-)
-def status_command(
-    as_json: JsonOutput = False,
-    verify: Annotated[
-        bool, typer.Option("--verify", help="Confirm account and role with STS GetCallerIdentity.")
-    ] = False,
-) -> None:
-    """Show the credentials this shell holds: profile, account, role, time left.
-
-    Exit status 0 when valid credentials are present, 1 when there are none or they expired.
-    """
-    from awsmfa_exec.commands.status import run_status
-
-    raise typer.Exit(run_status(os.environ, as_json, verify))
-
-
-# --- `login` ---------------------------------------------------------------------------
-
-
-@app.command(
-    "login",
-    epilog=(
-        "\b\nExamples:\n  awsmfa login dev\n"
-        "  awsmfa login prod --print\n"
-        "  awsmfa login dev --destination https://console.aws.amazon.com/s3/home"
-    ),
-)
-def login_command(
-    profile: Annotated[
-        str,
-        typer.Argument(
-            metavar="PROFILE",
-            help="Role profile from ~/.aws/config.",
-            autocompletion=completion.profile_names,
-        ),
-    ],
-    print_url: Annotated[
-        bool, typer.Option("--print", help="Print the sign-in URL on stdout; open no browser.")
-    ] = False,
-    destination: Annotated[
-        str | None,
-        typer.Option(
-            "--destination",
-            metavar="URL",
-            help="Console page to land on; default the console home of the profile's region.",
-            show_default=False,
-        ),
-    ] = None,
-    token_code: TokenCode = None,
-    duration: Duration = None,
-    region: Region = None,
-    no_session: NoSession = False,
-) -> None:
-    """Open the AWS console signed in as PROFILE's role (federation sign-in)."""
-    from awsmfa_exec.commands.login import run_login
-
-    request = _request(profile, token_code, duration, region, no_session)
-    run_login(request, destination, print_url, os.environ)  # type: ignore[arg-type]
-
-
-# --- `completion` ---------------------------------------------------------------------------
-
-
-@app.command(
-    "completion",
-    epilog=("\b\nInstall:\n" + "\n".join(f"  {line}" for line in completion.INSTALL.values())),
-)
-def completion_command(
-    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell.")],
-) -> None:
-    """Print the tab-completion script for SHELL (completes commands and profile names)."""
-    sys.stdout.write(completion.script(shell) + "\n")
+# Commands declared in their own modules, in the order `--help` lists them.
+for _module in (cli_agent, cli_profiles):
+    app.registered_commands += _module.commands.registered_commands
+    app.registered_groups += _module.commands.registered_groups
 
 
 # typer 0.28 ships its own copy of click; reach its exception classes through typer's API.
