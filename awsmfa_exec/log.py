@@ -65,7 +65,18 @@ def captured(debug: bool) -> Iterator[list[str]]:
         _local.sink = None
 
 
+# C0 and C1 controls and DEL: what could move the cursor, recolour or rewrite a terminal line.
+_CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
+
+
+def printable(text: str) -> str:
+    """`text` without control characters, for words that come from another process."""
+    return text.translate(_CONTROLS)
+
+
 def relay(lines: list[str]) -> None:
-    """Print lines collected elsewhere (by the agent) as if they were our own."""
+    """Print lines collected by the agent, stripped of control characters and marked as the
+    agent's, so that no process at the socket can pass its words off as ours."""
     for line in lines:
-        print(line, file=sys.stderr)
+        text = printable(line).removeprefix("awsmfa: ")
+        print(f"awsmfa: agent: {text}", file=sys.stderr)

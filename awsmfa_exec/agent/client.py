@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from awsmfa_exec import log
-from awsmfa_exec.agent.paths import addressable, socket_path
+from awsmfa_exec.agent.paths import Untrusted, addressable, socket_path
 from awsmfa_exec.agent.protocol import (
     Message,
     ProtocolError,
@@ -24,6 +24,7 @@ from awsmfa_exec.agent.protocol import (
     receive,
     send,
 )
+from awsmfa_exec.agent.trust import check_peer, check_socket
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected
 from awsmfa_exec.files import Files
 from awsmfa_exec.margin import refresh_margin
@@ -42,14 +43,28 @@ _PROXY_VARS = ("http_proxy", "https_proxy", "no_proxy")
 
 
 def connect(path: Path) -> socket.socket | None:
+    """A connection to our own agent at `path`; None when no agent listens there.
+
+    Raises `Untrusted`, having sent nothing, when the directory, the socket or the process
+    listening on it is not the caller's own (`trust`).
+    """
+    try:
+        check_socket(path)
+    except OSError as exc:  # nothing there, or a place we cannot even look: no agent of ours
+        log.debug(f"no agent at {path} ({exc.strerror or exc})")
+        return None
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(CONNECT_TIMEOUT)
     try:
         with addressable(path) as address:
             sock.connect(address)
+        check_peer(sock, path)
     except OSError:
         sock.close()
         return None
+    except Untrusted:
+        sock.close()
+        raise
     sock.settimeout(ANSWER_TIMEOUT)
     return sock
 
@@ -113,6 +128,9 @@ def holdings(environ: Mapping[str, str]) -> list[Message]:
         return []
     try:
         status = request(socket_path(environ), {"op": "status"})
+    except Untrusted as exc:
+        log.note(f"not asking the agent: {exc.message}")
+        return []
     except (OSError, ProtocolError) as exc:
         log.debug(f"the agent did not answer properly ({exc})")
         return []
@@ -138,9 +156,21 @@ class AgentUnavailable(Exception):
     """No agent answers, or the one that does misbehaves."""
 
 
+def own_mfa_process(profile: str, environ: Mapping[str, str]) -> str | None:
+    """The profile's mfa_process as the caller's own files say: the only command a client
+    runs for a code. The agent may ask for a code; it never names a command to run."""
+    from awsmfa_exec.config import load_chain  # only when a code is wanted: off the cached path
+
+    return load_chain(profile, environ).mfa_process
+
+
 class _Conversation:
-    def __init__(self, sock: socket.socket, given: GivenCode | None) -> None:
+    def __init__(
+        self, sock: socket.socket, req: Request, environ: Mapping[str, str], given: GivenCode | None
+    ) -> None:
         self.sock = sock
+        self.req = req
+        self.environ = environ
         self.given = given
         self.mfa: MfaCode | None = None
 
@@ -155,19 +185,20 @@ class _Conversation:
         send(self.sock, {"code": code})
         answer = self.next()
         if answer.get("type") == "need_code" and answer.get("rejected"):
-            raise MfaCodeRejected(str(answer["rejected"]))
+            raise MfaCodeRejected(log.printable(str(answer["rejected"])))
         return answer
 
     def answer_code(self, need: Message) -> Message:
         if self.given is None:
             raise CodeWanted
         if self.mfa is None:
+            given = self.given.code
             self.mfa = MfaCode(
                 need.get("serial"),
-                given=self.given.code,
+                given=given,
                 given_origin=self.given.origin,
-                process=need.get("process"),
-                profile=str(need.get("profile", "")),
+                process=None if given else own_mfa_process(self.req.profile, self.environ),
+                profile=self.req.profile,
             )
         return self.mfa.call(self.code_step)
 
@@ -190,14 +221,20 @@ def _get(req: Request, environ: Mapping[str, str]) -> Message:
     }
 
 
-def _ask(sock: socket.socket, req: Request, message: Message, given: GivenCode | None) -> Obtained:
+def _ask(
+    sock: socket.socket,
+    req: Request,
+    environ: Mapping[str, str],
+    message: Message,
+    given: GivenCode | None,
+) -> Obtained:
     """One `get` conversation to its end; a code is given when the agent needs one, from
     `given`, `mfa_process` or the terminal, except when `given` is None (CodeWanted)."""
     from awsmfa_exec.obtain import Obtained
 
     with sock:
         send(sock, message)
-        talk = _Conversation(sock, given)
+        talk = _Conversation(sock, req, environ, given)
         answer = talk.next()
         while answer.get("type") == "need_code":
             answer = talk.answer_code(answer)
@@ -213,12 +250,16 @@ def obtain_through_agent(
 ) -> Obtained | None:
     message = _get(req, environ)
     path = socket_path(environ)
-    sock = connect_or_start(path)
+    try:
+        sock = connect_or_start(path)
+    except Untrusted as exc:
+        log.note(f"not using the agent: {exc.message}; calling STS directly")
+        return None
     if sock is None:
         log.debug("the agent is unavailable: calling STS directly")
         return None
     try:
-        return _ask(sock, req, message, given)
+        return _ask(sock, req, environ, message, given)
     except (OSError, ProtocolError) as exc:
         log.debug(f"the agent failed ({exc}): calling STS directly")
         return None
@@ -233,10 +274,13 @@ def refresh_through_agent(req: Request, environ: Mapping[str, str]) -> Obtained:
     """
     message = _get(req, environ)
     path = socket_path(environ)
-    sock = connect(path)
+    try:
+        sock = connect(path)
+    except Untrusted as exc:
+        raise AgentUnavailable(f"not using the agent: {exc.message}") from None
     if sock is None:
         raise AgentUnavailable(f"no agent answers at {path}")
     try:
-        return _ask(sock, req, message, None)
+        return _ask(sock, req, environ, message, None)
     except (OSError, ProtocolError) as exc:
         raise AgentUnavailable(f"the agent failed ({exc})") from None

@@ -30,8 +30,10 @@ from awsmfa_exec.sts import Endpoint
 
 T = TypeVar("T")
 
-# Asks the client for a code: (serial, profile, mfa_process, why the last one failed) -> code.
-AskCode = Callable[[str | None, str, str | None, str | None], str]
+# Asks the client for a code: (serial, profile, why the last one failed) -> code. The client
+# finds the code itself (its option, its own mfa_process, its terminal): the agent never
+# names a command for a client to run.
+AskCode = Callable[[str | None, str, str | None], str]
 
 _KEEP_PARSED = 8
 
@@ -69,15 +71,14 @@ class ClientCode(MfaCode):
     """The MFA code, asked of the client over its connection whenever STS needs one."""
 
     def __init__(self, chain: Chain, ask: AskCode) -> None:
-        super().__init__(chain.mfa_serial, process=chain.mfa_process, profile=chain.profile)
+        super().__init__(chain.mfa_serial, profile=chain.profile)
         self._ask = ask
-        self._mfa_process = chain.mfa_process
 
     def call(self, fn: Callable[[str], T]) -> T:
         rejected: str | None = None
         while True:
             code = check_code(
-                self._ask(self.serial, self.profile, self._mfa_process, rejected), "the client"
+                self._ask(self.serial, self.profile, rejected), "the client"
             )
             try:
                 return fn(code)

@@ -18,6 +18,11 @@ from awsmfa_exec.errors import ConfigError
 SOCKET_NAME = "agent.sock"
 
 
+class Untrusted(ConfigError):
+    """A place for the agent's socket that another user could listen at, or a listener that
+    is not ours: nothing is sent there."""
+
+
 def socket_path(environ: Mapping[str, str]) -> Path:
     explicit = environ.get("AWSMFA_AGENT_SOCK")
     if explicit:
@@ -35,11 +40,11 @@ def check_dir(directory: Path) -> None:
     except FileNotFoundError:
         raise ConfigError(f"agent socket directory {directory} does not exist") from None
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        raise ConfigError(f"agent socket directory {directory} is not a directory (or a symlink)")
+        raise Untrusted(f"agent socket directory {directory} is a symlink or not a directory")
     if info.st_uid != os.getuid():
-        raise ConfigError(f"agent socket directory {directory} belongs to uid {info.st_uid}")
+        raise Untrusted(f"agent socket directory {directory} belongs to uid {info.st_uid}")
     if info.st_mode & 0o077:
-        raise ConfigError(
+        raise Untrusted(
             f"agent socket directory {directory} is open to others "
             f"(mode {stat.S_IMODE(info.st_mode):04o}); chmod 700 it or remove it"
         )

@@ -4,12 +4,14 @@ A frame is a 4-byte big-endian length and that many bytes of UTF-8 JSON, an obje
 `v` (the protocol version). A client opens a connection per request:
 
     client: {"v": 1, "op": "get", "profile", "files", "options", "environ", "debug"}
-    agent:  {"v": 1, "type": "need_code", "serial", "profile", "process", "rejected"}
+    agent:  {"v": 1, "type": "need_code", "serial", "profile", "rejected"}
     client: {"v": 1, "code": "123456"}        (or closes the connection: no code)
     agent:  {"v": 1, "type": "credentials", "profile", "credentials", "region"}
         or  {"v": 1, "type": "error", "kind", "message"}
 
-Every agent frame may carry `lines`: notes (and debug lines) for the client's stderr.
+Every agent frame may carry `lines`: notes (and debug lines) for the client's stderr, which
+the client prints without control characters and marked as the agent's. A `need_code` names
+no command: the client runs only the `mfa_process` of its own files.
 Other ops: `status`, `clear` (optional `profile`), `stop`.
 """
 
@@ -29,6 +31,7 @@ from awsmfa_exec.errors import (
     StsUnavailable,
     UsageError,
 )
+from awsmfa_exec.log import printable
 
 VERSION = 1
 MAX_FRAME = 1 << 20
@@ -114,6 +117,7 @@ def error_message(exc: AwsmfaError) -> Message:
 def load_error(message: Message) -> AwsmfaError:
     """The error the agent reported, as the same AwsmfaError subclass."""
     kind = ERRORS.get(str(message.get("kind")))
+    text = printable(str(message.get("message", "")))
     if kind is None:
-        raise ProtocolError(f"{message.get('kind')}: {message.get('message', 'no reason given')}")
-    return kind(str(message.get("message", "")))
+        raise ProtocolError(f"{printable(str(message.get('kind')))}: {text or 'no reason given'}")
+    return kind(text)

@@ -13,7 +13,6 @@ import fcntl
 import os
 import socket
 import stat
-import struct
 import sys
 import threading
 import time
@@ -25,12 +24,12 @@ from awsmfa_exec.agent.fetch import ParsedFiles, fetch
 from awsmfa_exec.agent.paths import addressable, prepare_dir
 from awsmfa_exec.agent.protocol import Message, ProtocolError, error_message, receive, send
 from awsmfa_exec.agent.store import Store
+from awsmfa_exec.agent.trust import peer_uid
 from awsmfa_exec.errors import AwsmfaError, ConfigError
 
 GRACE = 30.0
 TICK = 0.5
 CODE_TIMEOUT = 300.0
-_PEERCRED = struct.Struct("iII")  # struct ucred: pid_t pid; uid_t uid; gid_t gid
 
 
 class ClientGone(Exception):
@@ -112,11 +111,9 @@ class Agent:
 
     def _same_user(self, conn: socket.socket) -> bool:
         try:
-            raw = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _PEERCRED.size)
+            return peer_uid(conn) == os.getuid()
         except OSError:
             return False
-        _pid, uid, _gid = _PEERCRED.unpack(raw)
-        return bool(uid == os.getuid())
 
     def _should_exit(self) -> bool:
         try:
@@ -168,9 +165,9 @@ class Agent:
     def _get(self, conn: socket.socket, request: Message) -> None:
         with log.captured(bool(request.get("debug"))) as lines:
 
-            def ask(serial: str | None, profile: str, process: str | None, why: str | None) -> str:
+            def ask(serial: str | None, profile: str, why: str | None) -> str:
                 need = {"type": "need_code", "serial": serial, "profile": profile}
-                send(conn, {**need, "process": process, "rejected": why, "lines": _drain(lines)})
+                send(conn, {**need, "rejected": why, "lines": _drain(lines)})
                 reply = receive(conn)
                 if reply is None or not isinstance(reply.get("code"), str):
                     raise ClientGone

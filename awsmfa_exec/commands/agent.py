@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from awsmfa_exec.agent import client
-from awsmfa_exec.agent.paths import socket_path
+from awsmfa_exec.agent.paths import Untrusted, socket_path
 from awsmfa_exec.agent.protocol import Message, ProtocolError
 from awsmfa_exec.errors import AwsmfaError
 
@@ -20,6 +20,11 @@ STOP_WAIT = 5.0
 def _ask(path: Path, message: Message) -> Message | None:
     try:
         return client.request(path, message)
+    except Untrusted as exc:
+        raise Untrusted(
+            f"{exc.message}: not talking to it; set AWSMFA_AGENT_SOCK to a path in a "
+            "directory of your own (mode 0700)"
+        ) from None
     except (OSError, ProtocolError) as exc:
         raise AwsmfaError(
             f"the agent at {path} did not answer properly ({exc}); `awsmfa agent stop` it"

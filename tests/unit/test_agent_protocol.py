@@ -87,7 +87,7 @@ def test_a_rejected_given_code_is_not_retried() -> None:
 
     thread = threading.Thread(target=agent)
     thread.start()
-    talk = client._Conversation(mine, GivenCode("123456", "--token-code"))
+    talk = client._Conversation(mine, Request("dev"), {}, GivenCode("123456", "--token-code"))
     with pytest.raises(MfaCodeRejected, match="STS rejected it"):
         talk.answer_code(talk.next())
     mine.close()
@@ -105,7 +105,7 @@ def test_a_refresh_gives_no_code() -> None:
     mine, agents = socket.socketpair()
     with mine, agents:
         send(agents, {"type": "need_code", "serial": "arn:mfa", "profile": "dev"})
-        talk = client._Conversation(mine, None)
+        talk = client._Conversation(mine, Request("dev"), {}, None)
         with pytest.raises(client.CodeWanted):
             talk.answer_code(talk.next())
 
