@@ -139,10 +139,12 @@ class AgentUnavailable(Exception):
 
 
 class _Conversation:
-    def __init__(self, sock: socket.socket, given: GivenCode | None) -> None:
+    def __init__(
+        self, sock: socket.socket, given: GivenCode | None, mfa: MfaCode | None = None
+    ) -> None:
         self.sock = sock
         self.given = given
-        self.mfa: MfaCode | None = None
+        self.mfa = mfa
 
     def next(self) -> Message:
         answer = receive(self.sock)
@@ -190,14 +192,21 @@ def _get(req: Request, environ: Mapping[str, str]) -> Message:
     }
 
 
-def _ask(sock: socket.socket, req: Request, message: Message, given: GivenCode | None) -> Obtained:
+def _ask(
+    sock: socket.socket,
+    req: Request,
+    message: Message,
+    given: GivenCode | None,
+    mfa: MfaCode | None = None,
+) -> Obtained:
     """One `get` conversation to its end; a code is given when the agent needs one, from
-    `given`, `mfa_process` or the terminal, except when `given` is None (CodeWanted)."""
+    `mfa` when set (a code shared by many requests), else from `given`, `mfa_process` or the
+    terminal, except when `given` is None (CodeWanted)."""
     from awsmfa_exec.obtain import Obtained
 
     with sock:
         send(sock, message)
-        talk = _Conversation(sock, given)
+        talk = _Conversation(sock, given, mfa)
         answer = talk.next()
         while answer.get("type") == "need_code":
             answer = talk.answer_code(answer)
@@ -209,7 +218,7 @@ def _ask(sock: socket.socket, req: Request, message: Message, given: GivenCode |
 
 
 def obtain_through_agent(
-    req: Request, environ: Mapping[str, str], given: GivenCode
+    req: Request, environ: Mapping[str, str], given: GivenCode, mfa: MfaCode | None = None
 ) -> Obtained | None:
     message = _get(req, environ)
     path = socket_path(environ)
@@ -218,7 +227,7 @@ def obtain_through_agent(
         log.debug("the agent is unavailable: calling STS directly")
         return None
     try:
-        return _ask(sock, req, message, given)
+        return _ask(sock, req, message, given, mfa)
     except (OSError, ProtocolError) as exc:
         log.debug(f"the agent failed ({exc}): calling STS directly")
         return None
