@@ -63,7 +63,7 @@ def run_each(each: Each, environ: Mapping[str, str]) -> int:
         environ=environ,
         jobs=jobs,
         keep_going=each.keep_going,
-        prefix=not each.no_prefix,
+        prefix=not each.no_prefix and folder is None,
         folder=folder,
     )
     supply = Supply(environ, each.request.options, given, profiles, files)

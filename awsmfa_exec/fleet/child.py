@@ -12,7 +12,7 @@ from pathlib import Path
 
 from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound
 
-MAX_LINE = 64 * 1024  # a longer line is passed on in pieces of this size
+MAX_LINE = 64 * 1024  # an unfinished line past this size is passed on in pieces
 _READ = 64 * 1024
 
 # (stream, bytes of whole lines, each ending in a newline)
