@@ -58,6 +58,10 @@ class StsUnavailable(AwsmfaError):
     exit_code = ExitCode.UNAVAILABLE
 
 
+class StsThrottled(StsUnavailable):
+    """STS kept answering "slow down" through botocore's own retries; worth another try later."""
+
+
 class CommandNotFound(AwsmfaError):
     exit_code = ExitCode.NOT_FOUND
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials
-from awsmfa_exec.errors import AuthError, MfaCodeRejected, StsUnavailable
+from awsmfa_exec.errors import AuthError, MfaCodeRejected, StsThrottled, StsUnavailable
 
 _SESSION_LOCK = threading.Lock()  # botocore sessions are not thread-safe; clients are
 
@@ -33,10 +33,9 @@ _BAD_KEYS = {
     "InvalidAccessKeyId",
     "IncompleteSignature",
 }
+_THROTTLED = {"Throttling", "ThrottlingException", "RequestLimitExceeded"}
 _UNAVAILABLE = {
-    "Throttling",
-    "ThrottlingException",
-    "RequestLimitExceeded",
+    *_THROTTLED,
     "ServiceUnavailable",
     "InternalFailure",
     "InternalError",
@@ -228,7 +227,8 @@ def _client_error(
         reason = code if code and code != str(status) else f"HTTP {status}"
         tries = int(metadata.get("RetryAttempts", 0)) + 1
         after = f" after {tries} attempts" if tries > 1 else ""
-        return StsUnavailable(f"STS is unavailable for {action} ({reason}){after}; try again later")
+        kind = StsThrottled if code in _THROTTLED or status == 429 else StsUnavailable
+        return kind(f"STS is unavailable for {action} ({reason}){after}; try again later")
     if code == "AccessDenied" and serial is None:
         section = "[default]" if whose == "default" else f"[profile {whose}]"
         return AuthError(

@@ -166,13 +166,18 @@ def own_mfa_process(profile: str, environ: Mapping[str, str]) -> str | None:
 
 class _Conversation:
     def __init__(
-        self, sock: socket.socket, req: Request, environ: Mapping[str, str], given: GivenCode | None
+        self,
+        sock: socket.socket,
+        req: Request,
+        environ: Mapping[str, str],
+        given: GivenCode | None,
+        mfa: MfaCode | None = None,
     ) -> None:
         self.sock = sock
         self.req = req
         self.environ = environ
         self.given = given
-        self.mfa: MfaCode | None = None
+        self.mfa = mfa
 
     def next(self) -> Message:
         answer = receive(self.sock)
@@ -227,14 +232,16 @@ def _ask(
     environ: Mapping[str, str],
     message: Message,
     given: GivenCode | None,
+    mfa: MfaCode | None = None,
 ) -> Obtained:
     """One `get` conversation to its end; a code is given when the agent needs one, from
-    `given`, `mfa_process` or the terminal, except when `given` is None (CodeWanted)."""
+    `mfa` when set (a code shared by many requests), else from `given`, `mfa_process` or the
+    terminal, except when `given` is None (CodeWanted)."""
     from awsmfa_exec.obtain import Obtained
 
     with sock:
         send(sock, message)
-        talk = _Conversation(sock, req, environ, given)
+        talk = _Conversation(sock, req, environ, given, mfa)
         answer = talk.next()
         while answer.get("type") == "need_code":
             answer = talk.answer_code(answer)
@@ -246,7 +253,7 @@ def _ask(
 
 
 def obtain_through_agent(
-    req: Request, environ: Mapping[str, str], given: GivenCode
+    req: Request, environ: Mapping[str, str], given: GivenCode, mfa: MfaCode | None = None
 ) -> Obtained | None:
     message = _get(req, environ)
     path = socket_path(environ)
@@ -259,7 +266,7 @@ def obtain_through_agent(
         log.debug("the agent is unavailable: calling STS directly")
         return None
     try:
-        return _ask(sock, req, environ, message, given)
+        return _ask(sock, req, environ, message, given, mfa)
     except (OSError, ProtocolError) as exc:
         log.debug(f"the agent failed ({exc}): calling STS directly")
         return None

@@ -28,6 +28,7 @@ from awsmfa_exec.errors import (
     AwsmfaError,
     ConfigError,
     MfaCodeRejected,
+    StsThrottled,
     StsUnavailable,
     UsageError,
 )
@@ -41,7 +42,14 @@ Message = dict[str, Any]
 
 ERRORS: dict[str, type[AwsmfaError]] = {
     cls.__name__: cls
-    for cls in (UsageError, ConfigError, AuthError, MfaCodeRejected, StsUnavailable)
+    for cls in (
+        UsageError,
+        ConfigError,
+        AuthError,
+        MfaCodeRejected,
+        StsUnavailable,
+        StsThrottled,
+    )
 }
 
 

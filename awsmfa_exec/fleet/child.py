@@ -1,0 +1,104 @@
+"""One child of `each`: started in its own process group (so Ctrl-C reaches it once, from
+us), stdin from /dev/null, stdout and stderr read as whole lines."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import shutil
+import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound
+
+MAX_LINE = 64 * 1024  # an unfinished line past this size is passed on in pieces
+_READ = 64 * 1024
+
+# (stream, bytes of whole lines, each ending in a newline)
+Lines = Callable[[int, bytes], None]
+
+
+def check_command(command: Sequence[str], environ: Mapping[str, str]) -> None:
+    """The errors `exec` would give for COMMAND, before any credentials are asked for."""
+    name = command[0]
+    if shutil.which(name, path=environ.get("PATH", os.defpath)) is not None:
+        return
+    if os.sep in name and Path(name).exists():
+        raise CommandNotExecutable(f"command is not executable: {name}")
+    raise CommandNotFound(f"command not found: {name}")
+
+
+def start(command: Sequence[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
+            list(command),
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            process_group=0,
+        )
+    except FileNotFoundError:
+        raise CommandNotFound(f"command not found: {command[0]}") from None
+    except OSError as exc:
+        raise CommandNotExecutable(f"cannot run {command[0]}: {exc.strerror}") from None
+
+
+class _Stream:
+    def __init__(self, number: int, prefix: bytes, emit: Lines) -> None:
+        self.number, self.prefix, self.emit = number, prefix, emit
+        self.pending = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.pending + chunk
+        cut = data.rfind(b"\n") + 1
+        block, rest = data[:cut], data[cut:]
+        while len(rest) > MAX_LINE:
+            block, rest = block + rest[:MAX_LINE] + b"\n", rest[MAX_LINE:]
+        self.pending = rest
+        if block:
+            self._send(block)
+
+    def end(self) -> None:
+        if self.pending:
+            self._send(self.pending + b"\n")
+            self.pending = b""
+
+    def _send(self, block: bytes) -> None:
+        if self.prefix:
+            lines = block.splitlines(keepends=True)
+            block = b"".join(self.prefix + line for line in lines)
+        self.emit(self.number, block)
+
+
+def pump(process: subprocess.Popen[bytes], prefix: bytes, emit: Lines) -> int:
+    """Pass the child's output on, line by line, until it exits; its exit status.
+
+    Output still in the pipes when the child exits is passed on; a grandchild that keeps a
+    pipe open after that is not waited for.
+    """
+    selector = selectors.DefaultSelector()
+    for number, pipe in ((1, process.stdout), (2, process.stderr)):
+        if pipe is not None:
+            selector.register(pipe, selectors.EVENT_READ, _Stream(number, prefix, emit))
+    with selector:
+        while selector.get_map():
+            exited = process.poll() is not None
+            ready = selector.select(timeout=0 if exited else 0.5)
+            if exited and not ready:
+                break
+            for key, _ in ready:
+                stream: _Stream = key.data
+                chunk = os.read(key.fd, _READ)
+                if chunk:
+                    stream.feed(chunk)
+                else:
+                    selector.unregister(key.fileobj)
+                    stream.end()
+        for key in list(selector.get_map().values()):
+            key.data.end()
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
+    return process.wait()

@@ -1,0 +1,178 @@
+"""The run itself: credentials and children on `jobs` worker threads, fail-fast or not,
+and Ctrl-C passed on to every child.
+
+The first profile's credentials are fetched alone, before any worker starts: that is where
+the one MFA code is asked for, and a refused or missing code ends the whole run there with
+its own error instead of once per profile. The main thread only watches: a SIGINT sets a
+counter (nothing else is safe in a handler), and the watch loop forwards it to every
+child's process group, lets them finish for `GRACE` seconds, then kills what is left.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from awsmfa_exec import environ as env_vars
+from awsmfa_exec.errors import AwsmfaError, MfaCodeRejected, UsageError
+from awsmfa_exec.fleet.child import pump, start
+from awsmfa_exec.fleet.output import OutputFile, Terminal
+from awsmfa_exec.fleet.retry import retrying
+from awsmfa_exec.fleet.summary import ERROR, FAILED, INTERRUPTED, OK, Result
+from awsmfa_exec.fleet.supply import Supply
+from awsmfa_exec.obtain import Obtained
+
+GRACE = 10.0
+_WATCH = 0.05
+
+
+@dataclass(frozen=True)
+class Setup:
+    command: Sequence[str]
+    environ: Mapping[str, str]
+    jobs: int
+    keep_going: bool
+    prefix: bool
+    folder: Path | None
+
+
+class Fleet:
+    def __init__(self, setup: Setup, supply: Supply, terminal: Terminal) -> None:
+        self.setup, self.supply, self.terminal = setup, supply, terminal
+        self.stop = threading.Event()
+        self.interrupted = False
+        self._sigints = 0
+        self._lock = threading.Lock()
+        self._pending: Iterator[Result] = iter(())
+        self._running: dict[int, subprocess.Popen[bytes]] = {}
+        self._signalled: set[int] = set()
+        self._ready: dict[str, tuple[Obtained, float]] = {}
+
+    def run(self, results: Sequence[Result]) -> None:
+        """Fill in `results`; what is never started stays `skipped`."""
+        self._lead(results[0])
+        self._pending = iter(results)
+        workers = [
+            threading.Thread(target=self._work, name=f"each-{n}", daemon=True)
+            for n in range(min(self.setup.jobs, len(results)))
+        ]
+        with self._sigint_counted():
+            for worker in workers:
+                worker.start()
+            self._watch(workers)
+
+    def _obtain(self, profile: str) -> Obtained:
+        return retrying(lambda: self.supply.obtain(profile), profile, self.stop.wait)
+
+    def _lead(self, first: Result) -> None:
+        began = time.monotonic()
+        try:
+            self._ready[first.profile] = (self._obtain(first.profile), began)
+        except (MfaCodeRejected, UsageError):
+            raise  # the code is refused or cannot be had: no profile would fare better
+        except AwsmfaError as exc:
+            self._ended(first, began, ERROR, exc.exit_code, exc.message)
+
+    @contextmanager
+    def _sigint_counted(self) -> Iterator[None]:
+        def count(signum: int, frame: FrameType | None) -> None:
+            self._sigints += 1
+
+        previous = signal.signal(signal.SIGINT, count)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def _watch(self, workers: list[threading.Thread]) -> None:
+        forwarded = 0
+        deadline: float | None = None
+        while alive := [w for w in workers if w.is_alive()]:
+            if self._sigints > forwarded:
+                forwarded = self._sigints
+                self.interrupted = True
+                self.stop.set()
+                self._signal_all(signal.SIGINT)
+                deadline = deadline or time.monotonic() + GRACE
+            if deadline is not None and time.monotonic() > deadline:
+                self._signal_all(signal.SIGKILL)
+                deadline = float("inf")
+            alive[0].join(_WATCH)
+
+    def _signal_all(self, signum: int) -> None:
+        with self._lock:
+            for pid, process in self._running.items():
+                if process.returncode is None:
+                    self._signalled.add(pid)
+                    with suppress(ProcessLookupError, PermissionError):
+                        os.killpg(pid, signum)
+
+    def _next(self) -> Result | None:
+        with self._lock:
+            if self.stop.is_set():
+                return None
+            return next(self._pending, None)
+
+    def _work(self) -> None:
+        while (result := self._next()) is not None:
+            if result.status != ERROR:
+                self._one(result)
+
+    def _one(self, result: Result) -> None:
+        began = time.monotonic()
+        output: OutputFile | None = None
+        try:
+            if result.profile in self._ready:
+                got, began = self._ready.pop(result.profile)
+            else:
+                got = self._obtain(result.profile)
+            if self.setup.folder is not None:
+                output = OutputFile(self.setup.folder, result.profile)
+                result.output = str(output.path)
+            changes = env_vars.exported(got.credentials, got.profile, got.region)
+            process = self._launch(env_vars.apply(self.setup.environ, changes))
+            if process is None:
+                return
+            prefix = f"{result.profile} | ".encode() if self.setup.prefix else b""
+            status = pump(process, prefix, output.lines if output else self.terminal.lines)
+        except AwsmfaError as exc:
+            self._ended(result, began, ERROR, exc.exit_code, exc.message)
+            return
+        finally:
+            if output is not None:
+                output.close()
+        with self._lock:
+            del self._running[process.pid]
+            signalled = process.pid in self._signalled
+        code = 128 - status if status < 0 else status
+        kind = INTERRUPTED if signalled else OK if code == 0 else FAILED
+        self._ended(result, began, kind, code)
+
+    def _launch(self, env: Mapping[str, str]) -> subprocess.Popen[bytes] | None:
+        """The child, unless the run is stopping; started under the lock, so that a Ctrl-C
+        is forwarded to every child that exists."""
+        with self._lock:
+            if self.stop.is_set():
+                return None
+            process = start(self.setup.command, env)
+            self._running[process.pid] = process
+        self.terminal.update(started=1)
+        return process
+
+    def _ended(
+        self, result: Result, began: float, status: str, code: int, error: str | None = None
+    ) -> None:
+        result.status, result.exit_code, result.error = status, code, error
+        result.seconds = time.monotonic() - began
+        failed = status != OK
+        self.terminal.update(done=1, exited=int(status != ERROR), failed=int(failed))
+        if failed and not self.setup.keep_going:
+            self.stop.set()

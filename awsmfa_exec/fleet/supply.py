@@ -1,0 +1,121 @@
+"""Credentials for many profiles from one MFA code.
+
+With the session agent, every profile is asked of the agent, which holds the one MFA
+session and single-flights its STS calls. Without it (AWSMFA_AGENT=off, or no agent
+answers) the same happens in this process: the MFA session step of every provider chain is
+kept in one in-process store, made once however many threads ask. Either way, the code
+itself comes from one `SharedCode` per MFA device: asked for once, and once STS has refused
+it for good, refused again without another STS call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from awsmfa_exec import agent, log, providers
+from awsmfa_exec import environ as env_vars
+from awsmfa_exec.agent.fetch import Kept
+from awsmfa_exec.agent.store import Store
+from awsmfa_exec.config import Chain, Files, Profiles, resolve
+from awsmfa_exec.errors import MfaCodeRejected
+from awsmfa_exec.mfa import MfaCode
+from awsmfa_exec.obtain import GivenCode, Obtained, Request
+from awsmfa_exec.options import Options
+from awsmfa_exec.sts import Endpoint
+
+T = TypeVar("T")
+
+
+class SharedCode(MfaCode):
+    """The MFA code of one device for a whole run, fetched by one thread at a time."""
+
+    def __init__(self, chain: Chain, given: GivenCode) -> None:
+        super().__init__(
+            chain.mfa_serial,
+            given=given.code,
+            given_origin=given.origin,
+            process=chain.mfa_process,
+            profile=chain.profile,
+        )
+        self._lock = threading.Lock()
+        self._refused: str | None = None
+
+    def get(self) -> str:
+        with self._lock:
+            if self._refused is not None:
+                raise MfaCodeRejected(self._refused)
+            return super().get()
+
+    def call(self, fn: Callable[[str], T]) -> T:
+        try:
+            return super().call(fn)
+        except MfaCodeRejected as exc:
+            with self._lock:
+                self._refused = exc.message
+            raise
+
+
+class Supply:
+    """Credentials for the profiles of one run; `obtain` may be called from many threads."""
+
+    def __init__(
+        self,
+        environ: Mapping[str, str],
+        options: Options,
+        given: GivenCode,
+        profiles: Profiles,
+        files: Files,
+    ) -> None:
+        self.environ, self.options, self.given = environ, options, given
+        self.profiles, self.files = profiles, files
+        self.through_agent = agent.enabled(environ)
+        self._codes: dict[tuple[str | None, str | None], SharedCode] = {}
+        self._store = Store()
+        self._lock = threading.Lock()
+
+    def _code(self, chain: Chain) -> SharedCode:
+        with self._lock:
+            key = (chain.mfa_serial, chain.mfa_process)
+            if key not in self._codes:
+                self._codes[key] = SharedCode(chain, self.given)
+            return self._codes[key]
+
+    def obtain(self, profile: str) -> Obtained:
+        """What `awsmfa exec PROFILE` would get, with the run's options."""
+        options = self.options
+        reused = env_vars.inherited(self.environ, profile)
+        if reused is not None and options.duration is None and not options.no_session:
+            region = options.region or self.environ.get("AWS_REGION")
+            return Obtained(profile, reused, region or self.environ.get("AWS_DEFAULT_REGION"))
+        chain = resolve(profile, self.profiles, self.files, self.environ)
+        if self.through_agent:
+            from awsmfa_exec.agent.client import obtain_through_agent
+
+            request = Request(profile, None, options)
+            got = obtain_through_agent(request, self.environ, self.given, self._code(chain))
+            if got is not None:
+                return got
+            log.debug("the agent is unavailable: the rest of the run calls STS from here")
+            self.through_agent = False
+        region = options.region or chain.region
+        endpoint = Endpoint.from_environ(self.environ, chain.settings, region)
+        provider = providers.build(
+            chain, options, self._code(chain), endpoint, self._keep_session(chain)
+        )
+        return Obtained(profile, provider.retrieve(), region)
+
+    def _keep_session(self, chain: Chain) -> providers.Wrap:
+        """Keeps the MFA session step in the run's store, keyed by what makes it."""
+
+        def wrap(inner: providers.Provider, step: str) -> providers.Provider:
+            if step != "session":
+                return inner
+            endpoint = getattr(inner, "endpoint", None)
+            url = endpoint.url if isinstance(endpoint, Endpoint) else None
+            key = repr((chain.source, chain.mfa_serial, url, getattr(inner, "duration", None)))
+            source = chain.source.profile
+            return Kept(self._store, key, "mfa-session", source, chain.profile, inner, 0)
+
+        return wrap

@@ -1,0 +1,316 @@
+"""`awsmfa each` through the installed command against moto on loopback: one MFA session
+for the whole run, whole prefixed lines, fail-fast and --keep-going, Ctrl-C, the summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa, serving
+from tests.support.fleet import write_fleet
+
+
+def lines_of(text: str) -> list[str]:
+    return text.splitlines()
+
+
+@pytest.mark.parametrize("agent", ["on", "off"])
+def test_one_session_for_the_whole_run_and_a_role_per_profile(
+    moto: Moto, aws_files: AwsFiles, agent: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = write_fleet(aws_files, 6)
+    monkeypatch.setenv("AWSMFA_AGENT", agent)
+    result = awsmfa(
+        "each", "acct-*", "-t", CODE, "-j", "4", "--",
+        "sh", "-c", 'echo "$AWSMFA_PROFILE $AWS_REGION"',
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert sorted(lines_of(result.stdout)) == [f"{n} | {n} eu-central-1" for n in names]
+    assert moto.calls() == ["GetSessionToken"] + ["AssumeRole"] * 6
+    table = lines_of(result.stderr)
+    assert table[0].split() == ["PROFILE", "STATUS", "EXIT", "TIME"]
+    assert [row.split()[:3] for row in table[1:7]] == [[n, "ok", "0"] for n in names]
+    assert table[-1].startswith("awsmfa each: 6 profiles in ")
+    assert table[-1].endswith(": 6 ok")
+
+
+def test_the_child_environment_is_the_one_exec_gives(moto: Moto, aws_files: AwsFiles) -> None:
+    write_fleet(aws_files, 2)
+    by_exec = awsmfa("exec", "acct-001", "-t", CODE, "--", "env")
+    by_each = awsmfa("each", "acct-001", "--no-prefix", "--", "env")
+    assert by_exec.returncode == 0, by_exec.stderr
+    assert by_each.returncode == 0, by_each.stderr
+
+    def variables(text: str) -> dict[str, str]:
+        return dict(line.split("=", 1) for line in lines_of(text) if "=" in line)
+
+    seen_exec, seen_each = variables(by_exec.stdout), variables(by_each.stdout)
+    assert seen_each == seen_exec
+    assert seen_each["AWSMFA_PROFILE"] == "acct-001"
+    assert seen_each["AWS_ACCESS_KEY_ID"].startswith("ASIA")
+
+
+def test_lines_are_whole_and_prefixed_while_children_write_at_once(
+    moto: Moto, aws_files: AwsFiles
+) -> None:
+    names = write_fleet(aws_files, 4)
+    script = textwrap.dedent(
+        """
+        import os, sys
+        me = os.environ["AWSMFA_PROFILE"]
+        for n in range(2000):
+            stream = sys.stdout if n % 2 else sys.stderr
+            stream.write(f"{me} {n} " + "x" * (n % 500) + "\\n")
+            if n % 7 == 0:
+                stream.flush()
+        """
+    )
+    result = awsmfa("each", "acct-*", "-t", CODE, "-j", "4", "--", sys.executable, "-c", script)
+    assert result.returncode == 0, result.stderr
+    out, err = lines_of(result.stdout), lines_of(result.stderr)
+    for name in names:
+        mine_out = [line for line in out if line.startswith(f"{name} | ")]
+        mine_err = [line for line in err if line.startswith(f"{name} | ")]
+        expected = [f"{name} | {name} {n} " + "x" * (n % 500) for n in range(2000)]
+        assert mine_out == expected[1::2]
+        assert mine_err == expected[0::2]
+    assert len(out) == 4000
+
+
+def test_no_prefix_gives_the_output_as_it_is(moto: Moto, aws_files: AwsFiles) -> None:
+    write_fleet(aws_files, 3)
+    result = awsmfa("each", "acct-001", "acct-000", "--no-prefix", "-t", CODE, "-j", "1", "--",
+                    "sh", "-c", 'printf "%s\\n" "$AWSMFA_PROFILE"')  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "acct-000\nacct-001\n"  # config order, not command-line order
+
+
+def marker_script(folder: Path, failing: str) -> str:
+    """A child that leaves a file named after its profile and fails as `failing`."""
+    return textwrap.dedent(
+        f"""
+        import os, pathlib, sys
+        me = os.environ["AWSMFA_PROFILE"]
+        pathlib.Path({str(folder)!r}, me).touch()
+        sys.exit(1 if me == {failing!r} else 0)
+        """
+    )
+
+
+def statuses(summary: str) -> dict[str, tuple[str, str]]:
+    rows = [line.split() for line in lines_of(summary)[1:-1]]
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def test_fail_fast_stops_new_launches(moto: Moto, aws_files: AwsFiles, tmp_path: Path) -> None:
+    names = write_fleet(aws_files, 6)
+    ran = tmp_path / "ran"
+    ran.mkdir()
+    child = marker_script(ran, "acct-002")
+    result = awsmfa("each", "acct-*", "-t", CODE, "-j", "1", "--", sys.executable, "-c", child)
+    assert result.returncode == 1, result.stderr
+    assert sorted(p.name for p in ran.iterdir()) == names[:3]
+    shown = statuses(result.stderr)
+    assert shown == {
+        "acct-000": ("ok", "0"),
+        "acct-001": ("ok", "0"),
+        "acct-002": ("failed", "1"),
+        "acct-003": ("skipped", "-"),
+        "acct-004": ("skipped", "-"),
+        "acct-005": ("skipped", "-"),
+    }
+    # ordered by status: the failure last, nearest the prompt
+    assert lines_of(result.stderr)[-2].split()[:2] == ["acct-002", "failed"]
+
+
+def test_fail_fast_lets_running_children_finish(
+    moto: Moto, aws_files: AwsFiles, tmp_path: Path
+) -> None:
+    """acct-000 is still running when acct-001 fails: it finishes (ok); acct-002 never runs."""
+    write_fleet(aws_files, 3)
+    failed = tmp_path / "failed"
+    child = textwrap.dedent(
+        f"""
+        import os, pathlib, sys, time
+        me, failed = os.environ["AWSMFA_PROFILE"], pathlib.Path({str(failed)!r})
+        if me == "acct-001":
+            failed.write_text(str(os.getpid()))
+            sys.exit(1)
+        while not failed.exists():
+            time.sleep(0.02)
+        pid = int(failed.read_text() or 0)
+        while pid and pathlib.Path(f"/proc/{{pid}}").exists():  # until awsmfa has reaped it
+            time.sleep(0.02)
+        time.sleep(0.5)
+        print(me, "finished")
+        """
+    )
+    result = awsmfa("each", "acct-*", "-t", CODE, "-j", "2", "--", sys.executable, "-c", child)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == "acct-000 | acct-000 finished\n"
+    assert statuses(result.stderr) == {
+        "acct-000": ("ok", "0"),
+        "acct-001": ("failed", "1"),
+        "acct-002": ("skipped", "-"),
+    }
+
+
+def test_keep_going_runs_every_profile(moto: Moto, aws_files: AwsFiles, tmp_path: Path) -> None:
+    names = write_fleet(aws_files, 6)
+    ran = tmp_path / "ran"
+    ran.mkdir()
+    child = marker_script(ran, "acct-002")
+    result = awsmfa("each", "acct-*", "-t", CODE, "-j", "2", "--keep-going", "--",
+                    sys.executable, "-c", child)  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert sorted(p.name for p in ran.iterdir()) == names
+    expected = dict.fromkeys(names, ("ok", "0")) | {"acct-002": ("failed", "1")}
+    assert statuses(result.stderr) == expected
+    assert moto.calls() == ["GetSessionToken"] + ["AssumeRole"] * 6
+
+
+def test_ctrl_c_reaches_every_child_and_exits_130(
+    moto: Moto, aws_files: AwsFiles, tmp_path: Path
+) -> None:
+    write_fleet(aws_files, 5)
+    caught = tmp_path / "caught"
+    caught.mkdir()
+    child = textwrap.dedent(
+        f"""
+        import os, pathlib, signal, sys, time
+        me = os.environ["AWSMFA_PROFILE"]
+        def interrupted(signum, frame):
+            pathlib.Path({str(caught)!r}, me).write_text(str(signum))
+            print("caught SIGINT", flush=True)
+            sys.exit(3)
+        signal.signal(signal.SIGINT, interrupted)
+        print("ready", flush=True)
+        time.sleep(60)
+        """
+    )
+    process = subprocess.Popen(
+        [AWSMFA, "each", "acct-*", "-t", CODE, "-j", "2", "--", sys.executable, "-c", child],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    ready = [process.stdout.readline() for _ in range(2)]
+    assert sorted(ready) == ["acct-000 | ready\n", "acct-001 | ready\n"]
+    # The children have their own process group: only awsmfa is signalled here.
+    process.send_signal(signal.SIGINT)
+    rest, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert sorted(p.name for p in caught.iterdir()) == ["acct-000", "acct-001"]
+    assert {p.read_text() for p in caught.iterdir()} == {str(int(signal.SIGINT))}
+    assert sorted(lines_of(rest)) == ["acct-000 | caught SIGINT", "acct-001 | caught SIGINT"]
+    assert statuses(err.split("\n\n")[0]) == {
+        "acct-000": ("interrupted", "3"),
+        "acct-001": ("interrupted", "3"),
+        "acct-002": ("skipped", "-"),
+        "acct-003": ("skipped", "-"),
+        "acct-004": ("skipped", "-"),
+    }
+
+
+def test_json_puts_the_summary_alone_on_stdout(moto: Moto, aws_files: AwsFiles) -> None:
+    write_fleet(aws_files, 3)
+    script = 'echo "from $AWSMFA_PROFILE"; [ "$AWSMFA_PROFILE" != acct-001 ]'
+    result = awsmfa(
+        "each", "acct-*", "-t", CODE, "--json", "--keep-going", "--", "sh", "-c", script
+    )
+    assert result.returncode == 1, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["exit_code"] == 1
+    assert summary["counts"] == {"ok": 2, "skipped": 0, "interrupted": 0, "failed": 1, "error": 0}
+    rows = [(p["profile"], p["status"], p["exit_code"]) for p in summary["profiles"]]
+    assert rows == [("acct-000", "ok", 0), ("acct-002", "ok", 0), ("acct-001", "failed", 1)]
+    assert all(isinstance(p["seconds"], float) for p in summary["profiles"])
+    assert "acct-001 | from acct-001" in lines_of(result.stderr)  # output moved to stderr
+
+
+def test_output_dir_holds_each_profiles_output_only(
+    moto: Moto, aws_files: AwsFiles, tmp_path: Path
+) -> None:
+    names = write_fleet(aws_files, 3)
+    out = tmp_path / "out"
+    script = 'echo "out $AWSMFA_PROFILE"; echo "err $AWS_REGION" >&2'
+    result = awsmfa(
+        "each", "acct-*", "-t", CODE, "--output-dir", str(out), "--", "sh", "-c", script
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert sorted(p.name for p in out.iterdir()) == [f"{n}.log" for n in names]
+    for name in names:
+        saved = out / f"{name}.log"
+        assert sorted(lines_of(saved.read_text())) == ["err eu-central-1", f"out {name}"]
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+        assert "ASIA" not in saved.read_text()
+
+
+def test_no_match_is_exit_3_before_any_sts_call(moto: Moto, aws_files: AwsFiles) -> None:
+    write_fleet(aws_files, 2)
+    glob = awsmfa("each", "prod-*", "-t", CODE, "--", "true")
+    name = awsmfa("each", "acct-*", "acct-0001", "-t", CODE, "--", "true")
+    assert glob.returncode == 3
+    assert glob.stderr.startswith("awsmfa: error: no profile matches 'prod-*' in ")
+    assert name.returncode == 3
+    assert "did you mean 'acct-001'?" in name.stderr
+    assert len(lines_of(glob.stderr)) == len(lines_of(name.stderr)) == 1
+    assert moto.calls() == []
+
+
+def test_from_file_reads_one_profile_a_line(
+    moto: Moto, aws_files: AwsFiles, tmp_path: Path
+) -> None:
+    write_fleet(aws_files, 4)
+    listed = tmp_path / "accounts.txt"
+    listed.write_text("# the ones with the bucket\nacct-003\n\nacct-001\nacct-003\n")
+    result = awsmfa("each", "--from-file", str(listed), "-t", CODE, "--no-prefix", "-j", "1",
+                    "--", "sh", "-c", 'echo "$AWSMFA_PROFILE"')  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "acct-001\nacct-003\n"
+    assert moto.calls() == ["GetSessionToken", "AssumeRole", "AssumeRole"]
+
+
+def test_command_not_found_is_127_before_any_sts_call(moto: Moto, aws_files: AwsFiles) -> None:
+    write_fleet(aws_files, 2)
+    result = awsmfa("each", "acct-*", "-t", CODE, "--", "terrafrom", "plan")
+    assert (result.returncode, result.stderr) == (
+        127,
+        "awsmfa: error: command not found: terrafrom\n",
+    )
+    assert moto.calls() == []
+
+
+def test_usage_errors_are_exit_2(moto: Moto, aws_files: AwsFiles) -> None:
+    write_fleet(aws_files, 2)
+    no_command = awsmfa("each", "acct-*", "-t", CODE)
+    no_jobs = awsmfa("each", "acct-*", "-j", "0", "--", "true")
+    assert no_command.returncode == no_jobs.returncode == 2
+    assert "each needs a command" in no_command.stderr
+    assert "-j/--jobs must be 1 or more" in no_jobs.stderr
+
+
+@pytest.mark.parametrize("agent", ["on", "off"])
+def test_a_refused_code_ends_the_run_after_one_call(
+    aws_files: AwsFiles, agent: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_fleet(aws_files, 8)
+    monkeypatch.setenv("AWSMFA_AGENT", agent)
+    with serving("tests.support.picky_sts") as picky:
+        env = {**os.environ, "AWS_ENDPOINT_URL": picky.url}
+        result = awsmfa("each", "acct-*", "-t", "000000", "--", "true", env=env)
+        calls = picky.calls()
+    assert result.returncode == 4, result.stderr
+    assert result.stderr.startswith("awsmfa: error: STS rejected the MFA code")
+    assert calls == ["GetSessionToken refused"]
