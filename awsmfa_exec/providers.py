@@ -1,7 +1,7 @@
 """Credential providers composed by wrapping: keys -> MFA session -> role -> role ...
 
-Each provider has one method, `retrieve()`. `build()` walks a resolved `Chain` and wraps
-one provider around the next, saying under --debug why it chose each step.
+Each provider has one method, `retrieve()`. `build()` wraps one provider around the next
+for the calls that `rules.plan` picks (and explains under --debug) for a resolved `Chain`.
 """
 
 from __future__ import annotations
