@@ -25,7 +25,7 @@ Duration = Annotated[
         "--duration",
         "-d",
         metavar="D",
-        help="Lifetime of the final credentials: seconds, or 90m, 1h, 12h.",
+        help="Lifetime of the final credentials: seconds, or 90m, 1h, 12h (roles: at most 12h).",
         show_default=False,
     ),
 ]

@@ -27,9 +27,6 @@ from awsmfa_exec.files import Files as Files  # noqa: PLC0414 - re-exported for 
 
 Profiles = dict[str, dict[str, Any]]
 
-DEFAULT_ROLE_DURATION = 3600
-CHAINED_ROLE_MAX = 3600
-
 
 @dataclass(frozen=True)
 class Source:
@@ -59,6 +56,8 @@ class Chain:
     region: str | None
     # The target profile's raw values: a keys-only profile's hold its secret access key.
     settings: Mapping[str, Any] = field(repr=False)
+    duration_seconds: int | None = None  # the target's own (a keys-only profile's)
+    mfa_session_duration: int | None = None  # the target's, else the first down its chain
 
 
 def _parse_error_line(error: BaseException) -> str:
@@ -183,6 +182,7 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
     walked: list[str] = []
     mfa_serial: str | None = None
     mfa_process: str | None = None
+    session_duration: int | None = None
     current = name
     while True:
         if current in walked:
@@ -192,6 +192,7 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
         values = profiles[current]
         mfa_serial = mfa_serial or values.get("mfa_serial") or None
         mfa_process = mfa_process or values.get("mfa_process") or None
+        session_duration = session_duration or _int_setting(current, values, "mfa_session_duration")
         role_arn = values.get("role_arn")
         if not role_arn:
             keys = _static_keys(current, values)
@@ -250,6 +251,8 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
         mfa_process=mfa_process,
         region=target.get("region") or None,
         settings=target,
+        duration_seconds=_int_setting(name, target, "duration_seconds"),
+        mfa_session_duration=session_duration,
     )
 
 

@@ -52,6 +52,10 @@ class MfaCodeRejected(AuthError):
     """STS said the MFA code is wrong; an interactive prompt may ask again."""
 
 
+class RoleLimitExceeded(AuthError):
+    """STS refused a DurationSeconds above the role's MaxSessionDuration; a shorter one may do."""
+
+
 class StsUnavailable(AwsmfaError):
     """STS unreachable, timed out, throttled after retries, or answered garbage."""
 

@@ -2,7 +2,8 @@
 
 A code is fetched only when an STS call needs it, so a cached path never prompts. A code
 that is not 6 digits is refused before any network call. When STS rejects a code typed at
-the terminal, the prompt asks again, up to `MAX_PROMPTS` times.
+the terminal, the prompt asks again, up to `MAX_PROMPTS` times. A code STS accepted is never
+sent again (AWS refuses a code twice): a second call that needs one asks for the next code.
 """
 
 from __future__ import annotations
@@ -49,14 +50,24 @@ class MfaCode:
         self._given = check_code(given, given_origin) if given is not None else None
         self._process = process
         self._code: str | None = None
+        self._spent: set[str] = set()
         self._prompts = 0
 
     def __repr__(self) -> str:
         return f"MfaCode(serial={self.serial!r})"
 
     def get(self) -> str:
-        if self._code is None:
-            self._code = self._fetch()
+        while self._code is None:
+            code = self._fetch()
+            if code not in self._spent:
+                self._code = code
+            elif self._may_ask_again():
+                log.note("that MFA code was used already; wait for the next one")
+            else:
+                raise UsageError(
+                    f"profile {self.profile} needs a second MFA code and STS accepts each code "
+                    "once; run it again with the next code, or use the terminal prompt"
+                )
         return self._code
 
     def _fetch(self) -> str:
@@ -115,9 +126,13 @@ class MfaCode:
         while True:
             code = self.get()
             try:
-                return fn(code)
+                result = fn(code)
             except MfaCodeRejected:
                 self._code = None
                 if not self._may_ask_again():
                     raise
                 log.note("STS rejected that MFA code; wait for the next one and try again")
+                continue
+            self._spent.add(code)
+            self._code = None
+            return result

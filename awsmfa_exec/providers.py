@@ -1,7 +1,7 @@
 """Credential providers composed by wrapping: keys -> MFA session -> role -> role ...
 
-Each provider has one method, `retrieve()`. `build()` walks a resolved `Chain` and wraps
-one provider around the next, saying under --debug why it chose each step.
+Each provider has one method, `retrieve()`. `build()` wraps one provider around the next
+for the calls that `rules.plan` picks (and explains under --debug) for a resolved `Chain`.
 """
 
 from __future__ import annotations
@@ -10,15 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from awsmfa_exec import log, sts
-from awsmfa_exec.config import CHAINED_ROLE_MAX, DEFAULT_ROLE_DURATION, Chain, RoleHop
+from awsmfa_exec import log, role_limits, rules, sts
+from awsmfa_exec.config import Chain, RoleHop
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.duration import describe
-from awsmfa_exec.errors import UsageError
 from awsmfa_exec.mfa import MfaCode
 from awsmfa_exec.options import Options as Options  # noqa: PLC0414 - re-exported for callers
-
-SESSION_DURATION = 12 * 3600
 
 
 class Provider(Protocol):
@@ -77,7 +74,10 @@ class SessionTokenProvider:
 
 @dataclass
 class AssumeRoleProvider:
-    """AssumeRole with the source's credentials; with the MFA code only under --no-session."""
+    """AssumeRole with the source's credentials, and the MFA code when it goes with it.
+
+    A role whose MaxSessionDuration is below `duration` gets the most it allows
+    (`role_limits`)."""
 
     source: Provider
     endpoint: sts.Endpoint
@@ -90,34 +90,25 @@ class AssumeRoleProvider:
         creds = self.source.retrieve()
         hop, mfa = self.hop, self.mfa
 
-        def call(code: str | None) -> Credentials:
+        def call(duration: int, code: str | None) -> Credentials:
             return sts.assume_role(
                 self.endpoint,
                 creds,
                 whose=hop.profile,
                 role_arn=hop.role_arn,
                 session_name=hop.session_name,
-                duration=self.duration,
+                duration=duration,
                 external_id=hop.external_id,
                 serial=mfa.serial if mfa else None,
                 code=code,
                 keys_of=self.keys_of,
             )
 
-        return mfa.call(call) if mfa else call(None)
+        def assume(duration: int) -> Credentials:
+            return mfa.call(lambda code: call(duration, code)) if mfa else call(duration, None)
 
-
-def _role_duration(chain: Chain, index: int, options: Options) -> int:
-    hop = chain.hops[index]
-    final = index == len(chain.hops) - 1
-    wanted = (options.duration if final else None) or hop.duration_seconds or DEFAULT_ROLE_DURATION
-    if index > 0 and wanted > CHAINED_ROLE_MAX:
-        log.note(
-            f"{hop.profile} is reached through another role; AWS limits chained role "
-            f"sessions to 1h, so its credentials last 1h, not {describe(wanted)}"
-        )
-        return CHAINED_ROLE_MAX
-    return wanted
+        url = self.endpoint.url
+        return role_limits.within_limit(url, hop.role_arn, hop.profile, self.duration, assume)
 
 
 def build(
@@ -127,42 +118,26 @@ def build(
     endpoint: sts.Endpoint,
     wrap: Wrap = _unwrapped,
 ) -> Provider:
-    """The provider chain that turns `chain`'s long-term keys into its final credentials.
+    """The provider chain that turns `chain`'s long-term keys into its final credentials,
+    as the table of `rules.plan` says.
 
     `wrap` lets the agent hold the MFA session and the final role credentials.
     """
     source = chain.source
     where = "the environment" if source.origin == "environment" else f"profile {source.profile}"
     log.debug(f"{chain.profile}: long-term keys from {where}")
+    steps = rules.plan(chain, options)
     provider: Provider = StaticProvider(source.credentials)
-    has_mfa = chain.mfa_serial is not None
-    if options.no_session:
-        if not chain.hops:
-            raise UsageError(
-                f"--no-session needs a role profile; {chain.profile} has keys and no role_arn"
-            )
-        log.debug("--no-session: the first AssumeRole carries the MFA code")
-    else:
-        duration = options.duration if not chain.hops and options.duration else SESSION_DURATION
-        if has_mfa:
-            log.debug(f"GetSessionToken with MFA {chain.mfa_serial} for {describe(duration)}")
-        elif chain.hops:
-            log.debug("no mfa_serial in the chain: AssumeRole straight from the long-term keys")
-        else:
-            log.debug("no mfa_serial: GetSessionToken without MFA, to hand out no long-term keys")
-        if has_mfa or not chain.hops:
-            provider = wrap(
-                SessionTokenProvider(
-                    provider, endpoint, source.profile, duration, mfa if has_mfa else None
-                ),
-                "session",
-            )
-    for index, hop in enumerate(chain.hops):
-        duration = _role_duration(chain, index, options)
-        with_code = options.no_session and index == 0 and has_mfa
-        log.debug(f"AssumeRole {hop.role_arn} for {hop.profile}, {describe(duration)}")
-        keys_of = chain.hops[index - 1].profile if index else source.profile
+    if steps.session is not None:
+        with_code = mfa if steps.session_with_code else None
+        session = SessionTokenProvider(provider, endpoint, source.profile, steps.session, with_code)
+        provider = wrap(session, "session")
+    for index, step in enumerate(steps.hops):
+        hop = step.role
+        code = " with the MFA code" if step.with_code else ""
+        log.debug(f"AssumeRole {hop.role_arn} for {hop.profile}, {describe(step.duration)}{code}")
+        keys_of = steps.hops[index - 1].role.profile if index else source.profile
         provider = AssumeRoleProvider(
-            provider, endpoint, hop, duration, mfa if with_code else None, keys_of
+            provider, endpoint, hop, step.duration, mfa if step.with_code else None, keys_of
         )
-    return wrap(provider, "final") if chain.hops else provider
+    return wrap(provider, "final") if steps.hops else provider

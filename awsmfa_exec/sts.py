@@ -16,7 +16,13 @@ from typing import Any
 
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials
-from awsmfa_exec.errors import AuthError, MfaCodeRejected, StsThrottled, StsUnavailable
+from awsmfa_exec.errors import (
+    AuthError,
+    MfaCodeRejected,
+    RoleLimitExceeded,
+    StsThrottled,
+    StsUnavailable,
+)
 
 _SESSION_LOCK = threading.Lock()  # botocore sessions are not thread-safe; clients are
 
@@ -236,6 +242,8 @@ def _client_error(
             f"line 'mfa_serial = arn:aws:iam::<account>:mfa/<device>' to {section} in the "
             "config file (`aws iam list-mfa-devices` shows the device ARN)"
         )
+    if code == "ValidationError" and "MaxSessionDuration" in message:
+        return RoleLimitExceeded(f"STS denied {action} for {whose}: {code}: {message}")
     return AuthError(f"STS denied {action} for {whose}: {code}: {message}")
 
 

@@ -1,4 +1,5 @@
-"""Fixtures every layer shares: an isolated environment, AWS files, a moto STS on loopback."""
+"""Fixtures every layer shares: an isolated environment, AWS files, a moto STS on loopback
+behind the strict double that enforces AWS's duration, chaining and MFA rules."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ AWSMFA = str(BIN / "awsmfa")
 CODE = "123456"
 ACCOUNT = "123456789012"
 SERIAL = f"arn:aws:iam::{ACCOUNT}:mfa/alice"
-LANDING_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+# Not moto's AKIAIOSFODNN7EXAMPLE: moto hands that out for every GetSessionToken, and the
+# strict double tells temporary keys from long-term ones by the key ids it handed out.
+LANDING_KEY_ID = "AKIALANDING00EXAMPLE"
 LANDING_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 SEED_CONFIG = f"""\
@@ -80,6 +83,25 @@ class Moto:
         request = urllib.request.Request(f"{self.url}/_awsmfa/reset", method="POST")
         urllib.request.urlopen(request, timeout=10).close()
 
+    def role(self, name: str, *, max_session: int = 43200, requires_mfa: bool = False) -> None:
+        """Set the rules of role NAME in the strict double (until the next reset)."""
+        rule = {"arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "max_session": max_session}
+        body = json.dumps({**rule, "requires_mfa": requires_mfa}).encode()
+        request = urllib.request.Request(f"{self.url}/_awsmfa/role", data=body, method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
+
+    def refusals(self) -> list[str]:
+        """`Action: Code: message` for every call the strict double refused."""
+        with urllib.request.urlopen(f"{self.url}/_awsmfa/refusals", timeout=10) as answer:
+            refusals: list[str] = json.load(answer)
+        return refusals
+
+    def issued(self) -> dict[str, bool]:
+        """Every access key id the strict double handed out, and whether it carries MFA."""
+        with urllib.request.urlopen(f"{self.url}/_awsmfa/issued", timeout=10) as answer:
+            issued: dict[str, bool] = json.load(answer)
+        return issued
+
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AwsFiles:
@@ -117,7 +139,9 @@ def aws_files(isolated: AwsFiles) -> AwsFiles:
 
 @contextmanager
 def serving(module: str) -> Iterator[Moto]:
-    """A moto server started with `python -m module`, on loopback, stopped afterwards."""
+    """A moto server started with `python -m module`, on loopback, stopped afterwards.
+
+    The servers of tests.support (strict_sts, picky_sts) answer the `Moto` helpers."""
     process = subprocess.Popen(
         [sys.executable, "-m", module],
         cwd=ROOT,
@@ -138,13 +162,14 @@ def serving(module: str) -> Iterator[Moto]:
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[Moto]:
-    with serving("tests.support.moto_sts") as server:
+    with serving("tests.support.strict_sts") as server:
         yield server
 
 
 @pytest.fixture
 def moto(moto_server: Moto, monkeypatch: pytest.MonkeyPatch, aws_files: AwsFiles) -> Moto:
-    """The moto server, reached through AWS_ENDPOINT_URL, with the seed files written."""
+    """The strict STS double in front of moto, reached through AWS_ENDPOINT_URL, with the
+    seed files written; its roles allow 12 h and need no MFA until the test says otherwise."""
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server.url)
     moto_server.reset()
     return moto_server

@@ -68,22 +68,34 @@ class ParsedFiles:
 
 
 class ClientCode(MfaCode):
-    """The MFA code, asked of the client over its connection whenever STS needs one."""
+    """The MFA code, asked of the client over its connection when STS needs one.
+
+    One code serves every retry of a call (a shorter duration for a role's limit) until
+    STS accepts or rejects it; a code STS accepted is never sent again."""
 
     def __init__(self, chain: Chain, ask: AskCode) -> None:
         super().__init__(chain.mfa_serial, profile=chain.profile)
         self._ask = ask
+        self._held: str | None = None
+        self._used: set[str] = set()
 
     def call(self, fn: Callable[[str], T]) -> T:
-        rejected: str | None = None
+        why: str | None = None
         while True:
-            code = check_code(
-                self._ask(self.serial, self.profile, rejected), "the client"
-            )
+            if self._held is None:
+                code = check_code(self._ask(self.serial, self.profile, why), "the client")
+                if code in self._used:
+                    why = "that MFA code was used already and STS accepts each code once"
+                    continue
+                self._held = code
             try:
-                return fn(code)
+                result = fn(self._held)
             except MfaCodeRejected as exc:
-                rejected = exc.message
+                why, self._held = exc.message, None
+                continue
+            self._used.add(self._held)
+            self._held = None
+            return result
 
 
 def _key(*parts: Any) -> str:

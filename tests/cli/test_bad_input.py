@@ -35,6 +35,10 @@ BAD_SECONDS = "[profile dev]\nrole_arn = arn:aws:iam::1:role/dev\nsource_profile
 HALF_KEYS = "[landing]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
 # A line without `=` that is the secret itself: the message must not echo it.
 SECRET_LINE = f"[landing]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n{LANDING_SECRET}\n"
+SHORT_ROLE = SEED_CONFIG.replace("landing\n", "landing\nduration_seconds = 600\n", 1)
+LONG_SESSION = SEED_CONFIG.replace(
+    "[profile landing]\n", "[profile landing]\nmfa_session_duration = 200000\n"
+)
 INHERITED = {**INHERITED_DEV, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
 
 
@@ -116,6 +120,29 @@ CASES = {
     ),
     "--duration out of range": Case(
         ("exec", "dev", "-t", CODE, "-d", "60", *X), 2, r"duration '60' is out of range: .*"
+    ),
+    "--duration above a role's 12 h": Case(
+        ("exec", "dev", "-t", CODE, "-d", "13h", *X),
+        2,
+        r"-d 13h for role profile dev is out of range: AssumeRole accepts 15m to 12h "
+        r"\(900 to 43200 seconds\)",
+    ),
+    "duration_seconds out of range": Case(
+        ("exec", "dev", "-t", CODE, *X),
+        2,
+        r"duration_seconds = 600 of role profile dev is out of range: AssumeRole accepts .*",
+        SEED_CONFIG.replace(
+            "source_profile = landing\n", "source_profile = landing\nduration_seconds = 600\n", 1
+        ),
+    ),
+    "mfa_session_duration out of range": Case(
+        ("exec", "landing", "-t", CODE, *X),
+        2,
+        r"mfa_session_duration = 200000 \(profile landing\) is out of range: GetSessionToken "
+        r"accepts 15m to 36h \(900 to 129600 seconds\)",
+        SEED_CONFIG.replace(
+            "[profile landing]\n", "[profile landing]\nmfa_session_duration = 200000\n"
+        ),
     ),
     "bad --shell": Case(
         ("env", "dev", "-t", CODE, "--shell", "tcsh"),

@@ -1,4 +1,4 @@
-"""The counting moto server, except that STS refuses the MFA code 000000 as AWS does.
+"""The strict STS double, except that it also refuses the MFA code 000000 as AWS does.
 
 Run as `python -m tests.support.picky_sts`: prints `PORT <n>` once it listens on 127.0.0.1.
 """
@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from urllib.parse import parse_qs
 
 from tests.support import moto_sts
-from tests.support.moto_sts import CountingApp, Environ, StartResponse
+from tests.support.moto_sts import Environ, StartResponse
+from tests.support.strict_sts import StrictApp
 
 WRONG_CODE = "000000"
 REFUSAL = b"""<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
@@ -20,7 +21,7 @@ REFUSAL = b"""<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
 </ErrorResponse>"""
 
 
-class PickyApp(CountingApp):
+class PickyApp(StrictApp):
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""

@@ -40,6 +40,11 @@ def holders() -> list[object]:
     mfa = MfaCode("arn:aws:iam::123456789012:mfa/alice", given=CODE, profile="dev")
     deep = resolve("deep", PROFILES, FILES, {})
     landing = resolve("landing", PROFILES, FILES, {})
+    # Keys-only with long-term keys: temporary ones cannot call GetSessionToken.
+    long_term = {
+        "landing": {k: v for k, v in PROFILES["landing"].items() if k != "aws_session_token"}
+    }
+    landing_keys = resolve("landing", long_term, FILES, {})
     env_sourced = resolve(
         "dev",
         {"dev": {"role_arn": "arn:aws:iam::1:role/dev", "credential_source": "Environment"}},
@@ -60,7 +65,7 @@ def holders() -> list[object]:
         env_sourced.source,
         providers.StaticProvider(creds),
         providers.build(deep, options, mfa, endpoint),
-        providers.build(landing, options, mfa, endpoint),
+        providers.build(landing_keys, options, mfa, endpoint),
         providers.build(deep, providers.Options(no_session=True), mfa, endpoint),
         Request("dev", token_code=CODE, options=options),
         Obtained("dev", creds, "eu-west-1"),
