@@ -212,7 +212,7 @@ def test_the_agent_asks_its_client_once_per_accepted_code() -> None:
     asked: list[str | None] = []
     answers = iter(["111111", "111111", "222222"])
 
-    def ask(serial: str | None, profile: str, process: str | None, why: str | None) -> str:
+    def ask(serial: str | None, profile: str, why: str | None) -> str:
         asked.append(why)
         return next(answers)
 
@@ -229,7 +229,7 @@ def test_the_agent_asks_again_after_a_rejected_code() -> None:
     answers = iter(["111111", "222222"])
     whys: list[str | None] = []
 
-    def ask(serial: str | None, profile: str, process: str | None, why: str | None) -> str:
+    def ask(serial: str | None, profile: str, why: str | None) -> str:
         whys.append(why)
         return next(answers)
 
