@@ -59,6 +59,7 @@ def test_agent_refuses_a_peer_of_another_uid(other_uid: OtherUid, shared_dir: Pa
     start = [other_uid.python, "-B", "-m", "awsmfa_exec.agent", "--socket", str(sock)]
     started = run(other_uid.command(*start), cwd=Path("/"))
     assert started.returncode == 0, started.stderr
+    pid = ""
     try:
         pid = ask_status(sock, other_uid.command(other_uid.python))
         assert pid.isdigit()
@@ -66,7 +67,8 @@ def test_agent_refuses_a_peer_of_another_uid(other_uid: OtherUid, shared_dir: Pa
         refused = ask_status(sock, [sys.executable])
         assert refused in {"no answer", "ConnectionResetError", "BrokenPipeError"}
     finally:
-        subprocess.run(["kill", "-KILL", pid], check=False)
+        if pid.isdigit():
+            subprocess.run(["kill", "-KILL", pid], check=False)
 
 
 WRITE_FLAGS = re.compile(r"O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND")

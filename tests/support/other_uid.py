@@ -4,7 +4,7 @@ Loaded as a pytest plugin (`pytest_plugins` in tests/conftest.py). The checkout'
 cannot serve another uid: a clone may live under a 0700 home or `mktemp -d`, and the
 interpreter it links to may too (pyenv under /root). So once per test session the
 `other_uid` fixture builds a virtual environment under a 0755 folder in /tmp, on an
-interpreter that the other uid can run whole, holds copies of awsmfa's installed
+interpreter that the other uid can run whole, with copies of awsmfa's installed
 dependencies and a regular (not editable) install of awsmfa, and checks that the uid can
 run it. Every test that uses the fixture gets the `other_uid` marker, so CI can run just
 these tests from a clone in a private folder (`pytest -m other_uid`, .ci/run).
