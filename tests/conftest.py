@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.support.proof"]  # the fault and audit summary in the CI log
+pytest_plugins = [
+    "tests.support.proof",  # the fault and audit summary in the CI log
+    "tests.support.other_uid",  # `other_uid` and `shared_dir`, for tests that act as another uid
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from tests.conftest import (
     awsmfa,
     run,
 )
+from tests.support.other_uid import OtherUid
 from tests.support.proof import INHERITED_DEV, assert_one_error_line, record, snapshot
 
 CYCLE = "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n\n[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = a\n"  # noqa: E501
@@ -231,26 +230,11 @@ def test_bad_input_is_one_line_and_an_exit_code(
     check_refused(result, case, roots, before)
 
 
-@pytest.fixture
-def shared_dir() -> Iterator[Path]:
-    """A folder another user can enter: pytest's own temporary folders are private to root."""
-    path = Path(tempfile.mkdtemp(prefix="awsmfa-unreadable-", dir="/tmp"))
-    path.chmod(0o755)
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path)
-
-
-def as_other_user() -> list[str]:
-    """Root reads any file, so as root awsmfa runs as `nobody` to be really refused."""
-    return (
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
-    )
-
-
+@pytest.mark.other_uid
 @pytest.mark.parametrize("locked", ["file", "folder"])
-def test_unreadable_config_file(locked: str, shared_dir: Path) -> None:
+def test_unreadable_config_file(
+    locked: str, shared_dir: Path, request: pytest.FixtureRequest
+) -> None:
     home = shared_dir / "home"
     (home / ".aws").mkdir(parents=True)
     config = home / ".aws" / "config"
@@ -265,8 +249,11 @@ def test_unreadable_config_file(locked: str, shared_dir: Path) -> None:
     env["AWS_SHARED_CREDENTIALS_FILE"] = str(shared_dir / "credentials")
     shutil.copy(home / ".aws" / "credentials", shared_dir / "credentials")
     (shared_dir / "credentials").chmod(0o644)
-    prefix = as_other_user()
-    works = run([*prefix, AWSMFA, "--version"], env=env, cwd=shared_dir)
+    command = [AWSMFA]
+    if os.geteuid() == 0:  # root reads any file: awsmfa runs as another uid to be refused
+        other: OtherUid = request.getfixturevalue("other_uid")
+        command = other.command(other.awsmfa)
+    works = run([*command, "--version"], env=env, cwd=shared_dir)
     assert works.returncode == 0, f"awsmfa cannot run as another user here: {works.stderr}"
     case = Case(
         ("exec", "dev", "-t", CODE, *X),
@@ -274,6 +261,6 @@ def test_unreadable_config_file(locked: str, shared_dir: Path) -> None:
         rf"cannot read {re.escape(str(config))}: permission denied; check the permissions of .*",
     )
     before = snapshot(shared_dir)
-    result = run([*prefix, AWSMFA, *case.args], env=env, cwd=shared_dir, timeout=30)
+    result = run([*command, *case.args], env=env, cwd=shared_dir, timeout=30)
     record("bad input", f"unreadable config ({locked})", result)
     check_refused(result, case, (shared_dir,), before)

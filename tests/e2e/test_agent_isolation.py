@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import AWSMFA, CODE, Moto, awsmfa, run
 from tests.support.agent import agent_pid, stop_agent
-
-NOBODY = 65534
-as_root = pytest.mark.skipif(os.geteuid() != 0, reason="switching uid needs root")
+from tests.support.other_uid import OtherUid
 
 # A client that prints what the agent answered to a status request, or why it got nothing.
 ASK_STATUS = """
@@ -35,60 +28,47 @@ print("no answer" if answer is None else answer if isinstance(answer, str) else 
 """
 
 
-def as_nobody(args: list[str]) -> list[str]:
-    return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *args]
-
-
-def ask_status(sock: Path, *, nobody: bool) -> str:
-    args = [sys.executable, "-B", "-c", ASK_STATUS, str(sock)]
-    result = run(as_nobody(args) if nobody else args, cwd=Path("/"))
+def ask_status(sock: Path, python: list[str]) -> str:
+    """The answer `python` (an interpreter's argv, maybe run as another uid) got from `sock`."""
+    result = run([*python, "-B", "-c", ASK_STATUS, str(sock)], cwd=Path("/"))
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
-@pytest.fixture
-def public_dir() -> Iterator[Path]:
-    """A directory any uid can enter (unlike pytest's tmp_path), for sockets to live under."""
-    path = Path(tempfile.mkdtemp(prefix="awsmfa-test-"))
-    path.chmod(0o755)
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path)
-
-
-@as_root
-def test_another_uid_cannot_reach_the_agent(moto: Moto, public_dir: Path) -> None:
-    sock = public_dir / "agent" / "agent.sock"
+def test_another_uid_cannot_reach_the_agent(
+    moto: Moto, other_uid: OtherUid, shared_dir: Path
+) -> None:
+    sock = shared_dir / "agent" / "agent.sock"
     env = {**os.environ, "AWSMFA_AGENT_SOCK": str(sock)}
     try:
         result = awsmfa("exec", "dev", "-t", CODE, "--", "true", env=env)
         assert result.returncode == 0, result.stderr
         assert sock.parent.stat().st_mode & 0o077 == 0
-        assert ask_status(sock, nobody=True) == "PermissionError"
-        assert ask_status(sock, nobody=False) == str(agent_pid(sock))
+        assert ask_status(sock, other_uid.command(other_uid.python)) == "PermissionError"
+        assert ask_status(sock, [sys.executable]) == str(agent_pid(sock))
     finally:
         stop_agent(sock)
 
 
-@as_root
-def test_agent_refuses_a_peer_of_another_uid(public_dir: Path) -> None:
+def test_agent_refuses_a_peer_of_another_uid(other_uid: OtherUid, shared_dir: Path) -> None:
     """The agent runs as nobody; root can pass the 0700 directory, so SO_PEERCRED decides."""
-    home = public_dir / "home"
+    home = shared_dir / "home"
     home.mkdir()
-    os.chown(home, NOBODY, NOBODY)
+    os.chown(home, other_uid.uid, other_uid.uid)
     sock = home / "agent" / "agent.sock"
-    start = [sys.executable, "-B", "-m", "awsmfa_exec.agent", "--socket", str(sock)]
-    started = run(as_nobody(start), cwd=Path("/"))
+    start = [other_uid.python, "-B", "-m", "awsmfa_exec.agent", "--socket", str(sock)]
+    started = run(other_uid.command(*start), cwd=Path("/"))
     assert started.returncode == 0, started.stderr
+    pid = ""
     try:
-        pid = ask_status(sock, nobody=True)
+        pid = ask_status(sock, other_uid.command(other_uid.python))
         assert pid.isdigit()
         # Closed unanswered: an EOF, or a reset because the request was left unread.
-        refused = ask_status(sock, nobody=False)
+        refused = ask_status(sock, [sys.executable])
         assert refused in {"no answer", "ConnectionResetError", "BrokenPipeError"}
     finally:
-        subprocess.run(["kill", "-KILL", pid], check=False)
+        if pid.isdigit():
+            subprocess.run(["kill", "-KILL", pid], check=False)
 
 
 WRITE_FLAGS = re.compile(r"O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND")

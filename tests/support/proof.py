@@ -71,7 +71,7 @@ def assert_one_error_line(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def snapshot(*roots: Path) -> dict[str, tuple[int, str]]:
-    """Every file and folder under `roots`: its mode and a digest of its content."""
+    """Every file and folder under `roots`: its mode and a digest of its content if readable."""
     seen: dict[str, tuple[int, str]] = {}
     for root in roots:
         for folder, dirs, files in os.walk(root):
@@ -79,7 +79,7 @@ def snapshot(*roots: Path) -> dict[str, tuple[int, str]]:
                 path = Path(folder, name)
                 info = path.lstat()
                 digest = ""
-                if path.is_file() and not path.is_symlink():
+                if path.is_file() and not path.is_symlink() and os.access(path, os.R_OK):
                     digest = hashlib.sha256(path.read_bytes()).hexdigest()
                 seen[str(path)] = (info.st_mode, digest)
     return seen
