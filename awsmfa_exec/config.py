@@ -59,6 +59,8 @@ class Chain:
     region: str | None
     # The target profile's raw values: a keys-only profile's hold its secret access key.
     settings: Mapping[str, Any] = field(repr=False)
+    mfa_prompt: str | None = None
+    mfa_ykman_account: str | None = None
 
 
 def _parse_error_line(error: BaseException) -> str:
@@ -175,6 +177,15 @@ def _no_keys(name: str, values: Mapping[str, Any], files: Files) -> ConfigError:
     )
 
 
+def _nearest(profiles: Profiles, walked: list[str], key: str) -> str | None:
+    """`key` from the first profile of the chain, target first, that sets it."""
+    for name in walked:
+        value = str(profiles[name].get(key) or "").strip()
+        if value:
+            return value
+    return None
+
+
 def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, str]) -> Chain:
     """Walk `source_profile` from `name` down to long-term keys."""
     if name not in profiles:
@@ -250,6 +261,8 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
         mfa_process=mfa_process,
         region=target.get("region") or None,
         settings=target,
+        mfa_prompt=_nearest(profiles, walked, "mfa_prompt"),
+        mfa_ykman_account=_nearest(profiles, walked, "mfa_ykman_account"),
     )
 
 

@@ -58,6 +58,12 @@ class StsUnavailable(AwsmfaError):
     exit_code = ExitCode.UNAVAILABLE
 
 
+class Cancelled(AwsmfaError):
+    """The user cancelled a dialog that asked for the MFA code: like Ctrl-C."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
 class CommandNotFound(AwsmfaError):
     exit_code = ExitCode.NOT_FOUND
 

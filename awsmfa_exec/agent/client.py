@@ -29,6 +29,7 @@ from awsmfa_exec.errors import ConfigError, MfaCodeRejected
 from awsmfa_exec.files import Files
 from awsmfa_exec.margin import refresh_margin
 from awsmfa_exec.mfa import MfaCode
+from awsmfa_exec.prompts import Asking
 
 if TYPE_CHECKING:
     from awsmfa_exec.obtain import GivenCode, Obtained, Request
@@ -156,12 +157,13 @@ class AgentUnavailable(Exception):
     """No agent answers, or the one that does misbehaves."""
 
 
-def own_mfa_process(profile: str, environ: Mapping[str, str]) -> str | None:
-    """The profile's mfa_process as the caller's own files say: the only command a client
-    runs for a code. The agent may ask for a code; it never names a command to run."""
+def own_asking(profile: str, environ: Mapping[str, str]) -> Asking:
+    """How the caller's own files say to get the profile's code (mfa_process, mfa_prompt,
+    mfa_ykman_account): the only commands and dialogs a client runs for a code. The agent
+    may ask for a code; it never names a command or a prompt."""
     from awsmfa_exec.config import load_chain  # only when a code is wanted: off the cached path
 
-    return load_chain(profile, environ).mfa_process
+    return Asking.of(load_chain(profile, environ))
 
 
 class _Conversation:
@@ -197,8 +199,9 @@ class _Conversation:
                 need.get("serial"),
                 given=given,
                 given_origin=self.given.origin,
-                process=None if given else own_mfa_process(self.req.profile, self.environ),
+                asking=None if given else own_asking(self.req.profile, self.environ),
                 profile=self.req.profile,
+                environ=self.environ,
             )
         return self.mfa.call(self.code_step)
 
@@ -229,7 +232,7 @@ def _ask(
     given: GivenCode | None,
 ) -> Obtained:
     """One `get` conversation to its end; a code is given when the agent needs one, from
-    `given`, `mfa_process` or the terminal, except when `given` is None (CodeWanted)."""
+    `given` or the client's own prompt driver, except when `given` is None (CodeWanted)."""
     from awsmfa_exec.obtain import Obtained
 
     with sock:

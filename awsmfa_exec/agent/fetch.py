@@ -77,9 +77,7 @@ class ClientCode(MfaCode):
     def call(self, fn: Callable[[str], T]) -> T:
         rejected: str | None = None
         while True:
-            code = check_code(
-                self._ask(self.serial, self.profile, rejected), "the client"
-            )
+            code = check_code(self._ask(self.serial, self.profile, rejected), "the client")
             try:
                 return fn(code)
             except MfaCodeRejected as exc:
