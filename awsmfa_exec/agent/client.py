@@ -157,13 +157,15 @@ class AgentUnavailable(Exception):
     """No agent answers, or the one that does misbehaves."""
 
 
-def own_asking(profile: str, environ: Mapping[str, str]) -> Asking:
-    """How the caller's own files say to get the profile's code (mfa_process, mfa_prompt,
-    mfa_ykman_account): the only commands and dialogs a client runs for a code. The agent
-    may ask for a code; it never names a command or a prompt."""
+def own_asking(profile: str, environ: Mapping[str, str]) -> tuple[str | None, Asking]:
+    """The profile's MFA serial, and how to get its code (mfa_process, mfa_prompt,
+    mfa_ykman_account), as the caller's own files say: the only commands and dialogs a
+    client runs for a code. The agent may ask for a code; it never names a serial, a command
+    or a prompt for the client to use."""
     from awsmfa_exec.config import load_chain  # only when a code is wanted: off the cached path
 
-    return Asking.of(load_chain(profile, environ))
+    chain = load_chain(profile, environ)
+    return chain.mfa_serial, Asking.of(chain)
 
 
 class _Conversation:
@@ -195,11 +197,14 @@ class _Conversation:
             raise CodeWanted
         if self.mfa is None:
             given = self.given.code
+            serial, asking = need.get("serial"), None
+            if given is None:
+                serial, asking = own_asking(self.req.profile, self.environ)
             self.mfa = MfaCode(
-                need.get("serial"),
+                serial,
                 given=given,
                 given_origin=self.given.origin,
-                asking=None if given else own_asking(self.req.profile, self.environ),
+                asking=asking,
                 profile=self.req.profile,
                 environ=self.environ,
             )
