@@ -4,12 +4,13 @@ awsmfa with no terminal shows the dialog, the code typed into it reaches STS."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, Moto, run
+from tests.conftest import AWSMFA, CODE, Moto, awsmfa, run
 
 TOOLS = ("xvfb-run", "zenity", "xdotool")
 pytestmark = pytest.mark.skipif(
@@ -37,3 +38,13 @@ def test_a_real_zenity_dialog_answered_on_xvfb(moto: Moto, tmp_path: Path) -> No
     assert result.returncode == 0, (result.stderr, err.read_text())
     assert json.loads(out.read_text())["Version"] == 1
     assert moto.calls() == ["GetSessionToken", "AssumeRole"]
+
+
+def test_zenity_with_no_display_is_a_failure_not_a_cancel(moto: Moto) -> None:
+    """zenity exits 1 both on Cancel and when it cannot open a display: only Cancel is 130."""
+    result = awsmfa("env", "dev", "--shell", "json", env={**os.environ, "AWSMFA_PROMPT": "zenity"})
+    assert result.returncode == 3
+    assert result.stderr.startswith("awsmfa: error: zenity failed with exit status 1: ")
+    assert result.stderr.rstrip().endswith("cannot open display:")
+    assert result.stderr.count("\n") == 1
+    assert moto.calls() == []
