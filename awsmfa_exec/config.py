@@ -58,6 +58,8 @@ class Chain:
     settings: Mapping[str, Any] = field(repr=False)
     duration_seconds: int | None = None  # the target's own (a keys-only profile's)
     mfa_session_duration: int | None = None  # the target's, else the first down its chain
+    mfa_prompt: str | None = None
+    mfa_ykman_account: str | None = None
 
 
 def _parse_error_line(error: BaseException) -> str:
@@ -174,6 +176,15 @@ def _no_keys(name: str, values: Mapping[str, Any], files: Files) -> ConfigError:
     )
 
 
+def _nearest(profiles: Profiles, walked: list[str], key: str) -> str | None:
+    """`key` from the first profile of the chain, target first, that sets it."""
+    for name in walked:
+        value = str(profiles[name].get(key) or "").strip()
+        if value:
+            return value
+    return None
+
+
 def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, str]) -> Chain:
     """Walk `source_profile` from `name` down to long-term keys."""
     if name not in profiles:
@@ -253,6 +264,8 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
         settings=target,
         duration_seconds=_int_setting(name, target, "duration_seconds"),
         mfa_session_duration=session_duration,
+        mfa_prompt=_nearest(profiles, walked, "mfa_prompt"),
+        mfa_ykman_account=_nearest(profiles, walked, "mfa_ykman_account"),
     )
 
 

@@ -66,6 +66,12 @@ class StsThrottled(StsUnavailable):
     """STS kept answering "slow down" through botocore's own retries; worth another try later."""
 
 
+class Cancelled(AwsmfaError):
+    """The user cancelled a dialog that asked for the MFA code: like Ctrl-C."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
 class CommandNotFound(AwsmfaError):
     exit_code = ExitCode.NOT_FOUND
 

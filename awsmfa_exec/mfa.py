@@ -1,29 +1,28 @@
-"""Where an MFA code comes from: the option, AWSMFA_TOKEN_CODE, mfa_process, the terminal.
+"""Where an MFA code comes from: the option or AWSMFA_TOKEN_CODE, else a prompt driver
+(`prompts`: mfa_process, the terminal, a desktop dialog, ykman).
 
 A code is fetched only when an STS call needs it, so a cached path never prompts. A code
-that is not 6 digits is refused before any network call. When STS rejects a code typed at
-the terminal, the prompt asks again, up to `MAX_PROMPTS` times. A code STS accepted is never
-sent again (AWS refuses a code twice): a second call that needs one asks for the next code.
+that is not 6 digits is refused before any network call. When STS rejects a code a person
+typed, the driver asks again, up to `MAX_PROMPTS` times. A code STS accepted is never sent
+again (AWS refuses a code twice): a second call that needs one asks for the next code.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from awsmfa_exec import log
-from awsmfa_exec.errors import ConfigError, MfaCodeRejected, UsageError
+from awsmfa_exec.errors import MfaCodeRejected, UsageError
+from awsmfa_exec.prompts import HOW_TO_GIVE_A_CODE as HOW_TO_GIVE_A_CODE  # noqa: PLC0414
+from awsmfa_exec.prompts import Asking, Driver, Need
 
 T = TypeVar("T")
 
 MAX_PROMPTS = 3
-PROCESS_TIMEOUT = 60
 _CODE = re.compile(r"\d{6}\Z")
-
-HOW_TO_GIVE_A_CODE = (
-    "pass it with -t/--token-code CODE or AWSMFA_TOKEN_CODE, or set mfa_process in the profile"
-)
 
 
 def check_code(code: str, origin: str) -> str:
@@ -34,7 +33,10 @@ def check_code(code: str, origin: str) -> str:
 
 
 class MfaCode:
-    """The MFA code for one serial, asked for at most once per STS call that needs it."""
+    """The MFA code for one serial, asked for at most once per STS call that needs it.
+
+    `asking` and `environ` are the caller's own: the client's files and environment choose
+    the driver (`prompts.choose`), never a session agent."""
 
     def __init__(
         self,
@@ -42,13 +44,16 @@ class MfaCode:
         *,
         given: str | None = None,
         given_origin: str = "--token-code",
-        process: str | None = None,
+        asking: Asking | None = None,
         profile: str = "",
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self.serial = serial
         self.profile = profile
         self._given = check_code(given, given_origin) if given is not None else None
-        self._process = process
+        self._asking = asking or Asking()
+        self._environ = os.environ if environ is None else environ
+        self._driver: Driver | None = None
         self._code: str | None = None
         self._spent: set[str] = set()
         self._prompts = 0
@@ -73,56 +78,20 @@ class MfaCode:
     def _fetch(self) -> str:
         if self._given is not None:
             return self._given
-        if self._process:
-            return self._run_process(self._process)
-        return self._prompt()
+        if self._driver is None:
+            from awsmfa_exec.prompts.choose import choose  # only when a code is wanted
 
-    def _run_process(self, command: str) -> str:
-        import subprocess  # only for mfa_process: off the cached path
-
-        log.debug(f"running mfa_process of profile {self.profile}")
-        try:
-            done = subprocess.run(  # noqa: S602 - mfa_process is a shell command by definition
-                command,
-                shell=True,
-                stdout=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
-                timeout=PROCESS_TIMEOUT,
-                check=False,
-                text=True,
-            )
-        except subprocess.TimeoutExpired:
-            raise ConfigError(
-                f"mfa_process of profile {self.profile} gave no code in {PROCESS_TIMEOUT}s"
-            ) from None
-        if done.returncode != 0:
-            raise ConfigError(
-                f"mfa_process of profile {self.profile} failed with exit status {done.returncode}"
-            )
-        return check_code(done.stdout, f"mfa_process of profile {self.profile}")
-
-    def _prompt(self) -> str:
-        try:
-            # Unbuffered bytes: a terminal cannot seek, which buffered "r+" would demand.
-            tty = open("/dev/tty", "r+b", buffering=0)  # noqa: SIM115, PTH123
-        except OSError:
-            raise UsageError(
-                f"profile {self.profile} needs an MFA code and there is no terminal to ask "
-                f"on: {HOW_TO_GIVE_A_CODE}"
-            ) from None
-        with tty:
-            self._prompts += 1
-            tty.write(f"MFA code for {self.serial}: ".encode())
-            line = tty.readline().decode("utf-8", "replace")
-            if not line:
-                raise UsageError(f"no MFA code was entered: {HOW_TO_GIVE_A_CODE}")
-            return check_code(line, "the terminal")
+            self._driver = choose(self._asking, self.profile, self._environ)
+        self._prompts += 1
+        need = Need(self.serial, self.profile, rejected=self._prompts > 1)
+        return check_code(self._driver.ask(need), self._driver.origin)
 
     def _may_ask_again(self) -> bool:
-        return self._given is None and not self._process and self._prompts < MAX_PROMPTS
+        driver = self._driver
+        return driver is not None and driver.interactive and self._prompts < MAX_PROMPTS
 
     def call(self, fn: Callable[[str], T]) -> T:
-        """`fn(code)`, asking again at the terminal while STS rejects a typed code."""
+        """`fn(code)`, asking again while STS rejects a code a person typed."""
         while True:
             code = self.get()
             try:

@@ -104,6 +104,7 @@ def plan(request: Request, environ: Mapping[str, str], given: GivenCode | None =
     """The provider chain of the direct path; `exec --server` keeps it to refresh from."""
     from awsmfa_exec import providers
     from awsmfa_exec.config import load_chain
+    from awsmfa_exec.prompts import Asking
     from awsmfa_exec.sts import Endpoint
 
     given = given or given_code(request, environ)
@@ -113,8 +114,9 @@ def plan(request: Request, environ: Mapping[str, str], given: GivenCode | None =
         chain.mfa_serial,
         given=given.code,
         given_origin=given.origin,
-        process=chain.mfa_process,
+        asking=Asking.of(chain),
         profile=request.profile,
+        environ=environ,
     )
     endpoint = Endpoint.from_environ(environ, chain.settings, region)
     return Planned(request.profile, providers.build(chain, request.options, mfa, endpoint), region)

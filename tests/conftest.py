@@ -59,6 +59,10 @@ aws_secret_access_key = {LANDING_SECRET}
 """
 
 
+# What would let awsmfa show a desktop dialog: a test sets them only for a fake tool.
+DESKTOP_SESSION = ("DISPLAY", "WAYLAND_DISPLAY", "XDG_CURRENT_DESKTOP")
+
+
 def role_arn_of(profile: str, session: str = "awsmfa-") -> str:
     return f"arn:aws:sts::{ACCOUNT}:assumed-role/{profile}/{session}"
 
@@ -110,7 +114,7 @@ class Moto:
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AwsFiles:
     """No test sees the machine's AWS settings, home directory or a terminal's answers."""
     for key in list(os.environ):
-        if key.startswith(("AWS_", "AWSMFA_")):
+        if key.startswith(("AWS_", "AWSMFA_")) or key in DESKTOP_SESSION:
             monkeypatch.delenv(key)
     home = tmp_path / "home"
     (home / ".aws").mkdir(parents=True)

@@ -29,6 +29,7 @@ from awsmfa_exec.errors import ConfigError, MfaCodeRejected
 from awsmfa_exec.files import Files
 from awsmfa_exec.margin import refresh_margin
 from awsmfa_exec.mfa import MfaCode
+from awsmfa_exec.prompts import Asking
 
 if TYPE_CHECKING:
     from awsmfa_exec.obtain import GivenCode, Obtained, Request
@@ -156,12 +157,15 @@ class AgentUnavailable(Exception):
     """No agent answers, or the one that does misbehaves."""
 
 
-def own_mfa_process(profile: str, environ: Mapping[str, str]) -> str | None:
-    """The profile's mfa_process as the caller's own files say: the only command a client
-    runs for a code. The agent may ask for a code; it never names a command to run."""
+def own_asking(profile: str, environ: Mapping[str, str]) -> tuple[str | None, Asking]:
+    """The profile's MFA serial, and how to get its code (mfa_process, mfa_prompt,
+    mfa_ykman_account), as the caller's own files say: the only commands and dialogs a
+    client runs for a code. The agent may ask for a code; it never names a serial, a command
+    or a prompt for the client to use."""
     from awsmfa_exec.config import load_chain  # only when a code is wanted: off the cached path
 
-    return load_chain(profile, environ).mfa_process
+    chain = load_chain(profile, environ)
+    return chain.mfa_serial, Asking.of(chain)
 
 
 class _Conversation:
@@ -198,12 +202,16 @@ class _Conversation:
             raise CodeWanted
         if self.mfa is None:
             given = self.given.code
+            serial, asking = need.get("serial"), None
+            if given is None:
+                serial, asking = own_asking(self.req.profile, self.environ)
             self.mfa = MfaCode(
-                need.get("serial"),
+                serial,
                 given=given,
                 given_origin=self.given.origin,
-                process=None if given else own_mfa_process(self.req.profile, self.environ),
+                asking=asking,
                 profile=self.req.profile,
+                environ=self.environ,
             )
         return self.mfa.call(self.code_step)
 
@@ -235,8 +243,8 @@ def _ask(
     mfa: MfaCode | None = None,
 ) -> Obtained:
     """One `get` conversation to its end; a code is given when the agent needs one, from
-    `mfa` when set (a code shared by many requests), else from `given`, `mfa_process` or the
-    terminal, except when `given` is None (CodeWanted)."""
+    `mfa` when set (a code shared by many requests), else from `given` or the client's own
+    prompt driver, except when `given` is None (CodeWanted)."""
     from awsmfa_exec.obtain import Obtained
 
     with sock:

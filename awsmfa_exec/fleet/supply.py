@@ -23,6 +23,7 @@ from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.mfa import MfaCode
 from awsmfa_exec.obtain import GivenCode, Obtained, Request
 from awsmfa_exec.options import Options
+from awsmfa_exec.prompts import Asking
 from awsmfa_exec.sts import Endpoint
 
 T = TypeVar("T")
@@ -36,7 +37,7 @@ class SharedCode(MfaCode):
             chain.mfa_serial,
             given=given.code,
             given_origin=given.origin,
-            process=chain.mfa_process,
+            asking=Asking.of(chain),
             profile=chain.profile,
         )
         self._lock = threading.Lock()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -46,3 +47,31 @@ def stop_agent(sock: Path) -> None:
         client.request(sock, {"op": "stop"})
     if not wait_gone(pid):
         os.kill(pid, signal.SIGKILL)
+
+
+def code_for_planted_need(need: dict[str, object], environ: dict[str, str]) -> object:
+    """The code a client answering for profile dev gives an agent that sends `need` (a
+    need_code that may name commands or prompts, as an old or a fake agent might)."""
+    import threading
+
+    from awsmfa_exec.agent.protocol import receive, send
+    from awsmfa_exec.obtain import GivenCode, Request
+
+    mine, agents = socket.socketpair()
+    got: list[object] = []
+
+    def agent() -> None:
+        send(agents, {"type": "need_code", "serial": "arn:mfa", "profile": "dev", **need})
+        got.append((receive(agents) or {}).get("code"))
+        send(agents, {"type": "error", "kind": "AuthError", "message": "done"})
+
+    thread = threading.Thread(target=agent)
+    thread.start()
+    talk = client._Conversation(mine, Request("dev"), environ, GivenCode(None, ""))
+    try:
+        talk.answer_code(talk.next())
+    finally:
+        thread.join(timeout=10)
+        mine.close()
+        agents.close()
+    return got[0] if got else None

@@ -5,16 +5,14 @@ from __future__ import annotations
 import os
 import socket
 import struct
-import threading
 from pathlib import Path
 
 import pytest
 
 from awsmfa_exec import log
-from awsmfa_exec.agent import client, trust
+from awsmfa_exec.agent import trust
 from awsmfa_exec.agent.paths import Untrusted
-from awsmfa_exec.agent.protocol import receive, send
-from awsmfa_exec.obtain import GivenCode, Request
+from tests.support.agent import code_for_planted_need
 
 
 def test_linux_ucred_gives_the_uid_unsigned() -> None:
@@ -108,21 +106,6 @@ def test_the_client_runs_its_own_mfa_process_never_the_agents(tmp_path: Path) ->
     creds = tmp_path / "credentials"
     creds.write_text("[base]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n")
     environ = {"AWS_CONFIG_FILE": str(config), "AWS_SHARED_CREDENTIALS_FILE": str(creds)}
-    mine, agents = socket.socketpair()
-    got: list[object] = []
-
-    def agent() -> None:
-        need = {"type": "need_code", "serial": "arn:mfa", "profile": "dev"}
-        send(agents, {**need, "process": f"touch {planted}; echo 111111"})
-        got.append((receive(agents) or {}).get("code"))
-        send(agents, {"type": "error", "kind": "AuthError", "message": "done"})
-
-    thread = threading.Thread(target=agent)
-    thread.start()
-    talk = client._Conversation(mine, Request("dev"), environ, GivenCode(None, ""))
-    talk.answer_code(talk.next())
-    thread.join(timeout=10)
-    mine.close()
-    agents.close()
-    assert got == ["654321"]
+    got = code_for_planted_need({"process": f"touch {planted}; echo 111111"}, environ)
+    assert got == "654321"
     assert not planted.exists()

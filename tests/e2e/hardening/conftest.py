@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 
@@ -9,6 +10,7 @@ import pytest
 
 from tests.conftest import AwsFiles
 from tests.support.fault_sts import FaultSts
+from tests.support.terminal import Terminal
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +35,13 @@ def closed_port() -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    master, slave = os.openpty()
+    try:
+        yield Terminal(master, slave)
+    finally:
+        os.close(master)
+        os.close(slave)

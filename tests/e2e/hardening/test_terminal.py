@@ -8,67 +8,19 @@ from the line discipline, exactly as at a keyboard.
 from __future__ import annotations
 
 import os
-import select
 import subprocess
 import termios
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import pytest
 
 from awsmfa_exec.mfa import MAX_PROMPTS
-from tests.conftest import AWSMFA, CODE, AwsFiles
+from tests.conftest import CODE, AwsFiles
 from tests.support.fault_sts import FaultSts
+from tests.support.terminal import Terminal, on_terminal
 
 CTRL_C = b"\x03"
-
-
-@dataclass
-class Terminal:
-    master: int
-    slave: int
-
-    def read_until(self, text: bytes, timeout: float = 30) -> bytes:
-        seen = b""
-        deadline = time.monotonic() + timeout
-        while text not in seen:
-            left = deadline - time.monotonic()
-            assert left > 0, f"never saw {text!r} on the terminal, only {seen!r}"
-            ready, _, _ = select.select([self.master], [], [], left)
-            if ready:
-                seen += os.read(self.master, 4096)
-        return seen
-
-    def stty(self) -> list[str]:
-        done = subprocess.run(
-            ["stty", "-a"], stdin=self.slave, capture_output=True, text=True, check=True
-        )
-        return done.stdout.split()
-
-
-@pytest.fixture
-def terminal() -> Iterator[Terminal]:
-    master, slave = os.openpty()
-    try:
-        yield Terminal(master, slave)
-    finally:
-        os.close(master)
-        os.close(slave)
-
-
-def on_terminal(
-    term: Terminal, args: list[str], sts_url: str, stdout: int | None = None
-) -> subprocess.Popen[str]:
-    """awsmfa with the terminal as controlling tty, stdin and (unless given) stdout."""
-    return subprocess.Popen(
-        ["setsid", "--ctty", AWSMFA, *args],
-        env={**os.environ, "AWS_ENDPOINT_URL": sts_url},
-        stdin=term.slave,
-        stdout=term.slave if stdout is None else stdout,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def wait_for_prompt(term: Terminal, _: FaultSts) -> None:
