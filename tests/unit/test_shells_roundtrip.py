@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from awsmfa_exec import shells
+from awsmfa_exec.completion import bash_word
 from awsmfa_exec.errors import ConfigError
 from tests.support.shells import REAL_SHELLS, environment_of, have, run_shell
 
@@ -136,3 +137,16 @@ def test_unset_removes_every_variable(batch: list[str]) -> None:
         result = run_shell(shell, script, env=shell_env())
         assert result.returncode in (0, 4) if shell == "fish" else result.returncode == 0
         assert not set(before) & set(environment_of(result.stdout))
+
+
+@settings(max_examples=EXAMPLES_PER_SHELL, deadline=None)
+@given(batch=batches)
+@example(batch=["zz$(touch${IFS}pwned)", "~root", "-n", "a b", "\n", "#x", "{a,b}", "!!"])
+def test_bash_completion_candidates_are_words_bash_reads_back(batch: list[str]) -> None:
+    """What TAB inserts is read by bash as the profile name itself, in one word."""
+    script = "printf '%s\\0' " + " ".join(bash_word(value) for value in batch)
+    with tempfile.TemporaryDirectory() as work:
+        result = run_shell("bash", script, env=shell_env(), cwd=Path(work))
+        assert list(Path(work).iterdir()) == []
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.stdout.decode().split("\0")[:-1] == batch
