@@ -211,7 +211,8 @@ def _ask(sock: socket.socket, req: Request, message: Message, given: GivenCode |
 def obtain_through_agent(
     req: Request, environ: Mapping[str, str], given: GivenCode
 ) -> Obtained | None:
-    message = _get(req, environ)
+    # With a code of its own, a request need not wait behind another client's prompt.
+    message = {**_get(req, environ), "code_given": given.code is not None}
     path = socket_path(environ)
     sock = connect_or_start(path)
     if sock is None:
