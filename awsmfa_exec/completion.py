@@ -2,12 +2,15 @@
 
 The shell calls `awsmfa` back with `_AWSMFA_COMPLETE=complete_<shell>` and the words typed
 so far (typer's protocol); `cli.main` registers typer's completion classes only then, so
-ordinary runs never import them.
+ordinary runs never import them. bash inserts what it is offered into the command line as it
+stands, so each bash candidate is a shell word: a profile named `zz$(touch x)` is offered as
+`zz\\$\\(touch\\ x\\)`, as the zsh and fish candidates are quoted already.
 """
 
 from __future__ import annotations
 
 import os
+import re
 
 COMPLETE_VAR = "_AWSMFA_COMPLETE"
 SHELLS = ("bash", "zsh", "fish", "powershell")
@@ -17,6 +20,25 @@ INSTALL = {
     "fish": "awsmfa completion fish | source     # in ~/.config/fish/config.fish",
     "powershell": "awsmfa completion powershell | Out-String | Invoke-Expression   # in $PROFILE",
 }
+
+
+# Characters bash reads as themselves anywhere in a word; non-ASCII letters too.
+_BARE = re.compile(r"[A-Za-z0-9_@%+=:,./-]|[^\x00-\x7f\x80-\x9f]")
+
+
+def bash_word(value: str) -> str:
+    """`value` as one bash word: specials backslashed, control characters as `$'\\xNN'`."""
+    if value == "":
+        return "''"
+    word = []
+    for char in value:
+        if _BARE.match(char):
+            word.append(char)
+        elif char < " " or "\x7f" <= char <= "\x9f":
+            word.append("$'" + "".join(f"\\x{byte:02x}" for byte in char.encode()) + "'")
+        else:
+            word.append("\\" + char)
+    return "".join(word)
 
 
 def profile_names(incomplete: str) -> list[str]:
@@ -36,10 +58,17 @@ def requested() -> bool:
 
 
 def prepare() -> None:
-    """Register typer's per-shell completion classes (their output matches its scripts)."""
-    from typer._completion_classes import completion_init
+    """Register typer's per-shell completion classes (their output matches its scripts),
+    bash's with its candidates escaped."""
+    from typer._click.shell_completion import CompletionItem, add_completion_class
+    from typer._completion_classes import BashComplete, completion_init
+
+    class EscapingBashComplete(BashComplete):
+        def format_completion(self, item: CompletionItem) -> str:
+            return bash_word(str(item.value))
 
     completion_init()
+    add_completion_class(EscapingBashComplete, "bash")
 
 
 def script(shell: str) -> str:

@@ -27,6 +27,9 @@ from awsmfa_exec.files import Files as Files  # noqa: PLC0414 - re-exported for 
 
 Profiles = dict[str, dict[str, Any]]
 
+# More role hops than anyone configures on purpose: each is an AssumeRole call.
+MAX_HOPS = 64
+
 
 @dataclass(frozen=True)
 class Source:
@@ -103,10 +106,36 @@ def _read(path: Path, *, profiles_map: bool) -> Profiles:
         raise ConfigError(f"{path} is malformed: {where}; fix or move the file") from None
 
 
+def _nul_at(values: Mapping[str, Any]) -> str | None:
+    """The key (or `section.key`) whose name or value holds a NUL byte, if any."""
+    for key, value in values.items():
+        if "\0" in key:
+            return repr(key)
+        if isinstance(value, Mapping):
+            inner = _nul_at(value)
+            if inner is not None:
+                return f"{key}.{inner}"
+        elif "\0" in str(value):
+            return key
+    return None
+
+
+def _without_nul(path: Path, profiles: Profiles) -> Profiles:
+    """No process argument, environment variable or path can hold a NUL: refuse it here."""
+    for name, values in profiles.items():
+        where = repr(name) if "\0" in name else _nul_at(values)
+        if where is not None:
+            raise ConfigError(
+                f"{path} is malformed: a NUL byte in profile {name!r} ({where}); fix the file"
+            )
+    return profiles
+
+
 def load_profiles(files: Files) -> Profiles:
     """Every profile of both files, merged as botocore's `Session.full_config` does."""
-    profiles = _read(files.config, profiles_map=True)
-    for name, values in _read(files.credentials, profiles_map=False).items():
+    profiles = _without_nul(files.config, _read(files.config, profiles_map=True))
+    credentials = _without_nul(files.credentials, _read(files.credentials, profiles_map=False))
+    for name, values in credentials.items():
         profiles.setdefault(name, {}).update(values)
     return profiles
 
@@ -185,6 +214,16 @@ def _nearest(profiles: Profiles, walked: list[str], key: str) -> str | None:
     return None
 
 
+def _walk_error(name: str, walked: list[str], current: str, files: Files) -> ConfigError:
+    if current in walked:
+        cycle = " -> ".join([*walked, current])
+        return ConfigError(f"source_profile cycle: {cycle}; break it in {files.config}")
+    return ConfigError(
+        f"profile {name}: the source_profile chain is longer than {MAX_HOPS} roles; "
+        f"shorten it in {files.config}"
+    )
+
+
 def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, str]) -> Chain:
     """Walk `source_profile` from `name` down to long-term keys."""
     if name not in profiles:
@@ -196,9 +235,8 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
     session_duration: int | None = None
     current = name
     while True:
-        if current in walked:
-            cycle = " -> ".join([*walked, current])
-            raise ConfigError(f"source_profile cycle: {cycle}; break it in {files.config}")
+        if current in walked or len(walked) > MAX_HOPS:
+            raise _walk_error(name, walked, current, files)
         walked.append(current)
         values = profiles[current]
         mfa_serial = mfa_serial or values.get("mfa_serial") or None

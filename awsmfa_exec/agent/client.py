@@ -263,7 +263,8 @@ def _ask(
 def obtain_through_agent(
     req: Request, environ: Mapping[str, str], given: GivenCode, mfa: MfaCode | None = None
 ) -> Obtained | None:
-    message = _get(req, environ)
+    # With a code of its own, a request need not wait behind another client's prompt.
+    message = {**_get(req, environ), "code_given": given.code is not None}
     path = socket_path(environ)
     try:
         sock = connect_or_start(path)

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from awsmfa_exec import providers
 from awsmfa_exec.agent.protocol import Message, ProtocolError, dump_credentials
-from awsmfa_exec.agent.store import Store
+from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.config import Chain, Profiles, load_profiles, resolve
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import MfaCodeRejected
@@ -102,7 +102,9 @@ def _key(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
-def _wrapper(store: Store, chain: Chain, options: Options, margin: int) -> providers.Wrap:
+def _wrapper(
+    store: Store, chain: Chain, options: Options, margin: int, caller: Caller
+) -> providers.Wrap:
     source = chain.source.credentials
     identity = (
         source.access_key_id,
@@ -114,12 +116,12 @@ def _wrapper(store: Store, chain: Chain, options: Options, margin: int) -> provi
         if isinstance(inner, providers.SessionTokenProvider):
             key = _key("session", identity, chain.mfa_serial, inner.endpoint.url, inner.duration)
             label = chain.source.profile
-            return Kept(store, key, "mfa-session", label, chain.profile, inner, margin)
+            return Kept(store, key, "mfa-session", label, chain.profile, inner, margin, caller)
         hops = [(h.role_arn, h.external_id, h.session_name, h.duration_seconds) for h in chain.hops]
         url = inner.endpoint.url if isinstance(inner, providers.AssumeRoleProvider) else None
         shape = (options.duration, options.no_session, url)
         key = _key("role", identity, chain.mfa_serial, hops, shape)
-        return Kept(store, key, "role", chain.profile, chain.profile, inner, margin)
+        return Kept(store, key, "role", chain.profile, chain.profile, inner, margin, caller)
 
     return wrap
 
@@ -136,14 +138,15 @@ class Kept:
         user: str,
         inner: providers.Provider,
         margin: int,
+        caller: Caller,
     ) -> None:
         self.store, self.key, self.kind, self.label, self.user = store, key, kind, label, user
-        self.inner, self.margin = inner, margin
+        self.inner, self.margin, self.caller = inner, margin, caller
 
     def retrieve(self) -> Credentials:
         inner = self.inner.retrieve
         return self.store.get_or_make(
-            self.key, self.kind, self.label, self.user, inner, self.margin
+            self.key, self.kind, self.label, self.user, inner, self.margin, self.caller
         )
 
 
@@ -155,8 +158,11 @@ def _strings(raw: Any, what: str) -> dict[str, str]:
     return raw
 
 
-def fetch(request: Message, store: Store, parsed: ParsedFiles, ask: AskCode) -> Message:
-    """Answer a `get` request with credentials; AwsmfaError when the client's call would fail."""
+def fetch(
+    request: Message, store: Store, parsed: ParsedFiles, ask: AskCode, caller: Caller
+) -> Message:
+    """Answer a `get` request with credentials; AwsmfaError when the client's call would fail.
+    `caller` is this request in the store's single flight (see `Store.asking`)."""
     environ: Mapping[str, str] = _strings(request.get("environ"), "environ")
     paths = request.get("files")
     if not (isinstance(paths, list) and len(paths) == 2 and all(isinstance(p, str) for p in paths)):
@@ -176,7 +182,11 @@ def fetch(request: Message, store: Store, parsed: ParsedFiles, ask: AskCode) -> 
     region = options.region or chain.region
     endpoint = Endpoint.from_environ(environ, chain.settings, region)
     provider = providers.build(
-        chain, options, ClientCode(chain, ask), endpoint, _wrapper(store, chain, options, margin)
+        chain,
+        options,
+        ClientCode(chain, ask),
+        endpoint,
+        _wrapper(store, chain, options, margin, caller),
     )
     creds = provider.retrieve()
     return {

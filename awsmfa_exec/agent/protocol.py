@@ -3,7 +3,8 @@
 A frame is a 4-byte big-endian length and that many bytes of UTF-8 JSON, an object with
 `v` (the protocol version). A client opens a connection per request:
 
-    client: {"v": 1, "op": "get", "profile", "files", "options", "environ", "debug"}
+    client: {"v": 1, "op": "get", "profile", "files", "options", "environ", "debug",
+             "code_given"}                  (true: it holds a code, -t or AWSMFA_TOKEN_CODE)
     agent:  {"v": 1, "type": "need_code", "serial", "profile", "rejected"}
     client: {"v": 1, "code": "123456"}        (or closes the connection: no code)
     agent:  {"v": 1, "type": "credentials", "profile", "credentials", "region"}

@@ -23,7 +23,7 @@ from awsmfa_exec.agent import harden
 from awsmfa_exec.agent.fetch import ParsedFiles, fetch
 from awsmfa_exec.agent.paths import addressable, prepare_dir
 from awsmfa_exec.agent.protocol import Message, ProtocolError, error_message, receive, send
-from awsmfa_exec.agent.store import Store
+from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.agent.trust import peer_uid
 from awsmfa_exec.errors import AwsmfaError, ConfigError
 
@@ -163,18 +163,20 @@ class Agent:
             send(conn, {"type": "error", "kind": "unknown", "message": f"unknown op {op!r}"})
 
     def _get(self, conn: socket.socket, request: Message) -> None:
+        caller = Caller(has_code=request.get("code_given") is True)
         with log.captured(bool(request.get("debug"))) as lines:
 
             def ask(serial: str | None, profile: str, why: str | None) -> str:
                 need = {"type": "need_code", "serial": serial, "profile": profile}
-                send(conn, {**need, "rejected": why, "lines": _drain(lines)})
-                reply = receive(conn)
-                if reply is None or not isinstance(reply.get("code"), str):
-                    raise ClientGone
+                with self.store.asking(caller):
+                    send(conn, {**need, "rejected": why, "lines": _drain(lines)})
+                    reply = receive(conn)
+                    if reply is None or not isinstance(reply.get("code"), str):
+                        raise ClientGone
                 return str(reply["code"])
 
             try:
-                answer = fetch(request, self.store, self.parsed, ask)
+                answer = fetch(request, self.store, self.parsed, ask, caller)
             except AwsmfaError as exc:
                 answer = error_message(exc)
             except (OSError, ProtocolError, ClientGone):

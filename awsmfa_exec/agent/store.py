@@ -2,12 +2,18 @@
 single flight that makes concurrent requests for one key share one STS call.
 
 A request may want more life left than that (its refresh margin): what it finds held with
-less is made anew for it and replaces the held entry, which stays for others until then."""
+less is made anew for it and replaces the held entry, which stays for others until then.
+
+A caller that brought its own MFA code never waits behind a maker whose client is at a
+prompt: it makes the credentials itself, beside it. When the prompted client answers after
+that, its code is not spent: the maker takes what the other caller made (`Superseded`).
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from awsmfa_exec import log
@@ -36,10 +42,28 @@ class Held:
     users: tuple[str, ...]
 
 
+@dataclass(eq=False)
+class Caller:
+    """One request: whether its client brought a code, whether the agent is waiting on that
+    client's prompt now, and the keys it is making (outermost first) with their margins."""
+
+    has_code: bool = False
+    prompting: bool = False
+    making: list[tuple[str, float]] = field(default_factory=list)
+
+
+class Superseded(Exception):
+    """Another caller made `key` while this one waited for its client's code."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
 class Store:
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
-        self._flying: set[str] = set()
+        self._flying: dict[str, list[Caller]] = {}
         self._changed = threading.Condition()
 
     def _fresh(self, key: str) -> Entry | None:
@@ -49,6 +73,14 @@ class Store:
             return None
         return entry
 
+    def _held(self, key: str, margin: float) -> Entry | None:
+        entry = self._fresh(key)
+        return entry if entry is not None and entry.credentials.seconds_left() > margin else None
+
+    def _may_make(self, key: str, caller: Caller) -> bool:
+        makers = self._flying.get(key)
+        return not makers or (caller.has_code and all(maker.prompting for maker in makers))
+
     def get_or_make(
         self,
         key: str,
@@ -57,23 +89,27 @@ class Store:
         user: str,
         make: Callable[[], Credentials],
         margin: float = 0,
+        caller: Caller | None = None,
     ) -> Credentials:
         """The held credentials for `key` if they have more than `margin` seconds left,
         else `make()`'s, made by one caller at a time.
 
         Callers asking for a key that is being made wait for the outcome; when the maker
-        fails, the next waiter tries in its turn.
+        fails, the next waiter tries in its turn. A caller with its own code waits only
+        for makers that are not at a prompt.
         """
+        caller = caller or Caller()
         with self._changed:
             while True:
-                entry = self._fresh(key)
-                if entry is not None and entry.credentials.seconds_left() > margin:
+                entry = self._held(key, margin)
+                if entry is not None:
                     entry.users.add(user)
                     minutes = int(entry.credentials.seconds_left() // 60)
                     log.debug(f"the agent holds the {kind} of {label} ({minutes} min left)")
                     return entry.credentials
-                if key not in self._flying:
-                    self._flying.add(key)
+                if self._may_make(key, caller):
+                    self._flying.setdefault(key, []).append(caller)
+                    caller.making.append((key, margin))
                     break
                 self._changed.wait()
         try:
@@ -81,10 +117,38 @@ class Store:
             with self._changed:
                 self._entries[key] = Entry(creds, kind, label, {user})
             return creds
+        except Superseded as exc:
+            with self._changed:
+                entry = self._held(key, margin) if exc.key == key else None
+                if entry is None:
+                    raise
+                entry.users.add(user)
+                return entry.credentials
         finally:
             with self._changed:
-                self._flying.discard(key)
+                caller.making.pop()
+                makers = self._flying[key]
+                makers.remove(caller)
+                if not makers:
+                    del self._flying[key]
                 self._changed.notify_all()
+
+    @contextmanager
+    def asking(self, caller: Caller) -> Iterator[None]:
+        """While the agent waits for `caller`'s client to give a code; then raises
+        Superseded if another caller made meanwhile what `caller` is making."""
+        with self._changed:
+            caller.prompting = not caller.has_code
+            self._changed.notify_all()  # callers with a code need not wait for this one
+        try:
+            yield
+        finally:
+            with self._changed:
+                caller.prompting = False
+        with self._changed:
+            for key, margin in caller.making:
+                if self._held(key, margin) is not None:
+                    raise Superseded(key)
 
     def held(self) -> list[Held]:
         with self._changed:

@@ -17,7 +17,7 @@ from typing import TypeVar
 from awsmfa_exec import agent, log, providers
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec.agent.fetch import Kept
-from awsmfa_exec.agent.store import Store
+from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.config import Chain, Files, Profiles, resolve
 from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.mfa import MfaCode
@@ -117,6 +117,7 @@ class Supply:
             url = endpoint.url if isinstance(endpoint, Endpoint) else None
             key = repr((chain.source, chain.mfa_serial, url, getattr(inner, "duration", None)))
             source = chain.source.profile
-            return Kept(self._store, key, "mfa-session", source, chain.profile, inner, 0)
+            caller = Caller(has_code=self.given.code is not None)
+            return Kept(self._store, key, "mfa-session", source, chain.profile, inner, 0, caller)
 
         return wrap

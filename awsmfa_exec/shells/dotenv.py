@@ -1,24 +1,47 @@
-"""A `.env` file: `K='v'` lines, as python-dotenv reads them.
+"""A `.env` file: `K='v'` lines that python-dotenv reads back exactly and `sh` runs nothing from.
 
-Inside single quotes only `\\\\` and `\\'` are escapes, so every other character (newline,
-`$`, `"`) stays literal. python-dotenv's default interpolation still expands `${NAME}`
-(read with `interpolate=False` to get every value exactly); credentials, regions and
-expiration times never hold `${`. A `.env` file cannot unset anything:
-None values are left out, and a mapping with nothing to set is a usage error.
+People load a `.env` both ways: with python-dotenv (or docker compose), and with
+`set -a; . ./.env` in sh. So each value is written in a form that python-dotenv decodes to
+the value itself and in which sh sees no expansion at all:
+
+- single quotes, `\\\\` doubled (python-dotenv reads `\\\\\\\\` as one backslash; sh keeps both,
+  harmlessly), when the value holds no `'` and no CR (python-dotenv reads files with
+  universal newlines);
+- else double quotes with `\\\\`, `"`, CR and newline escaped, when the value holds no `$` and
+  no backquote (the two things sh expands there, and python-dotenv has no escape for).
+
+A value that fits neither, or that holds a `${…}` python-dotenv would expand, is refused
+(exit 3). A `.env` file cannot unset anything: None values are left out, and a mapping with
+nothing to set is a usage error.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
-from awsmfa_exec.errors import UsageError
+from awsmfa_exec.errors import ConfigError, UsageError
 from awsmfa_exec.shells import checked
-from awsmfa_exec.shells.fish import quote
+
+_INTERPOLATED = re.compile(r"\$\{[^}]*\}")
+_DOUBLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\r": "\\r", "\n": "\\n"}
+
+
+def quote(key: str, value: str) -> str:
+    if _INTERPOLATED.search(value) is None:
+        if "'" not in value and "\r" not in value:
+            return "'" + value.replace("\\", "\\\\") + "'"
+        if "$" not in value and "`" not in value:
+            return '"' + "".join(_DOUBLE_ESCAPES.get(char, char) for char in value) + '"'
+    raise ConfigError(
+        f"--shell dotenv cannot write the value of {key} so that python-dotenv reads it "
+        "as it is and sh runs nothing from it; use another --shell"
+    )
 
 
 class DotenvShell:
     def export(self, env: Mapping[str, str | None]) -> str:
-        lines = [f"{key}={quote(value)}\n" for key, value in checked(env) if value is not None]
+        lines = [f"{key}={quote(key, value)}\n" for key, value in checked(env) if value is not None]
         if not lines:
             raise UsageError("--shell dotenv writes values; a .env file cannot unset them")
         return "".join(lines)

@@ -1,9 +1,12 @@
 """bash, zsh and POSIX sh: `export K=v` / `unset K`, each value quoted for the shell.
 
 sh (dash and every POSIX shell) gets plain single quotes, the one quoting that keeps every
-byte literal, with `'` written as `'\\''`. bash and zsh get the same, except that a value
-holding control characters (newline, CR, tab, ESC, C1 codes) is written as `$'…'` with
-`\\xNN` escapes, so that printing the code to a terminal shows no raw control bytes.
+byte literal. `\\` and `'` never stand inside them: they are written outside as `\\\\` and
+`\\'`, which bash, zsh, dash and fish all read as the character itself. sh output is also
+what awsmfa prints when it cannot tell which shell will read it, and fish treats `\\'`
+inside single quotes as an escape. bash and zsh get the same, except that a value holding
+control characters (newline, CR, tab, ESC, C1 codes) is written as `$'…'` with `\\xNN`
+escapes, so that printing the code to a terminal shows no raw control bytes.
 """
 
 from __future__ import annotations
@@ -14,19 +17,26 @@ from dataclasses import dataclass
 
 from awsmfa_exec.shells import render
 
-# Left bare: no character any of the three shells treats specially. A leading `=` would be
+# Left bare: no character bash, zsh, dash or fish treats specially. A leading `=` would be
 # zsh's `=cmd` expansion, so it is quoted.
 _SAFE = re.compile(r"[A-Za-z0-9_@%+:,./-][A-Za-z0-9_@%+=:,./-]*\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# The two characters kept out of single quotes (fish reads them as escapes there).
+_OUTSIDE = re.compile(r"([\\'])")
 
 
 def quote_single(value: str) -> str:
-    """POSIX single quotes: everything literal, `'` written as `'\\''`; bare when safe."""
+    """Single quotes around every run without `\\` or `'`; those two backslashed between the
+    runs, the same word for every POSIX shell and fish. Bare when safe."""
     if value == "":
         return "''"
     if _SAFE.match(value):
         return value
-    return "'" + value.replace("'", "'\\''") + "'"
+    return "".join(
+        "\\" + part if part in ("\\", "'") else f"'{part}'"
+        for part in _OUTSIDE.split(value)
+        if part
+    )
 
 
 def _ansi_c_char(char: str) -> str:

@@ -38,6 +38,14 @@ SHORT_ROLE = SEED_CONFIG.replace("landing\n", "landing\nduration_seconds = 600\n
 LONG_SESSION = SEED_CONFIG.replace(
     "[profile landing]\n", "[profile landing]\nmfa_session_duration = 200000\n"
 )
+# p0 -> p1 -> ... -> p1000 -> landing: far deeper than any real chain (or the stack).
+DEEP_CHAIN = SEED_CONFIG + "".join(
+    f"[profile p{i}]\nrole_arn = arn:aws:iam::1:role/p{i}\nsource_profile = "
+    f"{'landing' if i == 1000 else f'p{i + 1}'}\n"
+    for i in range(1001)
+)
+NUL_PROCESS = SEED_CONFIG.replace("[profile dev]\n", "[profile dev]\nmfa_process = echo 1\0\n")
+NUL_KEY = SEED_CREDENTIALS.replace("aws_access_key_id = ", "aws_access_key_id = AKIA\0")
 INHERITED = {**INHERITED_DEV, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
 
 
@@ -105,6 +113,33 @@ CASES = {
         3,
         r"\S+/config is malformed: it is not UTF-8 text \(byte \d+\); .*",
         SEED_CONFIG.encode() + b"[profile x]\nregion = eu-\xff\xfe\n",
+    ),
+    "1000-deep source_profile chain": Case(
+        ("exec", "p0", "-t", CODE, *X),
+        3,
+        r"profile p0: the source_profile chain is longer than 64 roles; shorten it in \S+",
+        DEEP_CHAIN,
+    ),
+    "1000-deep source_profile chain, no agent": Case(
+        ("env", "p0", "-t", CODE, "--shell", "sh"),
+        3,
+        r"profile p0: the source_profile chain is longer than 64 roles; shorten it in \S+",
+        DEEP_CHAIN,
+        env={"AWSMFA_AGENT": "off"},
+    ),
+    "NUL byte in a config value": Case(
+        ("exec", "dev", *X),
+        3,
+        r"\S+/config is malformed: a NUL byte in profile 'dev' \(mfa_process\); fix the file",
+        NUL_PROCESS,
+    ),
+    "NUL byte in a credentials value, no agent": Case(
+        ("exec", "dev", "-t", CODE, *X),
+        3,
+        r"\S+/credentials is malformed: a NUL byte in profile 'landing' "
+        r"\(aws_access_key_id\); fix the file",
+        credentials=NUL_KEY,
+        env={"AWSMFA_AGENT": "off"},
     ),
     "config is a folder": Case(
         ("exec", "dev", "-t", CODE, *X),

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from awsmfa_exec.agent.store import Store
+from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.credentials import Credentials, utcnow
 
 
@@ -15,7 +15,9 @@ def creds(minutes: float) -> Credentials:
     return Credentials("ASIAEXAMPLE", "secret", "token", utcnow() + timedelta(minutes=minutes))
 
 
-def test_concurrent_requests_for_one_key_make_it_once() -> None:
+@pytest.mark.parametrize("has_code", [False, True])
+def test_concurrent_requests_for_one_key_make_it_once(has_code: bool) -> None:
+    """With or without a code of their own: nobody is at a prompt, so all share one flight."""
     store = Store()
     made: list[int] = []
     release = threading.Event()
@@ -28,7 +30,9 @@ def test_concurrent_requests_for_one_key_make_it_once() -> None:
     results: list[Credentials] = []
     threads = [
         threading.Thread(
-            target=lambda: results.append(store.get_or_make("k", "role", "dev", "dev", make))
+            target=lambda: results.append(
+                store.get_or_make("k", "role", "dev", "dev", make, caller=Caller(has_code))
+            )
         )
         for _ in range(8)
     ]
@@ -80,3 +84,70 @@ def test_a_wider_margin_gets_new_ones_that_replace_the_held() -> None:
     new = store.get_or_make("k", "role", "dev", "dev", lambda: creds(15), margin=3600)
     assert new is not old  # 15 minutes are not more than the hour this caller wants
     assert store.get_or_make("k", "role", "dev", "dev", lambda: creds(60)) is new
+
+
+class Prompted:
+    """A maker whose client sits at a prompt until `answer` is set."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.caller = Caller()
+        self.at_prompt = threading.Event()
+        self.answer = threading.Event()
+        self.called_sts = False
+        self.result: list[Credentials] = []
+
+    def make(self) -> Credentials:
+        with self.store.asking(self.caller):
+            self.at_prompt.set()
+            assert self.answer.wait(timeout=10)
+        self.called_sts = True
+        return creds(60)
+
+    def start(self) -> threading.Thread:
+        def run() -> None:
+            got = self.store.get_or_make("k", "role", "dev", "dev", self.make, caller=self.caller)
+            self.result.append(got)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        assert self.at_prompt.wait(timeout=10)
+        return thread
+
+
+def test_a_caller_with_a_code_does_not_wait_behind_a_prompt() -> None:
+    store = Store()
+    prompted = Prompted(store)
+    thread = prompted.start()
+    own = creds(60)
+    got = store.get_or_make("k", "role", "dev", "dev", lambda: own, caller=Caller(has_code=True))
+    assert got is own
+    prompted.answer.set()
+    thread.join(timeout=10)
+    assert prompted.result == [own]  # the typed code was not spent on a second STS call
+    assert not prompted.called_sts
+
+
+def test_callers_without_a_code_still_wait_for_the_prompt() -> None:
+    store = Store()
+    prompted = Prompted(store)
+    thread = prompted.start()
+    made: list[int] = []
+    waiter_got: list[Credentials] = []
+
+    def make() -> Credentials:
+        made.append(1)
+        return creds(60)
+
+    waiter = threading.Thread(
+        target=lambda: waiter_got.append(store.get_or_make("k", "role", "dev", "dev", make))
+    )
+    waiter.start()
+    waiter.join(timeout=0.5)
+    assert waiter.is_alive()  # it waits for the prompted maker: one prompt, one STS call
+    prompted.answer.set()
+    thread.join(timeout=10)
+    waiter.join(timeout=10)
+    assert made == []
+    assert waiter_got == prompted.result
+    assert prompted.called_sts

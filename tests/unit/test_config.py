@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from awsmfa_exec.config import Files, load_profiles, resolve
+from awsmfa_exec.config import MAX_HOPS, Files, load_profiles, resolve
 from awsmfa_exec.errors import ConfigError
 from tests.conftest import AwsFiles
 
@@ -230,3 +230,24 @@ def test_non_utf8_file_is_a_configuration_error(isolated: AwsFiles) -> None:
 
 def test_missing_files_mean_no_profiles(isolated: AwsFiles) -> None:
     assert load_profiles(Files(isolated.config, isolated.credentials)) == {}
+
+
+def _roles(count: int) -> str:
+    """r0 -> r1 -> ... -> r{count-1} -> landing: `count` role hops."""
+    return "".join(
+        f"[profile r{i}]\nrole_arn = arn:aws:iam::1:role/r{i}\n"
+        f"source_profile = {'landing' if i == count - 1 else f'r{i + 1}'}\n"
+        for i in range(count)
+    )
+
+
+def test_the_longest_chain_allowed_resolves_and_one_more_is_refused(isolated: AwsFiles) -> None:
+    assert len(chain_of(isolated, _roles(MAX_HOPS), "r0").hops) == MAX_HOPS
+    with pytest.raises(ConfigError, match=f"longer than {MAX_HOPS} roles"):
+        chain_of(isolated, _roles(MAX_HOPS + 1), "r0")
+
+
+def test_a_nul_byte_in_a_nested_setting_is_refused(isolated: AwsFiles) -> None:
+    config = "[profile dev]\nregion = eu-west-1\ns3 =\n  addressing_style = pa\0th\n"
+    with pytest.raises(ConfigError, match=r"NUL byte in profile 'dev' \(s3\.addressing_style\)"):
+        chain_of(isolated, config, "dev")

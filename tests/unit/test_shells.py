@@ -7,7 +7,7 @@ import json
 import pytest
 
 from awsmfa_exec import shells
-from awsmfa_exec.errors import UsageError
+from awsmfa_exec.errors import ConfigError, UsageError
 from awsmfa_exec.shells.posix import quote_ansi_c, quote_single
 
 MAPPING: dict[str, str | None] = {
@@ -41,7 +41,6 @@ GOLDEN = {
         "$Env:AWS_REGION = 'it''s $(x)'\n"
         "$Env:AWS_SESSION_TOKEN = 'tok/en+='\n"
     ),
-    "dotenv": ("AWSMFA_PROFILE='dev'\nAWS_REGION='it\\'s $(x)'\nAWS_SESSION_TOKEN='tok/en+='\n"),
 }
 
 
@@ -74,7 +73,9 @@ def test_invalid_keys_are_refused(name: str, key: str) -> None:
         ("ab==", "ab=="),
         ("=ls", "'=ls'"),
         ("a b", "'a b'"),
-        ("'", "''\\'''"),
+        ("'", "\\'"),
+        ("it's", "'it'\\''s'"),
+        ("a\\'b\\", "'a'\\\\\\''b'\\\\"),
         ("a\nb", "'a\nb'"),
     ],
 )
@@ -94,6 +95,24 @@ def test_posix_single_quotes(value: str, quoted: str) -> None:
 )
 def test_bash_and_zsh_escape_control_characters(value: str, quoted: str) -> None:
     assert quote_ansi_c(value) == quoted
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("tok/en+=", "K='tok/en+='"),
+        ("$(x) `y` \\ \n", "K='$(x) `y` \\\\ \n'"),
+        ("it's \\ \"\r\n", 'K="it\'s \\\\ \\"\\r\\n"'),
+    ],
+)
+def test_dotenv_single_quotes_else_double_quotes(value: str, line: str) -> None:
+    assert shells.get("dotenv").export({"K": value}) == line + "\n"
+
+
+@pytest.mark.parametrize("value", ["it's $(x)", "`x`\r", "${HOME}", "a${b:-c}d"])
+def test_dotenv_refuses_what_sh_or_python_dotenv_would_misread(value: str) -> None:
+    with pytest.raises(ConfigError, match="--shell dotenv cannot write the value of K so that"):
+        shells.get("dotenv").export({"K": value})
 
 
 def test_powershell_doubles_typographic_quotes() -> None:
