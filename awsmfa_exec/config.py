@@ -8,8 +8,6 @@ and the role hops from those keys to the profile itself.
 
 from __future__ import annotations
 
-import configparser
-import difflib
 import getpass
 import os
 import re
@@ -21,6 +19,7 @@ from typing import Any
 from botocore import configloader
 from botocore.exceptions import ConfigNotFound, ConfigParseError
 
+from awsmfa_exec.config_hints import missing_profile_hints, parse_problem
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import ConfigError
 from awsmfa_exec.files import Files as Files  # noqa: PLC0414 - re-exported for callers
@@ -61,16 +60,6 @@ class Chain:
     settings: Mapping[str, Any] = field(repr=False)
 
 
-def _parse_error_line(error: BaseException) -> str:
-    """Where configparser choked, without echoing the line (it may hold a secret)."""
-    lineno = getattr(error, "lineno", None)
-    if lineno is None and isinstance(error, configparser.ParsingError) and error.errors:
-        lineno = error.errors[0][0]
-    if isinstance(error, UnicodeDecodeError):
-        return f"it is not UTF-8 text (byte {error.start})"
-    return f"line {lineno}" if lineno is not None else "it is not an INI file"
-
-
 def _cannot_read(path: Path, error: OSError | None = None) -> ConfigError:
     reason = "permission denied" if error is None else error.strerror or type(error).__name__
     return ConfigError(
@@ -98,7 +87,7 @@ def _read(path: Path, *, profiles_map: bool) -> Profiles:
         raise _cannot_read(path, exc) from None
     except ConfigParseError as exc:
         cause = exc.kwargs.get("error")
-        where = _parse_error_line(cause) if isinstance(cause, BaseException) else "somewhere"
+        where = parse_problem(path, cause) if isinstance(cause, BaseException) else "somewhere"
         raise ConfigError(f"{path} is malformed: {where}; fix or move the file") from None
 
 
@@ -128,9 +117,16 @@ def _int_setting(profile: str, values: Mapping[str, Any], key: str) -> int | Non
         raise ConfigError(f"profile {profile}: {key} must be a whole number of seconds") from None
 
 
+def _hints(name: str, profiles: Mapping[str, Any], files: Files) -> str:
+    try:
+        sections = list(_read(files.config, profiles_map=False))
+    except ConfigError:
+        sections = []
+    return missing_profile_hints(name, profiles, sections)
+
+
 def unknown_profile(name: str, profiles: Mapping[str, Any], files: Files) -> ConfigError:
-    close = difflib.get_close_matches(name, list(profiles), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = _hints(name, profiles, files)
     return ConfigError(f"profile {name!r} is not in {files.config} or {files.credentials}{hint}")
 
 
@@ -176,13 +172,16 @@ def _no_keys(name: str, values: Mapping[str, Any], files: Files) -> ConfigError:
 
 
 def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, str]) -> Chain:
-    """Walk `source_profile` from `name` down to long-term keys."""
+    """Walk `source_profile` from `name` down to long-term keys. `mfa_serial`, `mfa_process`
+    and `region` are taken nearest-first along the way; the region then from the caller's
+    `AWS_REGION` or `AWS_DEFAULT_REGION`."""
     if name not in profiles:
         raise unknown_profile(name, profiles, files)
     hops: list[RoleHop] = []
     walked: list[str] = []
     mfa_serial: str | None = None
     mfa_process: str | None = None
+    region: str | None = None
     current = name
     while True:
         if current in walked:
@@ -192,6 +191,7 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
         values = profiles[current]
         mfa_serial = mfa_serial or values.get("mfa_serial") or None
         mfa_process = mfa_process or values.get("mfa_process") or None
+        region = region or values.get("region") or None
         role_arn = values.get("role_arn")
         if not role_arn:
             keys = _static_keys(current, values)
@@ -237,7 +237,7 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
         if parent not in profiles:
             raise ConfigError(
                 f"profile {current} has source_profile = {parent}, which is not in "
-                f"{files.config} or {files.credentials}"
+                f"{files.config} or {files.credentials}{_hints(parent, profiles, files)}"
             )
         current = parent
     hops.reverse()
@@ -248,7 +248,7 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
         hops=tuple(hops),
         mfa_serial=mfa_serial,
         mfa_process=mfa_process,
-        region=target.get("region") or None,
+        region=region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None,
         settings=target,
     )
 
