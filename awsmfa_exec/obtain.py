@@ -18,7 +18,6 @@ from awsmfa_exec.mfa import MfaCode, check_code
 from awsmfa_exec.options import Options
 
 if TYPE_CHECKING:
-    from awsmfa_exec.config import Chain
     from awsmfa_exec.providers import Provider
 
 
@@ -83,22 +82,25 @@ def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
     if agent.enabled(environ):
         from awsmfa_exec.agent.client import obtain_through_agent
 
-        if request.token_code is not None:  # a code typed for nothing deserves a word
-            from awsmfa_exec.config import load_chain
-
-            _note_unneeded_code(request, load_chain(request.profile, environ))
-
         got = obtain_through_agent(request, environ, given)
         if got is not None:
+            _note_unneeded_code(request, environ)
             return got
     else:
         log.debug("AWSMFA_AGENT=off: no session agent, straight to STS")
     planned = plan(request, environ, given)
-    return Obtained(request.profile, planned.provider.retrieve(), planned.region)
+    got = Obtained(request.profile, planned.provider.retrieve(), planned.region)
+    _note_unneeded_code(request, environ)
+    return got
 
 
-def _note_unneeded_code(request: Request, chain: Chain) -> None:
-    if request.token_code is not None and chain.mfa_serial is None:
+def _note_unneeded_code(request: Request, environ: Mapping[str, str]) -> None:
+    """After success: a code given with -t to a chain without mfa_serial gets one note."""
+    if request.token_code is None:
+        return
+    from awsmfa_exec.config import load_chain
+
+    if load_chain(request.profile, environ).mfa_serial is None:
         log.note(
             f"the code given with --token-code was not needed: neither {request.profile} nor "
             "a profile down its source_profile chain has an mfa_serial, so no MFA is used"
@@ -122,7 +124,6 @@ def plan(request: Request, environ: Mapping[str, str], given: GivenCode | None =
 
     given = given or given_code(request, environ)
     chain = load_chain(request.profile, environ)
-    _note_unneeded_code(request, chain)
     region = request.options.region or chain.region
     mfa = MfaCode(
         chain.mfa_serial,
