@@ -4,13 +4,24 @@ VENV ?= .venv
 
 .PHONY: try test lint bench
 
-$(VENV)/.installed: pyproject.toml
+# One venv, one stamp per set of extras: `make try` installs awsmfa with only what
+# examples/try-it.sh runs (the `try` extra: moto's server and the aws CLI); `make test`
+# installs the `test` extra (which holds `try`) whenever its own stamp is missing, so a
+# .venv that `make try` made gets the test toolchain on the first `make test`.
+$(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
+	touch $@
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/.created
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
 
-try: $(VENV)/.installed
+$(VENV)/.installed-try: pyproject.toml | $(VENV)/.created
+	$(VENV)/bin/pip install -q -e '.[try]'
+	touch $@
+
+try: $(VENV)/.installed-try
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash examples/try-it.sh
 
 test: $(VENV)/.installed

@@ -60,23 +60,30 @@ def _root(
     "exec",
     context_settings={"allow_interspersed_args": True},
     epilog=(
-        "Examples:  awsmfa exec dev -- terraform apply   |   "
-        "awsmfa exec prod -t 123456 -- aws s3 ls"
+        "\b\nExamples:\n"
+        "  awsmfa exec dev -- terraform apply\n"
+        "  awsmfa exec prod -t 123456 -- aws s3 ls\n"
+        "  awsmfa exec dev terraform -version    # `--` may be left out\n"
+        "  awsmfa exec dev                       # a shell ($SHELL) with dev's credentials\n"
+        "  AWS_PROFILE=dev awsmfa exec -- make   # PROFILE from AWS_PROFILE"
     ),
 )
 def exec_command(
     profile: Annotated[
         str,
         typer.Argument(
-            metavar="PROFILE",
-            help="Profile from ~/.aws/config.",
+            metavar="[PROFILE]",
+            help="Profile from ~/.aws/config; default $AWS_PROFILE.",
             autocompletion=completion.profile_names,
         ),
     ],
     command: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="-- COMMAND [ARG]...", help="The command to run.", show_default=False
+            metavar="[--] COMMAND [ARG]...",
+            help="The command to run: the first word after PROFILE that is not an option, "
+            "or everything after --. None: $SHELL (else /bin/sh).",
+            show_default=False,
         ),
     ] = None,
     token_code: TokenCode = None,
@@ -102,14 +109,19 @@ def exec_command(
 
 @app.command(
     "env",
-    epilog='Examples:  eval "$(awsmfa env dev)"   |   awsmfa env dev --shell fish | source',
+    epilog=(
+        "\b\nExamples:\n"
+        '  eval "$(awsmfa env dev)"\n'
+        "  awsmfa env dev --shell fish | source\n"
+        '  eval "$(awsmfa env --unset)"'
+    ),
 )
 def env_command(
     profile: Annotated[
         str | None,
         typer.Argument(
-            metavar="PROFILE",
-            help="Profile from ~/.aws/config.",
+            metavar="[PROFILE]",
+            help="Profile from ~/.aws/config; default $AWS_PROFILE.",
             show_default=False,
             autocompletion=completion.profile_names,
         ),
@@ -133,9 +145,9 @@ def env_command(
     from awsmfa_exec import shells
     from awsmfa_exec.commands.env import require_profile, run_env
 
-    require_profile(profile, unset)
+    profile = require_profile(profile, unset, os.environ)
     shell_name = shell or shells.detect()
-    request = None if unset else request_of(profile or "", token_code, duration, region, no_session)
+    request = None if unset else request_of(profile, token_code, duration, region, no_session)
     run_env(request, shell_name, os.environ)
 
 
@@ -145,8 +157,9 @@ def env_command(
 @app.command(
     "hook",
     epilog=(
-        'Examples:  eval "$(awsmfa hook bash)"   (in ~/.bashrc)   |   '
-        "awsmfa hook fish | source   (in config.fish)"
+        "\b\nExamples:\n"
+        '  eval "$(awsmfa hook bash)"    # in ~/.bashrc\n'
+        "  awsmfa hook fish | source     # in ~/.config/fish/config.fish"
     ),
 )
 def hook_command(
@@ -195,6 +208,9 @@ def _run(command: Any, args: Sequence[str]) -> object:
         return command.main(args=list(args), prog_name="awsmfa", standalone_mode=False)
     except ClickUsageError as exc:
         ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `awsmfa`, `awsmfa agent`
+            sys.stdout.write(_click_message(exc) + "\n")
+            leave(ExitCode.OK)
         hint = f" (see: {ctx.command_path} --help)" if ctx else ""
         fail(_click_message(exc).rstrip(".") + hint, ExitCode.USAGE)
     except typer.Abort:

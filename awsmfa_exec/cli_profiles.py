@@ -78,13 +78,14 @@ def status_command(
 )
 def login_command(
     profile: Annotated[
-        str,
+        str | None,
         typer.Argument(
-            metavar="PROFILE",
-            help="Role profile from ~/.aws/config.",
+            metavar="[PROFILE]",
+            help="Role profile from ~/.aws/config; default $AWS_PROFILE.",
+            show_default=False,
             autocompletion=completion.profile_names,
         ),
-    ],
+    ] = None,
     print_url: Annotated[
         bool, typer.Option("--print", help="Print the sign-in URL on stdout; open no browser.")
     ] = False,
@@ -104,7 +105,11 @@ def login_command(
 ) -> None:
     """Open the AWS console signed in as PROFILE's role (federation sign-in)."""
     from awsmfa_exec.commands.login import run_login
+    from awsmfa_exec.errors import UsageError
 
+    profile = profile or os.environ.get("AWS_PROFILE")
+    if not profile:
+        raise UsageError("login needs a PROFILE, or AWS_PROFILE in the environment")
     request = request_of(profile, token_code, duration, region, no_session)
     run_login(request, destination, print_url, os.environ)
 

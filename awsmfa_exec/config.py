@@ -8,8 +8,6 @@ and the role hops from those keys to the profile itself.
 
 from __future__ import annotations
 
-import configparser
-import difflib
 import getpass
 import os
 import re
@@ -21,6 +19,7 @@ from typing import Any
 from botocore import configloader
 from botocore.exceptions import ConfigNotFound, ConfigParseError
 
+from awsmfa_exec.config_hints import missing_profile_hints, parse_problem
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import ConfigError
 from awsmfa_exec.files import Files as Files  # noqa: PLC0414 - re-exported for callers
@@ -65,16 +64,6 @@ class Chain:
     mfa_ykman_account: str | None = None
 
 
-def _parse_error_line(error: BaseException) -> str:
-    """Where configparser choked, without echoing the line (it may hold a secret)."""
-    lineno = getattr(error, "lineno", None)
-    if lineno is None and isinstance(error, configparser.ParsingError) and error.errors:
-        lineno = error.errors[0][0]
-    if isinstance(error, UnicodeDecodeError):
-        return f"it is not UTF-8 text (byte {error.start})"
-    return f"line {lineno}" if lineno is not None else "it is not an INI file"
-
-
 def _cannot_read(path: Path, error: OSError | None = None) -> ConfigError:
     reason = "permission denied" if error is None else error.strerror or type(error).__name__
     return ConfigError(
@@ -102,7 +91,7 @@ def _read(path: Path, *, profiles_map: bool) -> Profiles:
         raise _cannot_read(path, exc) from None
     except ConfigParseError as exc:
         cause = exc.kwargs.get("error")
-        where = _parse_error_line(cause) if isinstance(cause, BaseException) else "somewhere"
+        where = parse_problem(path, cause) if isinstance(cause, BaseException) else "somewhere"
         raise ConfigError(f"{path} is malformed: {where}; fix or move the file") from None
 
 
@@ -158,9 +147,16 @@ def _int_setting(profile: str, values: Mapping[str, Any], key: str) -> int | Non
         raise ConfigError(f"profile {profile}: {key} must be a whole number of seconds") from None
 
 
+def _hints(name: str, profiles: Mapping[str, Any], files: Files) -> str:
+    try:
+        sections = list(_read(files.config, profiles_map=False))
+    except ConfigError:
+        sections = []
+    return missing_profile_hints(name, profiles, sections)
+
+
 def unknown_profile(name: str, profiles: Mapping[str, Any], files: Files) -> ConfigError:
-    close = difflib.get_close_matches(name, list(profiles), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = _hints(name, profiles, files)
     return ConfigError(f"profile {name!r} is not in {files.config} or {files.credentials}{hint}")
 
 
@@ -225,7 +221,9 @@ def _walk_error(name: str, walked: list[str], current: str, files: Files) -> Con
 
 
 def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, str]) -> Chain:
-    """Walk `source_profile` from `name` down to long-term keys."""
+    """Walk `source_profile` from `name` down to long-term keys. `mfa_serial`, `mfa_process`
+    and `region` are taken nearest-first along the way; the region then from the caller's
+    `AWS_REGION` or `AWS_DEFAULT_REGION`."""
     if name not in profiles:
         raise unknown_profile(name, profiles, files)
     hops: list[RoleHop] = []
@@ -233,6 +231,7 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
     mfa_serial: str | None = None
     mfa_process: str | None = None
     session_duration: int | None = None
+    region: str | None = None
     current = name
     while True:
         if current in walked or len(walked) > MAX_HOPS:
@@ -242,6 +241,7 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
         mfa_serial = mfa_serial or values.get("mfa_serial") or None
         mfa_process = mfa_process or values.get("mfa_process") or None
         session_duration = session_duration or _int_setting(current, values, "mfa_session_duration")
+        region = region or values.get("region") or None
         role_arn = values.get("role_arn")
         if not role_arn:
             keys = _static_keys(current, values)
@@ -287,7 +287,7 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
         if parent not in profiles:
             raise ConfigError(
                 f"profile {current} has source_profile = {parent}, which is not in "
-                f"{files.config} or {files.credentials}"
+                f"{files.config} or {files.credentials}{_hints(parent, profiles, files)}"
             )
         current = parent
     hops.reverse()
@@ -298,7 +298,7 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
         hops=tuple(hops),
         mfa_serial=mfa_serial,
         mfa_process=mfa_process,
-        region=target.get("region") or None,
+        region=region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None,
         settings=target,
         duration_seconds=_int_setting(name, target, "duration_seconds"),
         mfa_session_duration=session_duration,

@@ -69,7 +69,10 @@ def conclude(work: Callable[[], object]) -> NoReturn:
 def main(argv: list[str] | None = None) -> NoReturn:
     args = sys.argv[1:] if argv is None else argv
     if not completion.requested():
+        from awsmfa_exec.arrange import arrange
         from awsmfa_exec.quick import parse
+
+        args = arrange(args, os.environ)
 
         work = parse(args)
         if work is not None:

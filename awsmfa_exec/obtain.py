@@ -84,11 +84,27 @@ def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
 
         got = obtain_through_agent(request, environ, given)
         if got is not None:
+            _note_unneeded_code(request, environ)
             return got
     else:
         log.debug("AWSMFA_AGENT=off: no session agent, straight to STS")
     planned = plan(request, environ, given)
-    return Obtained(request.profile, planned.provider.retrieve(), planned.region)
+    got = Obtained(request.profile, planned.provider.retrieve(), planned.region)
+    _note_unneeded_code(request, environ)
+    return got
+
+
+def _note_unneeded_code(request: Request, environ: Mapping[str, str]) -> None:
+    """After success: a code given with -t to a chain without mfa_serial gets one note."""
+    if request.token_code is None:
+        return
+    from awsmfa_exec.config import load_chain
+
+    if load_chain(request.profile, environ).mfa_serial is None:
+        log.note(
+            f"the code given with --token-code was not needed: neither {request.profile} nor "
+            "a profile down its source_profile chain has an mfa_serial, so no MFA is used"
+        )
 
 
 @dataclass(frozen=True)

@@ -192,8 +192,10 @@ def _answer(
         raise _client_error(exc, action, whose, serial, keys_of) from None
     except (BotoCoreError, ResponseParserError) as exc:
         log.debug(f"{action} failed: {type(exc).__name__}")
+        url = getattr(exc, "kwargs", {}).get("endpoint_url")
+        tried = f" ({url})" if url else ""
         raise StsUnavailable(
-            f"STS {action} for {whose} failed: {_describe_transport(exc)}; "
+            f"STS {action} for {whose} failed: {_describe_transport(exc)}{tried}; "
             "check the network, or AWS_ENDPOINT_URL_STS"
         ) from None
 

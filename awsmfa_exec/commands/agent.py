@@ -91,6 +91,13 @@ def run_status(environ: Mapping[str, str], as_json: bool) -> None:
 
 
 def run_clear(environ: Mapping[str, str], profile: str | None) -> None:
+    if profile is not None:
+        from awsmfa_exec.config import Files, load_profiles, unknown_profile
+
+        files = Files.from_environ(environ)
+        profiles = load_profiles(files)
+        if profile not in profiles:
+            raise unknown_profile(profile, profiles, files)
     path = socket_path(environ)
     answer = _ask(path, {"op": "clear", "profile": profile})
     if answer is None:

@@ -23,8 +23,13 @@ def run_env(request: Request | None, shell_name: str, environ: Mapping[str, str]
     sys.stdout.flush()
 
 
-def require_profile(profile: str | None, unset: bool) -> None:
+def require_profile(profile: str | None, unset: bool, environ: Mapping[str, str]) -> str:
+    """The profile to print, `AWS_PROFILE` when none is named; "" for --unset."""
     if unset and profile:
         raise UsageError("env --unset takes no profile")
-    if not unset and not profile:
-        raise UsageError("env needs a profile, or --unset")
+    if unset:
+        return ""
+    profile = profile or environ.get("AWS_PROFILE")
+    if not profile:
+        raise UsageError("env needs a PROFILE (or AWS_PROFILE in the environment), or --unset")
+    return profile

@@ -16,10 +16,17 @@ from awsmfa_exec.signals import restore_defaults
 def run_exec(
     request: Request, command: Sequence[str], environ: Mapping[str, str], *, server: bool = False
 ) -> int:
-    """The process becomes `command`, or an error is raised; with `server`, awsmfa stays
-    `command`'s parent and serves it refreshing credentials, and returns its exit status."""
-    if not command:
-        raise UsageError("exec needs a command: awsmfa exec PROFILE -- COMMAND [ARG]...")
+    """The process becomes `command` (a shell, `$SHELL` else /bin/sh, when empty), or an
+    error is raised; with `server`, awsmfa stays `command`'s parent and serves it refreshing
+    credentials, and returns its exit status."""
+    if not request.profile:
+        raise UsageError(
+            "exec needs a PROFILE, or AWS_PROFILE in the environment: "
+            "awsmfa exec PROFILE -- COMMAND [ARG]..."
+        )
+    subshell = not command
+    if subshell:
+        command = [environ.get("SHELL") or "/bin/sh"]
     if server:
         from awsmfa_exec.server.run import run_server_exec
 
@@ -27,6 +34,8 @@ def run_exec(
     got = obtain(request, environ)
     child_env = env_vars.apply(environ, env_vars.exported(got.credentials, got.profile, got.region))
     log.debug(f"exec {command[0]} as {got.profile} ({got.credentials!r})")
+    if subshell:
+        log.note(f"a new {command[0]} with the credentials of {got.profile}; `exit` leaves it")
     sys.stdout.flush()
     sys.stderr.flush()
     restore_defaults()

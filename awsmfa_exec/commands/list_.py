@@ -38,6 +38,7 @@ class Entry:
     credential_source: str | None
     mfa_serial: str | None
     region: str | None
+    region_from: str | None = None  # a profile down the chain, AWS_REGION, AWS_DEFAULT_REGION
     session_minutes_left: int | None = None
     role_minutes_left: int | None = None
 
@@ -66,8 +67,9 @@ def _text(values: Mapping[str, object], key: str) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def _inherited(name: str, profiles: Profiles, key: str) -> str | None:
-    """`key` on the profile, else on the first profile down its source_profile chain."""
+def _inherited(name: str, profiles: Profiles, key: str) -> tuple[str | None, str | None]:
+    """`key` on the profile, else on the first profile down its source_profile chain, and
+    the profile it was found on."""
     seen: set[str] = set()
     current: str | None = name
     while current is not None and current in profiles and current not in seen:
@@ -75,9 +77,21 @@ def _inherited(name: str, profiles: Profiles, key: str) -> str | None:
         values = profiles[current]
         found = _text(values, key)
         if found is not None:
-            return found
+            return found, current
         current = _text(values, "source_profile")
-    return None
+    return None, None
+
+
+def _region(name: str, profiles: Profiles, environ: Mapping[str, str]) -> tuple[str | None, str]:
+    """The region `exec` would give the profile, and where it comes from: the profile
+    itself (""), a profile down its chain, or the caller's AWS_REGION/AWS_DEFAULT_REGION."""
+    region, where = _inherited(name, profiles, "region")
+    if region is not None:
+        return region, "" if where == name else str(where)
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if environ.get(variable):
+            return environ[variable], variable
+    return None, ""
 
 
 def _kind(name: str, values: Mapping[str, object], profiles: Profiles) -> str:
@@ -89,12 +103,15 @@ def _kind(name: str, values: Mapping[str, object], profiles: Profiles) -> str:
     return ROLE
 
 
-def classify(profiles: Profiles, held: Mapping[str, Held]) -> list[Entry]:
+def classify(
+    profiles: Profiles, held: Mapping[str, Held], environ: Mapping[str, str] | None = None
+) -> list[Entry]:
     """One entry per profile, sorted by name; never reads a secret key into an entry."""
     entries = []
     for name in sorted(profiles):
         values = profiles[name]
         minutes = held.get(name, Held())
+        region, region_from = _region(name, profiles, environ or {})
         entries.append(
             Entry(
                 name=name,
@@ -102,8 +119,9 @@ def classify(profiles: Profiles, held: Mapping[str, Held]) -> list[Entry]:
                 role_arn=_text(values, "role_arn"),
                 source_profile=_text(values, "source_profile"),
                 credential_source=_text(values, "credential_source"),
-                mfa_serial=_inherited(name, profiles, "mfa_serial"),
-                region=_text(values, "region"),
+                mfa_serial=_inherited(name, profiles, "mfa_serial")[0],
+                region=region,
+                region_from=region_from or None,
                 session_minutes_left=minutes.session_minutes_left,
                 role_minutes_left=minutes.role_minutes_left,
             )
@@ -119,6 +137,12 @@ def _source(entry: Entry) -> str:
     return "-"
 
 
+def _region_cell(entry: Entry) -> str:
+    if entry.region is None:
+        return "-"
+    return f"{entry.region} ({entry.region_from})" if entry.region_from else entry.region
+
+
 def _minutes(value: int | None) -> str:
     return "-" if value is None else f"{value}m"
 
@@ -126,7 +150,7 @@ def _minutes(value: int | None) -> str:
 def table(entries: Sequence[Entry]) -> str:
     """Plain aligned columns; the agent's columns appear only when it holds something."""
     header = ["PROFILE", "KIND", "SOURCE", "MFA SERIAL", "REGION"]
-    rows = [[e.name, e.kind, _source(e), e.mfa_serial or "-", e.region or "-"] for e in entries]
+    rows = [[e.name, e.kind, _source(e), e.mfa_serial or "-", _region_cell(e)] for e in entries]
     if any(e.session_minutes_left is not None or e.role_minutes_left is not None for e in entries):
         header += ["MFA LEFT", "ROLE LEFT"]
         for row, e in zip(rows, entries, strict=True):
@@ -141,7 +165,7 @@ def table(entries: Sequence[Entry]) -> str:
 
 def run_list(environ: Mapping[str, str], as_json: bool) -> None:
     files = Files.from_environ(environ)
-    entries = classify(load_profiles(files), held_by_agent(environ))
+    entries = classify(load_profiles(files), held_by_agent(environ), environ)
     if not entries:
         log.note(f"no profiles in {files.config} or {files.credentials}")
     if as_json:

@@ -33,6 +33,8 @@ class Status:
     region: str | None
     identity_from: str | None  # "config" (the profile's role_arn), "sts" (--verify), None
     problem: str | None = None  # why valid is false: "none", "expired", or STS's refusal
+    # "environment" (the key variables), "endpoint" (the one `exec --server` runs), None
+    credentials_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,29 @@ def _environment_credentials(environ: Mapping[str, str]) -> Credentials | None:
         return None
     expiration = parse_expiration(environ.get("AWS_CREDENTIAL_EXPIRATION", ""))
     return Credentials(key_id, secret, environ.get("AWS_SESSION_TOKEN") or None, expiration)
+
+
+def _endpoint_credentials(environ: Mapping[str, str]) -> Credentials | None:
+    """What the loopback container-credentials endpoint of `exec --server` serves, asked
+    the way an SDK asks it; None when there is none or it does not answer."""
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    url = environ.get("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
+    token = environ.get("AWS_CONTAINER_AUTHORIZATION_TOKEN", "")
+    where = urlsplit(url)
+    if not token or where.scheme != "http" or where.hostname not in ("127.0.0.1", "localhost"):
+        return None  # not ours: status uses no network
+    request = urllib.request.Request(url, headers={"Authorization": token})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - http, loopback
+            body = json.load(answer)
+        expiration = parse_expiration(str(body.get("Expiration", "")))
+        return Credentials(body["AccessKeyId"], body["SecretAccessKey"], body["Token"], expiration)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.debug(f"status: the endpoint at {url} did not answer: {type(exc).__name__}")
+        return None
 
 
 def _from_config(profile: str, environ: Mapping[str, str]) -> Principal:
@@ -96,8 +121,11 @@ def _from_sts(creds: Credentials, profile: str | None, environ: Mapping[str, str
 def inspect(environ: Mapping[str, str], verify: bool) -> Status:
     profile = environ.get("AWSMFA_PROFILE") or None
     region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None
-    creds = _environment_credentials(environ)
+    creds, served_by = _environment_credentials(environ), "environment"
     if creds is None:
+        creds, served_by = _endpoint_credentials(environ), "endpoint"
+    if creds is None:  # what `exec` with no PROFILE would use
+        profile = profile or environ.get("AWS_PROFILE") or None
         return Status(profile, False, None, None, None, None, None, None, region, None, "none")
     left = creds.seconds_left()
     valid = left > 0
@@ -123,12 +151,16 @@ def inspect(environ: Mapping[str, str], verify: bool) -> Status:
         region=region,
         identity_from=origin,
         problem=problem,
+        credentials_from=served_by,
     )
 
 
 def _duration(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
+_ENDPOINT = "the exec --server endpoint (refreshes itself)"
 
 
 def describe(status: Status) -> str:
@@ -143,6 +175,7 @@ def describe(status: Status) -> str:
         ("arn", status.arn),
         ("region", status.region or "-"),
         ("key", status.access_key_id),
+        ("served by", _ENDPOINT if status.credentials_from == "endpoint" else None),
         ("expires in", left if status.problem != "expired" else f"expired at {status.expiration}"),
     ]
     return "".join(f"{name + ':':<12}{value}\n" for name, value in lines if value)
@@ -157,7 +190,10 @@ def run_status(environ: Mapping[str, str], as_json: bool, verify: bool) -> int:
     sys.stdout.flush()
     whose = status.profile or "this environment"
     if status.problem == "none":
-        log.note("no AWS credentials in this environment; start with: awsmfa exec PROFILE -- ...")
+        start = "awsmfa exec PROFILE -- ..."
+        if environ.get("AWS_PROFILE"):
+            start = f"awsmfa exec -- ... (PROFILE is AWS_PROFILE, {environ['AWS_PROFILE']})"
+        log.note(f"no AWS credentials in this environment; start with: {start}")
     elif status.problem == "expired":
         log.note(f"the credentials of {whose} expired; run awsmfa again for fresh ones")
     elif status.problem:

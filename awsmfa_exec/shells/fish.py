@@ -1,4 +1,7 @@
-"""fish: `set -gx K 'v'` / `set -e -g K`.
+"""fish: `set -gx K 'v'` / `if set -q -g K; set -e -g K; end`.
+
+Erasing a variable that is not set returns 4 in fish, and `source` returns the status of
+the code's last line, so a removal is guarded: the output ends with status 0.
 
 Inside fish single quotes only `\\\\` and `\\'` are escapes; every other character, newline,
 CR and tab included, is literal.
@@ -15,8 +18,10 @@ def quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _remove(key: str) -> str:
+    return f"if set -q -g {key}; set -e -g {key}; end;"
+
+
 class FishShell:
     def export(self, env: Mapping[str, str | None]) -> str:
-        return render(
-            env, lambda key, value: f"set -gx {key} {quote(value)};", "set -e -g {};".format
-        )
+        return render(env, lambda key, value: f"set -gx {key} {quote(value)};", _remove)

@@ -1,4 +1,4 @@
-"""PowerShell: `$Env:K = '…'` / `Remove-Item Env:K`.
+"""PowerShell: `$Env:K = '…'` / `Remove-Item Env:K` when K is set (so `$?` stays true).
 
 In a PowerShell single-quoted string nothing is special except the quote itself, which is
 doubled; PowerShell also takes the typographic single quotes (U+2018 to U+201B) as quotes,
@@ -24,5 +24,5 @@ class PowerShell:
         return render(
             env,
             lambda key, value: f"$Env:{key} = {quote(value)}",
-            "Remove-Item -LiteralPath Env:{} -ErrorAction SilentlyContinue".format,
+            "if (Test-Path -LiteralPath Env:{0}) {{ Remove-Item -LiteralPath Env:{0} }}".format,
         )

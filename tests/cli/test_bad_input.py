@@ -99,13 +99,15 @@ CASES = {
     "malformed INI (config)": Case(
         ("exec", "dev", "-t", CODE, *X),
         3,
-        r"\S+/config is malformed: line 1; fix or move the file",
+        r"\S+/config is malformed: line 1 \(\[profile dev\): a \[section\] header without its "
+        r"closing \]; fix or move the file",
         "[profile dev\nregion = x\n",
     ),
     "malformed INI (secret line)": Case(
         ("exec", "dev", "-t", CODE, *X),
         3,
-        r"\S+/credentials is malformed: line 3; fix or move the file",
+        r"\S+/credentials is malformed: line 3 \(\*\*\*\*\): not a \[section\] header, "
+        r"a `key = value` line or a comment; fix or move the file",
         credentials=SECRET_LINE,
     ),
     "non-UTF-8 bytes in config": Case(
@@ -203,13 +205,17 @@ CASES = {
         2,
         r"profile dev needs an MFA code and there is no terminal to ask on: .*",
     ),
-    "exec with no command": Case(
-        ("exec", "dev", "-t", CODE),
+    "exec with no profile and no AWS_PROFILE": Case(
+        ("exec",),
         2,
-        r"exec needs a command: awsmfa exec PROFILE -- COMMAND \[ARG\]\.\.\.",
+        r"exec needs a PROFILE, or AWS_PROFILE in the environment: "
+        r"awsmfa exec PROFILE -- COMMAND \[ARG\]\.\.\.",
     ),
-    "exec with -- and no command": Case(
-        ("exec", "dev", "-t", CODE, "--"), 2, r"exec needs a command: .*"
+    "exec with -- first and no AWS_PROFILE": Case(
+        ("exec", "-t", CODE, "--", "true"), 2, r"exec needs a PROFILE, or AWS_PROFILE .*"
+    ),
+    "env with no profile and no AWS_PROFILE": Case(
+        ("env", "-t", CODE), 2, r"env needs a PROFILE \(or AWS_PROFILE in the environment\), .*"
     ),
     "unknown option": Case(("exec", "dev", "--bogus", *X), 2, r"No such option: --bogus.*"),
     "--no-session without a role": Case(
@@ -226,7 +232,7 @@ CASES = {
     "nested, other profile, STS down": Case(
         ("exec", "prod", "-t", CODE, *X),
         5,
-        r"STS GetSessionToken for landing failed: could not connect; .*",
+        r"STS GetSessionToken for landing failed: could not connect \(http://127\.0\.0\.1:9/\); .*",
         env=INHERITED,
     ),
 }

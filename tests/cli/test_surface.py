@@ -42,16 +42,38 @@ def test_usage_errors_are_one_line_and_exit_2() -> None:
         assert result.stdout == ""
 
 
-def test_exec_without_a_command(aws_files: object) -> None:
-    result = awsmfa("exec", "dev", "-t", "123456")
-    assert result.returncode == 2
-    assert result.stderr == (
-        "awsmfa: error: exec needs a command: awsmfa exec PROFILE -- COMMAND [ARG]...\n"
-    )
-
-
 def test_unknown_profile_exits_3_with_a_suggestion(aws_files: object) -> None:
     result = awsmfa("exec", "dve", "-t", "123456", "--", "true")
     assert result.returncode == 3
     assert "did you mean 'dev'?" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_help_without_a_command_is_help_on_stdout() -> None:
+    for args, usage in (
+        ([], "Usage: awsmfa [OPTIONS] COMMAND"),
+        (["agent"], "Usage: awsmfa agent"),
+    ):
+        result = awsmfa(*args)
+        assert (result.returncode, result.stderr) == (0, ""), args
+        assert result.stdout.startswith(usage)
+        assert result.stdout == awsmfa(*args, "--help").stdout
+
+
+def test_exec_and_env_help_show_their_examples_one_a_line() -> None:
+    for command, example in (
+        ("exec", "    awsmfa exec prod -t 123456 -- aws s3 ls\n"),
+        ("env", '    eval "$(awsmfa env dev)"\n'),
+        ("hook", '    eval "$(awsmfa hook bash)"    # in ~/.bashrc\n'),
+    ):
+        result = awsmfa(command, "--help")
+        assert result.returncode == 0
+        assert "  Examples:\n" in result.stdout
+        assert example in result.stdout, result.stdout
+
+
+def test_clear_of_an_unknown_profile_exits_3(aws_files: object) -> None:
+    result = awsmfa("clear", "deve")
+    assert result.returncode == 3
+    assert result.stderr.endswith("; did you mean 'dev'?\n")
     assert result.stderr.count("\n") == 1

@@ -40,6 +40,7 @@ def test_list_json_on_the_seed_config(aws_files: AwsFiles) -> None:
         "credential_source": None,
         "mfa_serial": SERIAL,
         "region": "eu-west-1",
+        "region_from": None,
         "session_minutes_left": None,
         "role_minutes_left": None,
     }

@@ -212,13 +212,19 @@ def test_environment_source_refuses_inherited_awsmfa_credentials(isolated: AwsFi
         )
 
 
-def test_malformed_file_names_the_line_not_its_content(isolated: AwsFiles) -> None:
-    isolated.config.write_text("[profile a]\nregion = x\nthis line is not ini secret-value\n")
+def test_malformed_file_names_the_line_its_redacted_text_and_the_reason(
+    isolated: AwsFiles,
+) -> None:
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    isolated.config.write_text(f"[profile a]\nregion = x\naws_secret_access_key {secret}\n")
     isolated.credentials.write_text("")
     found = Files(isolated.config, isolated.credentials)
     with pytest.raises(ConfigError) as caught:
         load_profiles(found)
-    assert caught.value.message == f"{isolated.config} is malformed: line 3; fix or move the file"
+    assert caught.value.message == (
+        f"{isolated.config} is malformed: line 3 (aws_secret_access_key ****): not a [section] "
+        "header, a `key = value` line or a comment; fix or move the file"
+    )
 
 
 def test_non_utf8_file_is_a_configuration_error(isolated: AwsFiles) -> None:

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from awsmfa_exec import cli, log, quick
+from awsmfa_exec.arrange import VALUED, arrange
 from awsmfa_exec.errors import AwsmfaError
 
 
@@ -119,6 +120,60 @@ def test_whatever_is_read_typer_reads_the_same(args: list[str]) -> None:
     got = quick.read(args)
     if got is not None:
         assert got == typer_reads(args)
+
+
+# Both parsers get the words `arrange` made of what was typed (entry.main), so these are
+# read on the plain path too, and the same way.
+ARRANGED = [
+    (["exec", "dev", "true"], ["exec", "dev", "--", "true"]),
+    (["exec", "dev", "terraform", "-version"], ["exec", "dev", "--", "terraform", "-version"]),
+    (["exec", "dev", "-t", "123456", "ls", "-d", "/tmp"], None),
+    (["exec", "dev", "-d", "1h", "sh", "-c", "x", "--", "y"], None),
+    (["exec", "dev", "--debug", "-r", "eu-west-1", "true"], None),
+    (["exec", "-t", "123456", "--", "true"], ["exec", "dev", "-t", "123456", "--", "true"]),
+    (["exec", "dev", "true", "--debug"], ["exec", "dev", "--", "true", "--debug"]),
+    (["env", "dev", "--debug"], ["--debug", "env", "dev"]),
+    (["env", "-s", "--debug", "dev"], ["env", "-s", "--debug", "dev"]),
+    (["list", "--debug", "--json"], ["--debug", "list", "--json"]),
+    (["--debug", "exec", "dev", "--debug", "x"], ["--debug", "exec", "dev", "--", "x"]),
+]
+
+
+@pytest.mark.parametrize(("typed", "arranged"), ARRANGED, ids=lambda a: " ".join(a or []))
+def test_arranged_words_are_read_as_typer_reads_them(
+    typed: list[str], arranged: list[str] | None
+) -> None:
+    words = arrange(typed, {"AWS_PROFILE": "dev"})
+    if arranged is not None:
+        assert words == arranged
+    got = quick.read(words)
+    if "exec" in words:  # every exec above is a plain one once arranged
+        assert got is not None
+    assert got in (None, typer_reads(words))
+    assert arrange(words, {"AWS_PROFILE": "dev"}) == words  # arranging twice changes nothing
+
+
+@settings(max_examples=500, deadline=None)
+@given(ARGS, st.sampled_from([{}, {"AWS_PROFILE": "dev"}]))
+def test_whatever_is_read_after_arranging_typer_reads_the_same(
+    args: list[str], environ: dict[str, str]
+) -> None:
+    words = arrange(args, environ)
+    got = quick.read(words)
+    if got is not None:
+        assert got == typer_reads(words)
+
+
+@pytest.mark.parametrize("name", [info.name or "" for info in cli.app.registered_commands])
+def test_arrange_knows_which_options_take_a_value(name: str) -> None:
+    command = typer.main.get_command(cli._app_for([name])).commands[name]  # type: ignore[attr-defined]
+    valued = {
+        spelling
+        for param in command.params
+        if param.param_type_name == "option" and not param.is_flag
+        for spelling in param.opts
+    }
+    assert valued == VALUED.get(name, set())
 
 
 def typer_outcome(app: typer.Typer, args: list[str]) -> tuple[str, str, str, str]:

@@ -31,13 +31,13 @@ GOLDEN = {
     ),
     "fish": (
         "set -gx AWSMFA_PROFILE 'dev';\n"
-        "set -e -g AWS_PROFILE;\n"
+        "if set -q -g AWS_PROFILE; set -e -g AWS_PROFILE; end;\n"
         "set -gx AWS_REGION 'it\\'s $(x)';\n"
         "set -gx AWS_SESSION_TOKEN 'tok/en+=';\n"
     ),
     "powershell": (
         "$Env:AWSMFA_PROFILE = 'dev'\n"
-        "Remove-Item -LiteralPath Env:AWS_PROFILE -ErrorAction SilentlyContinue\n"
+        "if (Test-Path -LiteralPath Env:AWS_PROFILE) { Remove-Item -LiteralPath Env:AWS_PROFILE }\n"
         "$Env:AWS_REGION = 'it''s $(x)'\n"
         "$Env:AWS_SESSION_TOKEN = 'tok/en+='\n"
     ),

@@ -26,6 +26,7 @@ UNAVAILABLE = r"STS is unavailable for GetSessionToken \({}\) after 3 attempts; 
 TRANSPORT = (
     r"STS GetSessionToken for landing failed: {}; check the network, or AWS_ENDPOINT_URL_STS"
 )
+TRIED = r"http://127\.0\.0\.1:\d+/[a-z-]*"  # the URL an unreachable STS is named by
 REJECTED = rf"STS rejected the MFA code for {MFA} \({{}}\); use the next code from your device"
 NEEDS_SERIAL = (
     r"STS denied AssumeRole for dev: User: \S+ is not authorized to perform: sts:AssumeRole "
@@ -91,8 +92,12 @@ FAULTS = {
     "answer without credentials": Fault(
         "no-credentials", DEV, 5, r"STS answered without credentials; try again later", 1
     ),
-    "endpoint never answers": Fault("hang", DEV, 5, TRANSPORT.format("timed out"), MAX_ATTEMPTS),
-    "closed port": Fault("closed-port", DEV, 5, TRANSPORT.format("could not connect"), 0),
+    "endpoint never answers": Fault(
+        "hang", DEV, 5, TRANSPORT.format(rf"timed out \({TRIED}\)"), MAX_ATTEMPTS
+    ),
+    "closed port": Fault(
+        "closed-port", DEV, 5, TRANSPORT.format(rf"could not connect \({TRIED}\)"), 0
+    ),
 }
 
 
