@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa
+from tests.e2e.hardening.test_prompt_waiting import WAIT_LINE
 from tests.support.readme import Block, blocks, section_block
 from tests.support.shells import SHELL_ARGV, have
 from tests.support.signin_server import SigninServer, signin_server
@@ -102,6 +103,11 @@ def _error_is_shown_for(command: str) -> Check:
     return check
 
 
+def _is_the_wait_line(ran: Ran) -> None:
+    """The line the pty test sees (tests/e2e/hardening/test_prompt_waiting.py)."""
+    assert ran.block.commands[0].encode() == WAIT_LINE
+
+
 def _credential_process(ran: Ran) -> None:
     config = Path(ran.env["AWS_CONFIG_FILE"])
     config.write_text(config.read_text() + "\n" + ran.block.text + "\n")
@@ -153,6 +159,7 @@ EXAMPLES: dict[tuple[str, ...], Example] = {
         "awsmfa exec [PROFILE] --server [OPTIONS] [--] [COMMAND [ARG]...]",
         "awsmfa env [PROFILE] [OPTIONS] [--shell SHELL]",
         "awsmfa env --unset [--shell SHELL]",
+        "awsmfa each PATTERN... [-j N] [--keep-going] [OPTIONS] -- COMMAND [ARG]...",
         "awsmfa hook SHELL",
         "awsmfa agent start|stop|status [--json]",
         "awsmfa clear [PROFILE]",
@@ -182,6 +189,10 @@ EXAMPLES: dict[tuple[str, ...], Example] = {
         "awsmfa env dev | Out-String | Invoke-Expression",
         'eval "$(awsmfa env --unset)"',
     ): Example(),
+    (
+        "awsmfa each PATTERN... [-j N] [--keep-going] [-t CODE] [-d D] [-r R] [--no-session]",
+    ): Example(_usage, synopsis=True),
+    ("awsmfa: waiting for ykman (touch your key?)",): Example(_is_the_wait_line, synopsis=True),
     ("credential_process = awsmfa env dev --shell json",): Example(
         _credential_process, synopsis=True
     ),
