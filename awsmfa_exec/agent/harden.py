@@ -49,7 +49,7 @@ def no_dumps() -> dict[str, bool]:
     """No core file, no same-user ptrace attach or /proc/PID/mem, environ, fd reads: what
     any process that holds secrets for long gets (the agent, the `exec --server` parent)."""
     applied = {"no_core_dumps": _no_core(), "not_dumpable": False}
-    with contextlib.suppress(OSError):  # no libc to call: the core limit still holds
+    with contextlib.suppress(OSError, AttributeError):  # no libc, or no prctl (macOS)
         applied["not_dumpable"] = _not_dumpable(_libc())
     return applied
 
@@ -57,6 +57,6 @@ def no_dumps() -> dict[str, bool]:
 def harden() -> dict[str, bool]:
     """Apply what can be applied; which measures took."""
     applied = {**no_dumps(), "memory_locked": False}
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, AttributeError):
         applied["memory_locked"] = _locked(_libc())
     return applied

@@ -26,7 +26,7 @@ READ_SECONDS = 2.0
 LIMIT = 512  # connections waiting for their request head
 HEAD_LIMIT = 16 * 1024
 ACCEPTS_PER_ROUND = 64  # then the heads that arrived are read, even while a flood goes on
-_END_OF_HEAD = b"\r\n\r\n"
+_ENDS_OF_HEAD = (b"\r\n\r\n", b"\n\n")  # the second from a client that sends bare LFs
 _OUT_OF_FILES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 
 Deliver = Callable[[socket.socket, Any, bytes], None]
@@ -108,7 +108,7 @@ class Intake:
         waiting.head += data
         if not data or len(waiting.head) > HEAD_LIMIT:
             self._drop(conn)
-        elif _END_OF_HEAD in waiting.head:
+        elif any(end in waiting.head for end in _ENDS_OF_HEAD):
             self._selector.unregister(conn)
             del self._waiting[conn]
             conn.setblocking(True)

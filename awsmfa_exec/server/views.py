@@ -51,7 +51,6 @@ REAL_FILE_VARIABLES = {
 }
 SDK_FILE_VARIABLES = {"config": "AWS_CONFIG_FILE", "credentials": "AWS_SHARED_CREDENTIALS_FILE"}
 LOWEST_FD = 100  # far above the descriptors a script opens itself (bash uses 3-9, 10+, 63)
-_SEALS = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
 
 _HEADER = re.compile(rb"\[(.+)\]")
 _KEY = re.compile(rb"([^=:]*)[=:]")
@@ -99,13 +98,15 @@ def _read(path: Path) -> bytes:
 
 
 def _memfd(name: str, content: bytes) -> int:
-    """A sealed in-memory file holding `content`, at a descriptor the command inherits."""
+    """A sealed in-memory file holding `content`, at a descriptor the command inherits;
+    AttributeError where the platform has no memfd (macOS)."""
+    seals = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
     fd = os.memfd_create(name, os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
     try:
         view = memoryview(content)
         while view:
             view = view[os.write(fd, view) :]
-        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, _SEALS)
+        fcntl.fcntl(fd, fcntl.F_ADD_SEALS, seals)
         return fcntl.fcntl(fd, fcntl.F_DUPFD, LOWEST_FD)  # F_DUPFD: inheritable
     finally:
         os.close(fd)
