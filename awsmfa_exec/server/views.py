@@ -70,15 +70,16 @@ def without_default_credentials(text: bytes, *, config: bool) -> bytes:
     for line in text.splitlines(keepends=True):
         body = line.strip()
         indent = len(line) - len(line.lstrip())
-        if body and key_indent is not None and indent > key_indent:  # a continuation line
+        if not body or body[:1] in (b"#", b";"):  # as configparser: no end to a value
+            kept.append(line)
+            continue
+        if key_indent is not None and indent > key_indent:  # a continuation line
             if not dropping:
                 kept.append(line)
             continue
         key_indent, dropping = None, False
         header = _HEADER.match(body)
-        if not body or body[:1] in (b"#", b";"):
-            pass
-        elif header:
+        if header:
             in_default = _is_default(header.group(1), config=config)
         else:
             key_indent = indent

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from botocore.configloader import load_config
 
 from awsmfa_exec.files import Files
 from awsmfa_exec.server import views
@@ -20,8 +21,10 @@ aws_access_key_id = AKIADEFAULT
 AWS_Secret_Access_Key: secret-in-config
 role_arn=arn:aws:iam::1:role/x
 credential_process =
-    /bin/give-keys
-    --all
+    command = /bin/give-keys
+
+    # still the value
+    args = --all
 s3 =
     max_concurrent_requests = 20
 output = json
@@ -38,6 +41,8 @@ CONFIG_VIEW = b"""\
 # a comment
 [profile default]
 region = eu-west-1
+
+    # still the value
 s3 =
     max_concurrent_requests = 20
 output = json
@@ -53,6 +58,19 @@ aws_secret_access_key = dev-secret
 
 def test_only_the_default_profiles_credential_lines_go() -> None:
     assert without_default_credentials(CONFIG, config=True) == CONFIG_VIEW
+
+
+def test_botocore_finds_no_credentials_in_the_views_default(tmp_path: Path) -> None:
+    (tmp_path / "config").write_bytes(CONFIG)
+    (tmp_path / "view").write_bytes(CONFIG_VIEW)
+    before = load_config(str(tmp_path / "config"))["profiles"]["default"]
+    after = load_config(str(tmp_path / "view"))["profiles"]["default"]
+    assert {"aws_access_key_id", "role_arn", "credential_process"} <= set(before)
+    assert after == {
+        "region": "eu-west-1",
+        "s3": {"max_concurrent_requests": "20"},
+        "output": "json",
+    }
 
 
 def test_profile_default_is_default_only_in_the_config_file() -> None:
