@@ -9,5 +9,5 @@ again before they expire.
 - `intake.py`: its front door: accepts connections, bounds idle ones, reads request heads.
 - `views.py`: the AWS files as the command sees them, without the default profile's keys.
 - `child.py`: the child process: spawn, signal forwarding, exit status, clean-up.
-- `run.py`: the command itself, tying the three together.
+- `run.py`: the command itself, tying them together.
 """
