@@ -72,7 +72,8 @@ def test_aws_cli_and_boto3_run_as_the_role(layout: str, moto: Moto) -> None:
     arns = result.stdout.split()
     assert len(arns) == 4, result.stdout
     assert all(arn.startswith(role_arn_of("dev")) for arn in arns), arns
-    print(f"{layout} layout: {' | '.join(arns)}")
+    named = zip(("aws CLI", "boto3", "aws CLI in a nested sh", "aws CLI again"), arns, strict=True)
+    print(f"{layout} layout: " + " | ".join(f"{tool}: {arn}" for tool, arn in named))
 
 
 def test_the_views_leave_out_only_the_default_credentials(
