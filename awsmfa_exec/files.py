@@ -15,8 +15,11 @@ class Files:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Files:
+        """AWSMFA_CONFIG_FILE and AWSMFA_SHARED_CREDENTIALS_FILE first: under `exec --server`
+        they name the real files, while the AWS_* ones name the command's views of them."""
+
         def path(variable: str, default: str) -> Path:
-            raw = environ.get(variable) or default
+            raw = environ.get(f"AWSMFA_{variable[4:]}") or environ.get(variable) or default
             return Path(os.path.expandvars(raw)).expanduser()
 
         return cls(

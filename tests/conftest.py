@@ -86,6 +86,12 @@ class Moto:
             calls: list[str] = json.load(answer)
         return calls
 
+    def signers(self, service: str) -> set[str]:
+        """The access key ids that signed requests to `service` (`s3`, `sts`)."""
+        with urllib.request.urlopen(f"{self.url}/_awsmfa/signers", timeout=10) as answer:
+            signed: list[list[str]] = json.load(answer)
+        return {key for name, key in signed if name == service}
+
     def reset(self) -> None:
         request = urllib.request.Request(f"{self.url}/_awsmfa/reset", method="POST")
         urllib.request.urlopen(request, timeout=10).close()

@@ -4,6 +4,7 @@ the same user, pages locked out of swap where the limit allows. Failures are rep
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import resource
@@ -44,13 +45,18 @@ def _locked(libc: ctypes.CDLL) -> bool:
     return int(libc.mlockall(MCL_CURRENT | MCL_FUTURE)) == 0
 
 
+def no_dumps() -> dict[str, bool]:
+    """No core file, no same-user ptrace attach or /proc/PID/mem, environ, fd reads: what
+    any process that holds secrets for long gets (the agent, the `exec --server` parent)."""
+    applied = {"no_core_dumps": _no_core(), "not_dumpable": False}
+    with contextlib.suppress(OSError, AttributeError):  # no libc, or no prctl (macOS)
+        applied["not_dumpable"] = _not_dumpable(_libc())
+    return applied
+
+
 def harden() -> dict[str, bool]:
     """Apply what can be applied; which measures took."""
-    applied = {"no_core_dumps": _no_core(), "not_dumpable": False, "memory_locked": False}
-    try:
-        libc = _libc()
-    except OSError:
-        return applied
-    applied["not_dumpable"] = _not_dumpable(libc)
-    applied["memory_locked"] = _locked(libc)
+    applied = {**no_dumps(), "memory_locked": False}
+    with contextlib.suppress(OSError, AttributeError):
+        applied["memory_locked"] = _locked(_libc())
     return applied

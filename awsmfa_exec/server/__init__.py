@@ -6,6 +6,8 @@ again before they expire.
 
 - `refresh.py`: the `Refresher` seam and the in-process refresher behind it.
 - `endpoint.py`: the HTTP endpoint on 127.0.0.1 and its token check.
+- `intake.py`: its front door: accepts connections, bounds idle ones, reads request heads.
+- `views.py`: the AWS files as the command sees them, without the default profile's keys.
 - `child.py`: the child process: spawn, signal forwarding, exit status, clean-up.
-- `run.py`: the command itself, tying the three together.
+- `run.py`: the command itself, tying them together.
 """

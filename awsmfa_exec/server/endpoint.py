@@ -9,10 +9,14 @@ with a `code` and a `message` the SDK shows to the user.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
+import io
 import json
+import resource
+import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +24,7 @@ from urllib.parse import urlsplit
 from awsmfa_exec import log
 from awsmfa_exec.credentials import format_expiration
 from awsmfa_exec.errors import AwsmfaError
+from awsmfa_exec.server.intake import READ_SECONDS, Intake
 from awsmfa_exec.server.refresh import Refresher
 
 HOST = "127.0.0.1"
@@ -27,22 +32,66 @@ PATH = "/credentials"
 STOP_POLL_SECONDS = 0.1  # how soon the endpoint notices it is to stop
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+BACKLOG = 1024  # connections the kernel queues for accept: in a flood, none is dropped
+ANSWERING = 64  # requests answered at once; past that a complete request is closed unanswered
+
+
+def more_open_files() -> None:
+    """Raise the soft limit on open files to the hard one, so a flood of connections cannot
+    run this process out of descriptors (the command keeps the limit it was started with)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (OSError, ValueError) as exc:
+            log.debug(f"could not raise the open files limit from {soft} to {hard}: {exc}")
+
+
+class _Endpoint:
+    """What the handlers share: the refresher, the token, and room for answers."""
 
     def __init__(self, refresher: Refresher, token: str) -> None:
-        super().__init__((HOST, 0), _Handler)
         self.refresher = refresher
         self.token = token.encode()
+        self.answering = threading.BoundedSemaphore(ANSWERING)
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        log.debug(f"endpoint: a request from {client_address} failed")
+    def deliver(self, conn: socket.socket, address: Any, head: bytes) -> None:
+        if not self.answering.acquire(blocking=False):
+            log.debug(f"endpoint: too many requests at once, {address} closed")
+            conn.close()
+            return
+        threading.Thread(
+            target=self._answer, args=(conn, address, head), name="awsmfa-answer", daemon=True
+        ).start()
+
+    def _answer(self, conn: socket.socket, address: Any, head: bytes) -> None:
+        try:
+            conn.settimeout(READ_SECONDS)
+            _Handler(conn, address, self, head)
+        except Exception as exc:
+            log.debug(f"endpoint: a request from {address} failed: {type(exc).__name__}")
+        finally:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_WR)
+            conn.close()
+            self.answering.release()
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    """One request, whose head the intake has read already."""
+
+    server: _Endpoint  # type: ignore[assignment]
     server_version = "awsmfa"
     sys_version = ""
+
+    def __init__(self, conn: socket.socket, address: Any, endpoint: _Endpoint, head: bytes):
+        self._head = head
+        super().__init__(conn, address, endpoint)  # type: ignore[arg-type]
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self.rfile = io.BytesIO(self._head)
 
     def do_GET(self) -> None:
         supplied = self.headers.get("Authorization", "").encode()
@@ -89,17 +138,19 @@ class CredentialServer:
     """The endpoint, served from a daemon thread while the `with` block runs."""
 
     def __init__(self, refresher: Refresher, token: str) -> None:
-        self._httpd = _Server(refresher, token)
+        self._listener = socket.create_server((HOST, 0), backlog=BACKLOG)
+        self._endpoint = _Endpoint(refresher, token)
+        self._stop = threading.Event()
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": STOP_POLL_SECONDS},
+            target=Intake(self._listener, self._endpoint.deliver).serve,
+            args=(self._stop, STOP_POLL_SECONDS),
             name="awsmfa-endpoint",
             daemon=True,
         )
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self._httpd.server_address[1]}{PATH}"
+        return f"http://{HOST}:{self._listener.getsockname()[1]}{PATH}"
 
     def __enter__(self) -> CredentialServer:
         self._thread.start()
@@ -112,6 +163,6 @@ class CredentialServer:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._stop.set()
         self._thread.join()
+        self._listener.close()

@@ -16,13 +16,15 @@ from collections.abc import Mapping, Sequence
 
 from awsmfa_exec import agent, log
 from awsmfa_exec import environ as env_vars
-from awsmfa_exec.config import Files, load_profiles
+from awsmfa_exec.agent.harden import no_dumps
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.files import Files
 from awsmfa_exec.margin import refresh_margin
 from awsmfa_exec.obtain import Request, plan
 from awsmfa_exec.server import child
-from awsmfa_exec.server.endpoint import CredentialServer
+from awsmfa_exec.server.endpoint import CredentialServer, more_open_files
 from awsmfa_exec.server.refresh import InProcessRefresher, Refresher
+from awsmfa_exec.server.views import default_profile_views
 
 TOKEN_BYTES = 32
 KEY_VARIABLES = (
@@ -33,15 +35,8 @@ KEY_VARIABLES = (
 )
 URI_VARIABLE = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
 TOKEN_VARIABLE = "AWS_CONTAINER_AUTHORIZATION_TOKEN"  # noqa: S105 - a name, not a secret
-# What makes an SDK use the default profile before it ever asks a container endpoint.
-_DEFAULT_PROFILE_CREDENTIALS = (
-    "aws_access_key_id",
-    "role_arn",
-    "credential_process",
-    "sso_session",
-    "sso_start_url",
-    "web_identity_token_file",
-)
+# Web identity: SDKs try it before the endpoint.
+WEB_IDENTITY_VARIABLES = ("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME")
 
 
 def child_environment(
@@ -51,23 +46,14 @@ def child_environment(
     region: str | None,
     url: str,
     token: str,
+    files: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """SPEC §4's environment, with the endpoint in place of the key variables."""
+    """SPEC §4's environment, with the endpoint in place of the key variables, and
+    nothing an SDK would ask before the endpoint; `files` points at the views."""
     changes = env_vars.exported(creds, profile, region)
-    changes.update(dict.fromkeys(KEY_VARIABLES))
-    changes.update({URI_VARIABLE: url, TOKEN_VARIABLE: token})
+    changes.update(dict.fromkeys((*KEY_VARIABLES, *WEB_IDENTITY_VARIABLES)))
+    changes.update({URI_VARIABLE: url, TOKEN_VARIABLE: token, **(files or {})})
     return env_vars.apply(environ, changes)
-
-
-def _warn_about_default_profile(environ: Mapping[str, str], profile: str) -> None:
-    default = load_profiles(Files.from_environ(environ)).get("default", {})
-    found = [key for key in _DEFAULT_PROFILE_CREDENTIALS if default.get(key)]
-    if found:
-        log.note(
-            f"warning: profile default has {found[0]}, and SDKs use the default profile "
-            f"before the --server endpoint, so the command may not run as {profile}; "
-            "move those settings to a named profile"
-        )
 
 
 def _first_credentials(
@@ -92,17 +78,25 @@ def _first_credentials(
 
 def run_server_exec(request: Request, command: Sequence[str], environ: Mapping[str, str]) -> int:
     """Run `command` under the endpoint; its exit status (128+N when killed by signal N)."""
+    for measure, took in no_dumps().items():
+        if not took:
+            log.debug(f"could not apply {measure.replace('_', ' ')} to this process")
     refresher, first, region = _first_credentials(request, environ)
-    _warn_about_default_profile(environ, request.profile)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     mask = child.block_signals()
     child.become_subreaper()
     pid: int | None = None
     try:
-        with CredentialServer(refresher, token) as server:
-            env = child_environment(environ, first, request.profile, region, server.url, token)
+        with (
+            default_profile_views(Files.from_environ(environ), request.profile) as views,
+            CredentialServer(refresher, token) as server,
+        ):
+            env = child_environment(
+                environ, first, request.profile, region, server.url, token, views.variables
+            )
             pid = child.spawn(command, env, mask)
             log.debug(f"started {command[0]} (pid {pid}) with credentials at {server.url}")
+            more_open_files()
             status = child.wait(pid)
             pid = None
         return status

@@ -163,10 +163,15 @@ def test_keys_only_profile_gets_an_mfa_session(moto: Moto) -> None:
     assert moto.calls() == ["GetSessionToken"]
 
 
-def test_token_code_from_the_environment(moto: Moto) -> None:
+@MODES
+def test_token_code_from_the_environment_stops_at_awsmfa(moto: Moto, mode: list[str]) -> None:
     env = {**os.environ, "AWSMFA_TOKEN_CODE": CODE}
-    result = awsmfa("exec", "dev", "--", "true", env=env)
+    result = awsmfa("exec", "dev", *mode, "--", "env", "-0", env=env)
     assert result.returncode == 0, result.stderr
+    assert "GetSessionToken" in moto.calls()  # the code from the environment was used
+    child = dict(item.split("=", 1) for item in result.stdout.split("\0") if item)
+    assert child["AWSMFA_PROFILE"] == "dev"
+    assert "AWSMFA_TOKEN_CODE" not in child
 
 
 def test_mfa_process_supplies_the_code(moto: Moto, aws_files: AwsFiles) -> None:

@@ -46,6 +46,9 @@ def test_child_gets_the_endpoint_instead_of_the_keys(moto: Moto) -> None:
         "AWS_PROFILE": "landing",
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x",
         "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/nonexistent",
+        "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/web",
+        "AWS_WEB_IDENTITY_TOKEN_FILE": "/nonexistent",
+        "AWS_ROLE_SESSION_NAME": "web",
         "KEEP_ME": "untouched",
     }
     result = awsmfa("exec", "dev", "--server", "-t", CODE, "--", "env", "-0", env=env)
@@ -59,6 +62,9 @@ def test_child_gets_the_endpoint_instead_of_the_keys(moto: Moto) -> None:
         "AWS_PROFILE",
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
         "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        "AWS_ROLE_ARN",  # web identity comes before the endpoint in every SDK
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_SESSION_NAME",
     ):
         assert gone not in child
     assert child["AWS_REGION"] == child["AWS_DEFAULT_REGION"] == "eu-central-1"
@@ -189,17 +195,6 @@ def test_nested_plain_exec_gets_the_role_the_agent_holds(moto: Moto) -> None:
     assert first == "keys no-endpoint"
     assert arn.startswith(role_arn_of("dev"))
     assert moto.calls() == ["GetSessionToken", "AssumeRole", "GetCallerIdentity"]
-
-
-def test_default_profile_with_keys_is_warned_about(moto: Moto, aws_files: AwsFiles) -> None:
-    aws_files.credentials.write_text(
-        aws_files.credentials.read_text()
-        + "\n[default]\naws_access_key_id = AKIADEFAULT000000000\naws_secret_access_key = x\n"
-    )
-    result = awsmfa("exec", "dev", "--server", "-t", CODE, "--", "true")
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.startswith("awsmfa: warning: profile default has aws_access_key_id")
-    assert result.stderr.count("\n") == 1
 
 
 def test_no_code_and_no_terminal_starts_nothing(moto: Moto, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from subprocess import CompletedProcess
 
 from tests.conftest import CODE, Moto, awsmfa, run
 from tests.e2e.test_terraform import write_project
@@ -16,9 +17,11 @@ from tests.e2e.test_terraform import write_project
 BUCKET = "tfstate-server"
 
 
-def test_terraform_init_and_apply_through_the_endpoint(moto: Moto, tmp_path: Path) -> None:
+def apply_under_server(moto: Moto, tmp_path: Path, bucket: str) -> CompletedProcess[str]:
+    """`terraform init` and `apply` under `awsmfa exec dev --server`, state in `bucket`;
+    the STS calls and signers the moto server counts are those of terraform's run."""
     project = tmp_path / "project"
-    write_project(project, moto.url, BUCKET)
+    write_project(project, moto.url, bucket)
     (tmp_path / "terraformrc").write_text("")
     env = {
         **os.environ,
@@ -28,7 +31,7 @@ def test_terraform_init_and_apply_through_the_endpoint(moto: Moto, tmp_path: Pat
         "AWSMFA_DEBUG": "1",
     }
     made = awsmfa(
-        "exec", "dev", "--server", "-t", CODE, "--", "aws", "s3", "mb", f"s3://{BUCKET}", env=env
+        "exec", "dev", "--server", "-t", CODE, "--", "aws", "s3", "mb", f"s3://{bucket}", env=env
     )
     assert made.returncode == 0, made.stderr
     moto.reset()
@@ -41,6 +44,11 @@ def test_terraform_init_and_apply_through_the_endpoint(moto: Moto, tmp_path: Pat
         env=env, cwd=project, timeout=180,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_terraform_init_and_apply_through_the_endpoint(moto: Moto, tmp_path: Path) -> None:
+    result = apply_under_server(moto, tmp_path, BUCKET)
     assert 'Successfully configured the backend "s3"' in result.stdout
     assert "Apply complete! Resources: 1 added, 0 changed, 0 destroyed." in result.stdout
     assert 'probe = "from-awsmfa"' in result.stdout

@@ -2,13 +2,15 @@
 
 Run as `python -m tests.support.moto_sts`: prints `PORT <n>` once it listens on 127.0.0.1.
 `GET /_awsmfa/calls` returns the STS actions seen so far as a JSON list,
-`POST /_awsmfa/reset` forgets them.
+`GET /_awsmfa/signers` the `[service, access key id]` of every signed request (which
+credentials a client really used), `POST /_awsmfa/reset` forgets both.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -20,6 +22,7 @@ from moto.server import MotoRequestHandler
 from werkzeug.serving import make_server
 
 Environ = dict[str, Any]
+_SIGNER = re.compile(r"Credential=(?P<key>[^/]+)/[^/]+/[^/]+/(?P<service>[^/]+)/")
 StartResponse = Callable[..., Any]
 
 
@@ -27,20 +30,26 @@ class CountingApp:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.calls: list[str] = []
+        self.signers: list[list[str]] = []
         self.lock = threading.Lock()
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path == "/_awsmfa/calls":
+        if path in ("/_awsmfa/calls", "/_awsmfa/signers"):
             with self.lock:
-                body = json.dumps(self.calls).encode()
+                body = json.dumps(self.calls if path.endswith("calls") else self.signers)
             start_response("200 OK", [("Content-Type", "application/json")])
-            return [body]
+            return [body.encode()]
         if path == "/_awsmfa/reset":
             with self.lock:
                 self.calls.clear()
+                self.signers.clear()
             start_response("204 No Content", [])
             return [b""]
+        signer = _SIGNER.search(environ.get("HTTP_AUTHORIZATION", ""))
+        if signer:
+            with self.lock:
+                self.signers.append([signer["service"], signer["key"]])
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(raw)
