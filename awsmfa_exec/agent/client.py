@@ -39,6 +39,14 @@ START_TIMEOUT = 10.0
 # What the agent's process keeps of the starter's environment: nothing that shapes an STS
 # call (each request carries those), nothing secret.
 _AGENT_ENV = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "AWSMFA_AGENT_GRACE")
+# What it needs to reach the user's keyring the way the commands do (`keystore`).
+_KEYRING_ENV = (
+    "DBUS_SESSION_BUS_ADDRESS",
+    "XDG_RUNTIME_DIR",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "PYTHON_KEYRING_BACKEND",
+)
 _PROXY_VARS = ("http_proxy", "https_proxy", "no_proxy")
 
 
@@ -73,7 +81,7 @@ def start(path: Path) -> None:
     """Start an agent at `path` and wait until it listens (a running one is left alone)."""
     import subprocess  # only when no agent answers: off the cached path
 
-    env = {k: os.environ[k] for k in _AGENT_ENV if k in os.environ}
+    env = {k: os.environ[k] for k in (*_AGENT_ENV, *_KEYRING_ENV) if k in os.environ}
     try:
         starter = subprocess.Popen(
             [sys.executable, "-B", "-m", "awsmfa_exec.agent", "--socket", str(path)],
@@ -159,9 +167,10 @@ class AgentUnavailable(Exception):
 def own_mfa_process(profile: str, environ: Mapping[str, str]) -> str | None:
     """The profile's mfa_process as the caller's own files say: the only command a client
     runs for a code. The agent may ask for a code; it never names a command to run."""
-    from awsmfa_exec.config import load_chain  # only when a code is wanted: off the cached path
+    # only when a code is wanted: off the cached path; the keys stay with the agent
+    from awsmfa_exec.config import load_chain, no_keys_read
 
-    return load_chain(profile, environ).mfa_process
+    return load_chain(profile, environ, no_keys_read).mfa_process
 
 
 class _Conversation:
