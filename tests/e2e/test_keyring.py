@@ -9,6 +9,7 @@ import os
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -227,3 +228,73 @@ def test_no_usable_keyring_is_one_line_naming_what_to_install(
     assert "apt-get install gnome-keyring" in result.stderr
     assert result.stderr.count("\n") == 1
     assert aws_files.credentials.read_text() == before
+
+
+def _iam(moto: Moto) -> Any:
+    import boto3
+
+    return boto3.client(
+        "iam",
+        endpoint_url=moto.url,
+        region_name="us-east-1",
+        aws_access_key_id="AKIAADMINADMINADMIN0",
+        aws_secret_access_key="admin-secret-admin-secret",
+    )
+
+
+def test_rotate_replaces_the_key_in_iam_and_the_keyring(
+    moto: Moto, secret_service: SecretService, isolated: AwsFiles
+) -> None:
+    iam = _iam(moto)
+    iam.create_user(UserName="alice-rotate")
+    old = iam.create_access_key(UserName="alice-rotate")["AccessKey"]
+    isolated.credentials.write_text("")
+    keys = f"{old['AccessKeyId']}\n{old['SecretAccessKey']}\n"
+    assert awsmfa("add", "landing", input=keys).returncode == 0
+    assert (
+        awsmfa("exec", "dev", "-t", CODE, "--", "true").returncode == 0
+    )  # the agent holds a session
+
+    rotated = awsmfa("rotate", "landing", "-t", CODE)
+    assert rotated.returncode == 0, rotated.stderr
+    listed = iam.list_access_keys(UserName="alice-rotate")["AccessKeyMetadata"]
+    live = [k["AccessKeyId"] for k in listed]
+    assert len(live) == 1
+    assert old["AccessKeyId"] not in live
+    assert rotated.stderr.endswith(
+        f"awsmfa: landing: old key {old['AccessKeyId']} deleted; new key {live[0]} "
+        "is live and in the keyring\n"
+    )
+    assert old["SecretAccessKey"] not in rotated.stderr
+
+    from awsmfa_exec import keystore
+
+    new = keystore.read("landing")
+    assert new is not None
+    assert new.access_key_id == live[0]
+    sts = run(
+        ["aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"],
+        env={
+            **os.environ,
+            "AWS_ACCESS_KEY_ID": new.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": new.secret_access_key,
+            "AWS_DEFAULT_REGION": "us-east-1",
+        },
+    )
+    assert sts.returncode == 0, sts.stderr
+    assert sts.stdout.strip() == f"arn:aws:iam::{ACCOUNT}:user/alice-rotate"
+    shown = awsmfa("exec", "dev", "-t", CODE, "--", "aws", "sts", "get-caller-identity")
+    assert json.loads(shown.stdout)["Arn"].startswith(role_arn_of("dev"))
+    record_keyring(
+        f"rotate landing: {old['AccessKeyId']} deleted in IAM, {live[0]} live, in the keyring, "
+        "and answering GetCallerIdentity as user/alice-rotate"
+    )
+
+
+def test_rotate_refuses_keys_that_are_not_in_the_keyring(aws_files: AwsFiles) -> None:
+    result = awsmfa("rotate", "landing", "-t", CODE)
+    assert result.returncode == 3
+    assert result.stderr == (
+        "awsmfa: error: profile landing does not keep long-term keys in the keyring; rotate "
+        "the profile that does (`awsmfa import landing` moves file keys there)\n"
+    )
