@@ -10,6 +10,7 @@ imports this module.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from awsmfa_exec.credentials import Credentials
@@ -37,15 +38,37 @@ def _system_backends(chosen: Any) -> list[Any]:
     return [b for b in candidates if type(b).__module__ in _SYSTEM_BACKENDS]
 
 
-def backend() -> Any:
-    """The keyring backend to use; ConfigError naming what to install when none fits."""
+def _platform_backend() -> tuple[Any, str]:
+    """This system's own store, without keyring's detection (which imports every backend,
+    and on Linux runs a C compiler to look for macOS libraries); why not, when unusable."""
+    if sys.platform == "darwin":
+        from keyring.backends import macOS as system
+    elif sys.platform == "win32":
+        from keyring.backends import Windows as system
+    else:
+        from keyring.backends import SecretService as system
+    kind = getattr(system, "WinVaultKeyring" if sys.platform == "win32" else "Keyring")
     try:
-        import keyring
+        kind.priority  # noqa: B018 - raises when the store cannot be reached
+    except Exception as exc:  # RuntimeError, or a D-Bus failure of any kind
+        return None, str(exc) or type(exc).__name__
+    return kind(), ""
+
+
+def backend() -> Any:
+    """The keyring backend to use: the one PYTHON_KEYRING_BACKEND or keyring's own config
+    file names, else the system's; ConfigError naming what to install when none fits."""
+    try:
+        from keyring import core
     except ImportError:
         raise ConfigError(INSTALL_HINT + " (and pip install keyring)") from None
-    usable = _system_backends(keyring.get_keyring())
+    why = ""
+    chosen = core.load_env() or core.load_config()
+    if chosen is None:
+        chosen, why = _platform_backend()
+    usable = _system_backends(chosen) if chosen is not None else []
     if not usable:
-        raise ConfigError(INSTALL_HINT)
+        raise ConfigError(INSTALL_HINT + (f" ({why})" if why else ""))
     return usable[0]
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.support.proof"]  # the fault and audit summary in the CI log
+# The fault, audit and keyring summaries in the CI log; the Secret Service fixtures.
+pytest_plugins = ["tests.support.proof", "tests.support.secret_service"]
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

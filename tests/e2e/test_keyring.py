@@ -27,9 +27,7 @@ from tests.conftest import (
     run,
 )
 from tests.support.proof import files_holding, record_keyring
-from tests.support.secret_service import SecretService, secret_service, secret_service_session
-
-__all__ = ["secret_service", "secret_service_session"]  # the fixtures, for the tests below
+from tests.support.secret_service import SecretService
 
 # The seed's layout with the landing keys in [default], as `aws configure` leaves them.
 DEFAULT_CONFIG = f"""\

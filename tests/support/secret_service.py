@@ -1,13 +1,16 @@
 """A real Secret Service for the keyring tests: a private D-Bus session bus and an unlocked
 gnome-keyring-daemon on it, started once per test session and stopped at its end.
 
-Debian packages: `dbus` (dbus-daemon) and `gnome-keyring`; `.ci/run` installs both, so CI
-never skips. Each test gets the bus in DBUS_SESSION_BUS_ADDRESS and an empty `awsmfa`
+Debian packages: `dbus` (dbus-daemon) and `gnome-keyring`. Without them the keyring tests
+are skipped with the package names, except under AWSMFA_REQUIRE_SECRET_SERVICE=1, which
+`.ci/run` sets (and installs both): there they fail, so CI never skips them.
+Each test gets the bus in DBUS_SESSION_BUS_ADDRESS and an empty `awsmfa`
 service: whatever a test stored is deleted after it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -52,20 +55,24 @@ def _wait_until_served(address: str) -> None:
     import secretstorage
 
     deadline = time.monotonic() + READY_WITHIN
-    os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
-    while True:
-        try:
-            with secretstorage.dbus_init() as connection:
-                collection = secretstorage.get_default_collection(connection)
-                if not collection.is_locked():
+    saved = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = address  # secretstorage reads it from there
+    try:
+        while True:
+            with (
+                contextlib.suppress(secretstorage.exceptions.SecretStorageException),
+                secretstorage.dbus_init() as connection,
+            ):
+                if not secretstorage.get_default_collection(connection).is_locked():
                     return
-        except secretstorage.SecretServiceNotAvailableException:
-            pass
-        except secretstorage.exceptions.SecretStorageException:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError("gnome-keyring-daemon did not serve an unlocked collection")
-        time.sleep(0.1)
+            if time.monotonic() > deadline:
+                raise RuntimeError("gnome-keyring-daemon did not serve an unlocked collection")
+            time.sleep(0.1)
+    finally:  # each test chooses the bus itself (the `secret_service` fixture)
+        if saved is None:
+            os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        else:
+            os.environ["DBUS_SESSION_BUS_ADDRESS"] = saved
 
 
 STARTED: list[SecretService] = []
@@ -83,9 +90,10 @@ def describe() -> str:
 def secret_service_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecretService]:
     missing = [PACKAGES[b] for b in PACKAGES if shutil.which(b) is None]
     if missing:
+        if os.environ.get("AWSMFA_REQUIRE_SECRET_SERVICE") == "1":
+            pytest.fail(f"AWSMFA_REQUIRE_SECRET_SERVICE=1: apt-get install {' '.join(missing)}")
         pytest.skip(f"no Secret Service to test against: apt-get install {' '.join(missing)}")
     home = tmp_path_factory.mktemp("secret-service")
-    saved = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
     bus = subprocess.Popen(
         ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
         stdout=subprocess.PIPE,
@@ -125,10 +133,6 @@ def secret_service_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator
             process.terminate()
             process.wait(timeout=10)
         bus.stdout.close()
-        if saved is None:
-            os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
-        else:
-            os.environ["DBUS_SESSION_BUS_ADDRESS"] = saved
 
 
 @pytest.fixture
