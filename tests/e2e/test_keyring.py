@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 
 from tests.conftest import (
     ACCOUNT,
+    AWSMFA,
     CODE,
     LANDING_KEY_ID,
     LANDING_SECRET,
@@ -296,3 +298,36 @@ def test_rotate_refuses_keys_that_are_not_in_the_keyring(aws_files: AwsFiles) ->
         "awsmfa: error: profile landing does not keep long-term keys in the keyring; rotate "
         "the profile that does (`awsmfa import landing` moves file keys there)\n"
     )
+
+
+def test_add_on_a_terminal_does_not_echo_the_secret(
+    aws_files: AwsFiles, secret_service: SecretService
+) -> None:
+    from tests.e2e.hardening.test_terminal import Terminal
+
+    aws_files.credentials.write_text("")
+    master, slave = os.openpty()
+    term = Terminal(master, slave)
+    try:
+        process = subprocess.Popen(
+            ["setsid", "--ctty", AWSMFA, "add", "landing"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+        )
+        seen = term.read_until(b"Access key ID: ")
+        os.write(master, f"{LANDING_KEY_ID}\n".encode())
+        seen += term.read_until(b"Secret access key: ")
+        os.write(master, f"{LANDING_SECRET}\n".encode())
+        seen += term.read_until(b"is in the keyring")
+        assert process.wait(timeout=30) == 0
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert LANDING_KEY_ID.encode() in seen  # the key id is echoed as typed
+    assert LANDING_SECRET.encode() not in seen
+    from awsmfa_exec import keystore
+
+    stored = keystore.read("landing")
+    assert stored is not None
+    assert (stored.access_key_id, stored.secret_access_key) == (LANDING_KEY_ID, LANDING_SECRET)
