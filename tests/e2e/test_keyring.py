@@ -285,9 +285,18 @@ def test_rotate_replaces_the_key_in_iam_and_the_keyring(
     assert sts.stdout.strip() == f"arn:aws:iam::{ACCOUNT}:user/alice-rotate"
     shown = awsmfa("exec", "dev", "-t", CODE, "--", "aws", "sts", "get-caller-identity")
     assert json.loads(shown.stdout)["Arn"].startswith(role_arn_of("dev"))
+    iam.create_access_key(UserName="alice-rotate")  # IAM allows two: no room for a third
+    refused = awsmfa("rotate", "landing", "-t", CODE)
+    assert (refused.returncode, refused.stderr) == (
+        4,
+        "awsmfa: error: IAM refused CreateAccessKey: LimitExceeded: Cannot exceed quota for "
+        f"AccessKeysPerUser: 2; the live key is still {live[0]}, in the keyring\n",
+    )
+    assert keystore.read("landing") == new
     record_keyring(
         f"rotate landing: {old['AccessKeyId']} deleted in IAM, {live[0]} live, in the keyring, "
-        "and answering GetCallerIdentity as user/alice-rotate"
+        "and answering GetCallerIdentity as user/alice-rotate; with no room for a third key, "
+        "exit 4 naming the live one"
     )
 
 
