@@ -156,7 +156,8 @@ def keyring_keys(name: str) -> Credentials:
     """`name`'s keys from the OS keyring (imported only for a profile marked so)."""
     from awsmfa_exec import keystore, log
 
-    log.debug(f"{name}: long-term keys from the keyring ({keystore.backend_name()})")
+    if log.debugging():  # naming the backend costs a D-Bus round trip
+        log.debug(f"{name}: long-term keys from the keyring ({keystore.backend_name()})")
     keys = keystore.read(name)
     if keys is None:
         raise ConfigError(
