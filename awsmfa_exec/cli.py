@@ -15,7 +15,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from awsmfa_exec import __version__, cli_agent, cli_each, cli_profiles, completion, log
+from awsmfa_exec import __version__, cli_agent, cli_each, cli_keys, cli_profiles, completion, log
 from awsmfa_exec.cli_options import Duration, NoSession, Region, TokenCode, request_of
 from awsmfa_exec.entry import conclude, fail, interrupted, leave
 from awsmfa_exec.errors import ExitCode
@@ -172,7 +172,7 @@ def hook_command(
 
 
 # Commands declared in their own modules, in the order `--help` lists them.
-for _module in (cli_each, cli_agent, cli_profiles):
+for _module in (cli_each, cli_agent, cli_profiles, cli_keys):
     app.registered_commands += _module.commands.registered_commands
     app.registered_groups += _module.commands.registered_groups
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ Profiles = dict[str, dict[str, Any]]
 
 # More role hops than anyone configures on purpose: each is an AssumeRole call.
 MAX_HOPS = 64
+# `awsmfa_keys = keyring` on a profile: its long-term keys are in the OS keyring (`keystore`).
+KEYS_MARK = "awsmfa_keys"
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,47 @@ def _static_keys(name: str, values: Mapping[str, Any]) -> Credentials | None:
     return Credentials(str(key_id), str(secret), values.get("aws_session_token") or None)
 
 
+def in_keyring(values: Mapping[str, Any]) -> bool:
+    """Whether the profile says its keys are in the keyring (`awsmfa_keys = keyring`)."""
+    return str(values.get(KEYS_MARK) or "").strip().lower() == "keyring"
+
+
+def keyring_keys(name: str) -> Credentials:
+    """`name`'s keys from the OS keyring (imported only for a profile marked so)."""
+    from awsmfa_exec import keystore, log
+
+    if log.debugging():  # naming the backend costs a D-Bus round trip
+        log.debug(f"{name}: long-term keys from the keyring ({keystore.backend_name()})")
+    keys = keystore.read(name)
+    if keys is None:
+        raise ConfigError(
+            f"profile {name} has {KEYS_MARK} = keyring, but the keyring holds no keys for it; "
+            f"add them with `awsmfa add {name}`"
+        )
+    return keys
+
+
+KeysFrom = Callable[[str], Credentials]
+
+
+def _root(name: str, values: Mapping[str, Any], files: Files, keys_from: KeysFrom) -> Source:
+    """The long-term keys of the profile that ends a chain: its file keys or the keyring's."""
+    keys = _static_keys(name, values)
+    marked = values.get(KEYS_MARK)
+    if marked is None:
+        if keys is None:
+            raise _no_keys(name, values, files)
+        return Source(name, keys, "profile")
+    if not in_keyring(values):
+        raise ConfigError(f"profile {name}: {KEYS_MARK} = {marked} is not known; use keyring")
+    if keys is not None:
+        raise ConfigError(
+            f"profile {name} has keys in both the keyring and {files.credentials}; keep one: "
+            f"`awsmfa import {name}` moves the file's keys into the keyring"
+        )
+    return Source(name, keys_from(name), "keyring")
+
+
 def _environment_source(name: str, environ: Mapping[str, str]) -> Source:
     if environ.get("AWSMFA_PROFILE"):
         raise ConfigError(
@@ -220,10 +263,17 @@ def _walk_error(name: str, walked: list[str], current: str, files: Files) -> Con
     )
 
 
-def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, str]) -> Chain:
-    """Walk `source_profile` from `name` down to long-term keys. `mfa_serial`, `mfa_process`
-    and `region` are taken nearest-first along the way; the region then from the caller's
-    `AWS_REGION` or `AWS_DEFAULT_REGION`."""
+def resolve(
+    name: str,
+    profiles: Profiles,
+    files: Files,
+    environ: Mapping[str, str],
+    keys_from: KeysFrom = keyring_keys,
+) -> Chain:
+    """Walk `source_profile` from `name` down to long-term keys (`keys_from` reads a
+    profile's keys from the keyring). `mfa_serial`, `mfa_process` and `region` are taken
+    nearest-first along the way; the region then from the caller's `AWS_REGION` or
+    `AWS_DEFAULT_REGION`."""
     if name not in profiles:
         raise unknown_profile(name, profiles, files)
     hops: list[RoleHop] = []
@@ -244,10 +294,7 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
         region = region or values.get("region") or None
         role_arn = values.get("role_arn")
         if not role_arn:
-            keys = _static_keys(current, values)
-            if keys is None:
-                raise _no_keys(current, values, files)
-            source = Source(current, keys, "profile")
+            source = _root(current, values, files, keys_from)
             break
         hops.append(
             RoleHop(
@@ -279,10 +326,7 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
             )
         parent = str(parent)
         if parent == current:
-            keys = _static_keys(current, values)
-            if keys is None:
-                raise _no_keys(current, values, files)
-            source = Source(current, keys, "profile")
+            source = _root(current, values, files, keys_from)
             break
         if parent not in profiles:
             raise ConfigError(
@@ -307,6 +351,14 @@ def resolve(name: str, profiles: Profiles, files: Files, environ: Mapping[str, s
     )
 
 
-def load_chain(name: str, environ: Mapping[str, str]) -> Chain:
+def load_chain(
+    name: str, environ: Mapping[str, str], keys_from: KeysFrom = keyring_keys
+) -> Chain:
     files = Files.from_environ(environ)
-    return resolve(name, load_profiles(files), files, environ)
+    return resolve(name, load_profiles(files), files, environ, keys_from)
+
+
+def no_keys_read(name: str) -> Credentials:
+    """For a resolution that wants the chain's settings, not its keys: the keyring is not
+    asked, and the chain's source holds no key."""
+    return Credentials("", "")

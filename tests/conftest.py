@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 pytest_plugins = [
-    "tests.support.proof",  # the fault and audit summary in the CI log
+    "tests.support.proof",  # the fault, audit and keyring summaries in the CI log
     "tests.support.other_uid",  # `other_uid` and `shared_dir`, for tests that act as another uid
+    "tests.support.secret_service",  # a real Secret Service for the keyring tests
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

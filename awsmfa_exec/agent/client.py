@@ -40,6 +40,14 @@ START_TIMEOUT = 10.0
 # What the agent's process keeps of the starter's environment: nothing that shapes an STS
 # call (each request carries those), nothing secret.
 _AGENT_ENV = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "AWSMFA_AGENT_GRACE")
+# What it needs to reach the user's keyring the way the commands do (`keystore`).
+_KEYRING_ENV = (
+    "DBUS_SESSION_BUS_ADDRESS",
+    "XDG_RUNTIME_DIR",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "PYTHON_KEYRING_BACKEND",
+)
 _PROXY_VARS = ("http_proxy", "https_proxy", "no_proxy")
 
 
@@ -74,7 +82,7 @@ def start(path: Path) -> None:
     """Start an agent at `path` and wait until it listens (a running one is left alone)."""
     import subprocess  # only when no agent answers: off the cached path
 
-    env = {k: os.environ[k] for k in _AGENT_ENV if k in os.environ}
+    env = {k: os.environ[k] for k in (*_AGENT_ENV, *_KEYRING_ENV) if k in os.environ}
     try:
         starter = subprocess.Popen(
             [sys.executable, "-B", "-m", "awsmfa_exec.agent", "--socket", str(path)],
@@ -162,9 +170,10 @@ def own_asking(profile: str, environ: Mapping[str, str]) -> tuple[str | None, As
     mfa_ykman_account), as the caller's own files say: the only commands and dialogs a
     client runs for a code. The agent may ask for a code; it never names a serial, a command
     or a prompt for the client to use."""
-    from awsmfa_exec.config import load_chain  # only when a code is wanted: off the cached path
+    # only when a code is wanted: off the cached path; the keys stay with the agent
+    from awsmfa_exec.config import load_chain, no_keys_read
 
-    chain = load_chain(profile, environ)
+    chain = load_chain(profile, environ, no_keys_read)
     return chain.mfa_serial, Asking.of(chain)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 from awsmfa_exec import providers
 from awsmfa_exec.agent.protocol import Message, ProtocolError, dump_credentials
 from awsmfa_exec.agent.store import Caller, Store
-from awsmfa_exec.config import Chain, Profiles, load_profiles, resolve
+from awsmfa_exec.config import Chain, Profiles, keyring_keys, load_profiles, resolve
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.files import Files
@@ -36,6 +37,10 @@ T = TypeVar("T")
 AskCode = Callable[[str | None, str, str | None], str]
 
 _KEEP_PARSED = 8
+# How long a key read from the keyring is reused before the keyring is asked again (a read
+# costs tens of milliseconds of D-Bus and key exchange). `clear` forgets them at once, and
+# add/remove/import/rotate send a `clear`.
+KEYRING_HOLD = 300.0
 
 
 def _signature(path: Path) -> tuple[int, ...] | None:
@@ -51,7 +56,23 @@ class ParsedFiles:
 
     def __init__(self) -> None:
         self._parsed: dict[Files, tuple[object, Profiles]] = {}
+        self._keys: dict[str, tuple[float, Credentials]] = {}
         self._lock = threading.Lock()
+
+    def keyring_keys(self, profile: str) -> Credentials:
+        """`config.keyring_keys`, held for KEYRING_HOLD seconds."""
+        with self._lock:
+            held = self._keys.get(profile)
+        if held is not None and time.monotonic() - held[0] < KEYRING_HOLD:
+            return held[1]
+        keys = keyring_keys(profile)
+        with self._lock:
+            self._keys[profile] = (time.monotonic(), keys)
+        return keys
+
+    def forget_keys(self) -> None:
+        with self._lock:
+            self._keys.clear()
 
     def profiles(self, files: Files) -> Profiles:
         signature = (_signature(files.config), _signature(files.credentials))
@@ -178,7 +199,7 @@ def fetch(
         raise ProtocolError("margin must be a whole number of seconds")
     profile = str(request.get("profile"))
     files = Files(Path(paths[0]), Path(paths[1]))
-    chain = resolve(profile, parsed.profiles(files), files, environ)
+    chain = resolve(profile, parsed.profiles(files), files, environ, parsed.keyring_keys)
     region = options.region or chain.region
     endpoint = Endpoint.from_environ(environ, chain.settings, region)
     provider = providers.build(

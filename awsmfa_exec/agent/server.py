@@ -155,6 +155,7 @@ class Agent:
         elif op == "clear":
             profile = request.get("profile")
             count = self.store.clear(str(profile) if profile else None)
+            self.parsed.forget_keys()
             send(conn, {"type": "cleared", "count": count})
         elif op == "stop":
             send(conn, {"type": "stopped", "pid": os.getpid()})

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from awsmfa_exec import log
-from awsmfa_exec.config import Files, Profiles, load_profiles
+from awsmfa_exec.config import Files, Profiles, in_keyring, load_profiles
 
 KEYS = "keys"  # long-term keys, no role: GetSessionToken only
 ROLE = "role"  # role_arn whose source has keys (or credential_source)
@@ -33,6 +33,7 @@ class Held:
 class Entry:
     name: str
     kind: str
+    keys: str | None  # where the chain's long-term keys live: keyring, file, env
     role_arn: str | None
     source_profile: str | None
     credential_source: str | None
@@ -94,9 +95,28 @@ def _region(name: str, profiles: Profiles, environ: Mapping[str, str]) -> tuple[
     return None, ""
 
 
+def _keys_at(name: str, profiles: Profiles) -> str | None:
+    """Where the long-term keys at the root of `name`'s chain live; never reads them."""
+    seen: set[str] = set()
+    current = name
+    while current in profiles and current not in seen:
+        seen.add(current)
+        values = profiles[current]
+        if _text(values, "credential_source"):
+            return "env"
+        parent = _text(values, "source_profile")
+        if _text(values, "role_arn") and parent and parent != current:
+            current = parent
+            continue
+        if in_keyring(values):
+            return "keyring"
+        return "file" if _text(values, "aws_access_key_id") else None
+    return None
+
+
 def _kind(name: str, values: Mapping[str, object], profiles: Profiles) -> str:
     if _text(values, "role_arn") is None:
-        return KEYS if _text(values, "aws_access_key_id") else OTHER
+        return KEYS if _text(values, "aws_access_key_id") or in_keyring(values) else OTHER
     source = _text(values, "source_profile")
     if source and source != name and _text(profiles.get(source, {}), "role_arn"):
         return CHAIN
@@ -116,6 +136,7 @@ def classify(
             Entry(
                 name=name,
                 kind=_kind(name, values, profiles),
+                keys=_keys_at(name, profiles),
                 role_arn=_text(values, "role_arn"),
                 source_profile=_text(values, "source_profile"),
                 credential_source=_text(values, "credential_source"),
@@ -149,8 +170,11 @@ def _minutes(value: int | None) -> str:
 
 def table(entries: Sequence[Entry]) -> str:
     """Plain aligned columns; the agent's columns appear only when it holds something."""
-    header = ["PROFILE", "KIND", "SOURCE", "MFA SERIAL", "REGION"]
-    rows = [[e.name, e.kind, _source(e), e.mfa_serial or "-", _region_cell(e)] for e in entries]
+    header = ["PROFILE", "KIND", "SOURCE", "KEYS", "MFA SERIAL", "REGION"]
+    rows = [
+        [e.name, e.kind, _source(e), e.keys or "-", e.mfa_serial or "-", _region_cell(e)]
+        for e in entries
+    ]
     if any(e.session_minutes_left is not None or e.role_minutes_left is not None for e in entries):
         header += ["MFA LEFT", "ROLE LEFT"]
         for row, e in zip(rows, entries, strict=True):

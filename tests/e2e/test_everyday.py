@@ -35,6 +35,7 @@ def test_list_json_on_the_seed_config(aws_files: AwsFiles) -> None:
     assert entries["landing"] | {} == {
         "name": "landing",
         "kind": "keys",
+        "keys": "file",
         "role_arn": None,
         "source_profile": None,
         "credential_source": None,
@@ -57,9 +58,9 @@ def test_list_table_for_people(aws_files: AwsFiles) -> None:
     result = awsmfa("list")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["PROFILE", "KIND", "SOURCE", "MFA", "SERIAL", "REGION"]
-    assert lines[1].split() == ["deep", "chain", "dev", SERIAL, "eu-central-1"]
-    assert lines[3].split() == ["landing", "keys", "-", SERIAL, "eu-west-1"]
+    assert lines[0].split() == ["PROFILE", "KIND", "SOURCE", "KEYS", "MFA", "SERIAL", "REGION"]
+    assert lines[1].split() == ["deep", "chain", "dev", "file", SERIAL, "eu-central-1"]
+    assert lines[3].split() == ["landing", "keys", "-", "file", SERIAL, "eu-west-1"]
     assert LANDING_SECRET not in result.stdout
 
 

@@ -45,12 +45,17 @@ INHERITED_DEV = {
 
 OUTCOMES: list[Outcome] = []
 AUDIT = AuditTotals()
+KEYRING: list[str] = []  # what the keyring tests proved against a real Secret Service
 
 
 def record(
     group: str, case: str, result: subprocess.CompletedProcess[str], detail: str = ""
 ) -> None:
     OUTCOMES.append(Outcome(group, case, result.returncode, result.stderr.strip(), detail))
+
+
+def record_keyring(line: str) -> None:
+    KEYRING.append(line)
 
 
 def record_audit(traced: set[str], written: set[str], allowed: set[str]) -> None:
@@ -119,3 +124,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
         for path in sorted(AUDIT.written):
             write(f"    WRITTEN: {path}")
+    if KEYRING:
+        from tests.support.secret_service import describe
+
+        terminalreporter.section("awsmfa: keyring tests in a real Secret Service")
+        write(describe())
+        for line in KEYRING:
+            write(f"    {line}")

@@ -1,0 +1,126 @@
+"""Long-term keys in the OS keyring: one entry per profile, never in a plaintext file.
+
+The only module that imports `keyring` (Secret Service on Linux, Keychain on macOS,
+Credential Locker on Windows). Only backends that keep secrets encrypted by the system are
+used; `keyring`'s fail and null backends and every `keyrings.alt` file backend are refused.
+The session agent reads the keyring when it resolves a profile, so a cached `exec` never
+imports this module.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.errors import ConfigError
+
+SERVICE = "awsmfa"
+# The backends that keep secrets in the operating system's own encrypted store.
+_SYSTEM_BACKENDS = (
+    "keyring.backends.SecretService",
+    "keyring.backends.libsecret",
+    "keyring.backends.kwallet",
+    "keyring.backends.macOS",
+    "keyring.backends.Windows",
+)
+INSTALL_HINT = (
+    "no OS keyring to keep keys in: on Linux run a Secret Service in your D-Bus session "
+    "(Debian: apt-get install gnome-keyring dbus-user-session, or KeePassXC with its "
+    "Secret Service on); plaintext file keyrings are refused"
+)
+
+
+def _system_backends(chosen: Any) -> list[Any]:
+    parts = getattr(chosen, "backends", None)
+    candidates = list(parts) if parts is not None else [chosen]
+    return [b for b in candidates if type(b).__module__ in _SYSTEM_BACKENDS]
+
+
+def _platform_backend() -> tuple[Any, str]:
+    """This system's own store, without keyring's detection (which imports every backend,
+    and on Linux runs a C compiler to look for macOS libraries); why not, when unusable."""
+    if sys.platform == "darwin":
+        from keyring.backends import macOS as system
+    elif sys.platform == "win32":
+        from keyring.backends import Windows as system
+    else:
+        from keyring.backends import SecretService as system
+    kind = getattr(system, "WinVaultKeyring" if sys.platform == "win32" else "Keyring")
+    try:
+        kind.priority  # noqa: B018 - raises when the store cannot be reached
+    except Exception as exc:  # RuntimeError, or a D-Bus failure of any kind
+        return None, str(exc) or type(exc).__name__
+    return kind(), ""
+
+
+def backend() -> Any:
+    """The keyring backend to use: the one PYTHON_KEYRING_BACKEND or keyring's own config
+    file names, else the system's; ConfigError naming what to install when none fits."""
+    try:
+        from keyring import core
+    except ImportError:
+        raise ConfigError(INSTALL_HINT + " (and pip install keyring)") from None
+    why = ""
+    chosen = core.load_env() or core.load_config()
+    if chosen is None:
+        chosen, why = _platform_backend()
+    usable = _system_backends(chosen) if chosen is not None else []
+    if not usable:
+        raise ConfigError(INSTALL_HINT + (f" ({why})" if why else ""))
+    return usable[0]
+
+
+def backend_name() -> str:
+    return type(backend()).__module__.rsplit(".", 1)[-1]
+
+
+def _refused(action: str, profile: str, exc: Exception) -> ConfigError:
+    from keyring.errors import KeyringError
+
+    reason = str(exc) if isinstance(exc, KeyringError) and str(exc) else type(exc).__name__
+    return ConfigError(f"the keyring refused to {action} the keys of {profile}: {reason}")
+
+
+def read(profile: str) -> Credentials | None:
+    """The keys the keyring holds for `profile`, None when it holds none."""
+    store = backend()
+    try:
+        raw = store.get_password(SERVICE, profile)
+    except Exception as exc:  # D-Bus and backend errors of every kind: one line
+        raise _refused("read", profile, exc) from None
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+        return Credentials(str(value["aws_access_key_id"]), str(value["aws_secret_access_key"]))
+    except (ValueError, KeyError, TypeError):
+        raise ConfigError(
+            f"the keyring entry {SERVICE}/{profile} is not one awsmfa wrote; "
+            f"replace it with `awsmfa add {profile}`"
+        ) from None
+
+
+def write(profile: str, keys: Credentials) -> None:
+    value = {
+        "aws_access_key_id": keys.access_key_id,
+        "aws_secret_access_key": keys.secret_access_key,
+    }
+    store = backend()
+    try:
+        store.set_password(SERVICE, profile, json.dumps(value))
+    except Exception as exc:
+        raise _refused("store", profile, exc) from None
+
+
+def delete(profile: str) -> bool:
+    """Forget `profile`'s keys; False when the keyring held none."""
+    store = backend()
+    if read(profile) is None:
+        return False
+    try:
+        store.delete_password(SERVICE, profile)
+    except Exception as exc:
+        raise _refused("delete", profile, exc) from None
+    return True
