@@ -129,17 +129,20 @@ def _login(ran: Ran) -> None:
 
 
 def _usage(ran: Ran) -> None:
+    """Each usage line's command exists, and its options and placeholders are in its --help;
+    `a X | b Y` lines name several commands."""
     for line in ran.block.commands:
-        words = line.split()
-        name = words[1]
-        path = [name, words[2].split("|")[-1]] if name == "agent" else [name]
-        shown = awsmfa(*path, "--help")
-        assert shown.returncode == 0, (line, shown.stderr)
-        for option in re.findall(r"--[a-z][a-z-]*", line):
-            assert option in shown.stdout, (line, option)
-        for placeholder in re.findall(r"\b[A-Z]{2,}\b", line):
-            if placeholder not in {"OPTIONS", "ARG"}:
-                assert placeholder in shown.stdout, (line, placeholder)
+        for part in line.removeprefix("awsmfa ").split(" | "):
+            words = part.split()
+            name = words[0]
+            path = [name, words[1].split("|")[-1]] if name == "agent" else [name]
+            shown = awsmfa(*path, "--help")
+            assert shown.returncode == 0, (part, shown.stderr)
+            for option in re.findall(r"--[a-z][a-z-]*", part):
+                assert option in shown.stdout, (part, option)
+            for placeholder in re.findall(r"\b[A-Z]{2,}\b", part):
+                if placeholder not in {"OPTIONS", "ARG"}:
+                    assert placeholder in shown.stdout, (part, placeholder)
 
 
 HOOK_USED = {
@@ -167,6 +170,17 @@ EXAMPLES: dict[tuple[str, ...], Example] = {
         "awsmfa status [--json] [--verify]",
         "awsmfa login [PROFILE] [--print] [--destination URL] [OPTIONS]",
         "awsmfa completion SHELL",
+        "awsmfa add PROFILE | remove PROFILE | import [PROFILE]... | rotate PROFILE [-t CODE]",
+    ): Example(_usage, synopsis=True),
+    # The keyring commands need a Secret Service and type secrets: tests/e2e/test_keyring.py
+    # runs each of them for real; here each line's command and options must exist.
+    (
+        "awsmfa import landing",
+        "awsmfa import",
+        "awsmfa add ci",
+        "awsmfa list",
+        "awsmfa rotate landing",
+        "awsmfa remove ci",
     ): Example(_usage, synopsis=True),
     (
         "awsmfa exec dev terraform -version",
