@@ -314,3 +314,42 @@ def test_a_refused_code_ends_the_run_after_one_call(
     assert result.returncode == 4, result.stderr
     assert result.stderr.startswith("awsmfa: error: STS rejected the MFA code")
     assert calls == ["GetSessionToken refused"]
+
+
+def test_progress_line_on_a_terminal_and_never_in_a_pipe(moto: Moto, aws_files: AwsFiles) -> None:
+    """stderr a pty: a `done/total` line drawn in place and wiped for the summary; stderr a
+    pipe: not a byte of it."""
+    import pty
+
+    names = write_fleet(aws_files, 3)
+    args = [AWSMFA, "each", "acct-*", "-t", CODE, "-j", "1", "--", "sh", "-c", "sleep 0.2"]
+    master, slave = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+            start_new_session=True,
+        )  # fmt: skip
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: every writer to the pty has gone
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert process.wait(timeout=120) == 0
+        assert process.stdout is not None
+        process.stdout.close()
+    finally:
+        os.close(master)
+    assert b"\r\x1b[Kawsmfa each: 0/3 done, 0 failed" in seen
+    assert b"awsmfa each: 3/3 done, 0 failed, 0 running" in seen
+    summary = seen.rsplit(b"\r\x1b[K", 1)[-1].decode().splitlines()
+    assert summary[0].split() == ["PROFILE", "STATUS", "EXIT", "TIME"]
+    assert [row.split()[0] for row in summary[1:4]] == names
+    piped = awsmfa("each", "acct-*", "-j", "1", "--", "true")
+    assert piped.returncode == 0, piped.stderr
+    assert "done," not in piped.stderr
+    assert "\x1b" not in piped.stderr

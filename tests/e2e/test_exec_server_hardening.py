@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import AWSMFA, CODE, ROOT, AwsFiles, Moto, run
-from tests.e2e.test_agent_isolation import NOBODY, as_nobody, as_root, public_dir
-
-__all__ = ["public_dir"]  # a fixture, used by name
+from tests.support.other_uid import OtherUid
 
 FLOOD = str(ROOT / "tests" / "support" / "flood.py")
 IDLE = 1500
@@ -32,16 +30,15 @@ LOOK_UP = (
 )
 
 
-@as_root
 def test_the_parent_dumps_no_core_and_refuses_its_own_user(
-    moto: Moto, aws_files: AwsFiles, public_dir: Path
+    moto: Moto, aws_files: AwsFiles, other_uid: OtherUid, shared_dir: Path
 ) -> None:
     """Run as nobody: a process of awsmfa's own user, without root's override, cannot read
     the parent's environment or descriptors, while the command stays as readable as ever."""
-    home = public_dir / "home"
+    home = shared_dir / "home"
     shutil.copytree(aws_files.config.parent.parent, home)
     for path in (home, *home.rglob("*")):
-        os.chown(path, NOBODY, NOBODY)
+        os.chown(path, other_uid.uid, other_uid.uid)
     env = {
         **os.environ,
         "HOME": str(home),
@@ -49,8 +46,8 @@ def test_the_parent_dumps_no_core_and_refuses_its_own_user(
         "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
         "AWSMFA_AGENT": "off",
     }
-    args = [AWSMFA, "exec", "dev", "--server", "-t", CODE, "--", "sh", "-c", LOOK_UP]
-    result = run(as_nobody(args), env=env, cwd=Path("/"))
+    args = [other_uid.awsmfa, "exec", "dev", "--server", "-t", CODE, "--", "sh", "-c", LOOK_UP]
+    result = run(other_uid.command(*args), env=env, cwd=Path("/"))
     assert result.returncode == 0, result.stderr
     lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
     assert "Max core file size 0 0 bytes" in lines
