@@ -52,6 +52,13 @@ _CALLER = re.compile(r"Credential=([A-Z0-9]+)/")
 _ISSUED = re.compile(rb"<AccessKeyId>([A-Z0-9]+)</AccessKeyId>")
 
 
+# The STS calls that hand out temporary credentials; other access key ids in an answer
+# (IAM CreateAccessKey's) are long-term keys.
+ISSUING = frozenset(
+    {"GetSessionToken", "GetFederationToken", "AssumeRole", "AssumeRoleWithWebIdentity"}
+)
+
+
 @dataclass(frozen=True)
 class Role:
     max_session: int = ROLE_DEFAULT_MAX
@@ -88,7 +95,7 @@ class StrictApp(CountingApp):
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path.startswith("/_awsmfa/") and path != "/_awsmfa/calls":
+        if path.startswith("/_awsmfa/") and path not in ("/_awsmfa/calls", "/_awsmfa/signers"):
             return self._control(path, environ, start_response)
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
@@ -101,7 +108,7 @@ class StrictApp(CountingApp):
             carries_mfa = self._check(action, form, key_id)
         except Refused as refused:
             return self._refuse(action, refused, start_response)
-        return self._forward(environ, start_response, carries_mfa)
+        return self._forward(environ, start_response, carries_mfa, action)
 
     def _check(self, action: str, form: dict[str, str], key_id: str) -> bool:
         """Refused when AWS would refuse; else whether the credentials handed out carry MFA."""
@@ -139,7 +146,7 @@ class StrictApp(CountingApp):
         return caller_mfa or with_code
 
     def _forward(
-        self, environ: Environ, start_response: StartResponse, carries_mfa: bool
+        self, environ: Environ, start_response: StartResponse, carries_mfa: bool, action: str
     ) -> Iterable[bytes]:
         answered: list[Any] = []
 
@@ -149,7 +156,7 @@ class StrictApp(CountingApp):
 
         body = b"".join(super().__call__(environ, keep))
         status, headers, *rest = answered[0]
-        if status.startswith("200"):
+        if status.startswith("200") and action in ISSUING:  # not IAM's CreateAccessKey
             with self.lock:
                 for key_id in _ISSUED.findall(body):
                     self.issued[key_id.decode()] = carries_mfa
@@ -177,6 +184,7 @@ class StrictApp(CountingApp):
         with self.lock:
             if path == "/_awsmfa/reset":
                 self.calls.clear()
+                self.signers.clear()
                 self.roles.clear()
                 self.issued.clear()
                 self.refusals.clear()
