@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, Moto, run
+from tests.conftest import AWSMFA, CODE, ROOT, Moto, run
 
 NOBODY = 65534
 SYSTEM_PYTHON = "/usr/bin/python3"  # any uid can run it, wherever the checkout lives
@@ -149,7 +150,10 @@ def test_the_default_place_in_tmp(moto: Moto, attack: Attack, tmp_path: Path) ->
     handle = Path(tempfile.mkdtemp(prefix="awsmfa-tmp-", dir="/dev/shm"))
     try:
         where = Path(f"/tmp/awsmfa-{os.getuid()}")
-        keep = {tmp_path.relative_to("/tmp").parts[0], attack.home.parent.name}
+        # What the run needs from the real /tmp: the test's files, the attacker's, and the
+        # checkout itself when it was cloned there (its awsmfa and interpreter).
+        needed = [tmp_path, attack.home.parent, Path(AWSMFA).resolve(), ROOT, Path(sys.prefix)]
+        keep = {path.parts[2] for path in needed if path.is_relative_to("/tmp")}
         env = victim_env(
             AWSMFA_AGENT_SOCK=None,
             XDG_RUNTIME_DIR=None,
