@@ -10,8 +10,10 @@ import os
 import re
 from pathlib import Path
 
-from tests.conftest import CODE, Moto, awsmfa, run
 from tests.e2e.test_terraform import write_project
+from tests.support.aws_files import CODE
+from tests.support.commands import awsmfa, run
+from tests.support.sts_server import Moto
 
 BUCKET = "tfstate-server"
 

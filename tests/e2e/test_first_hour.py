@@ -9,9 +9,11 @@ import os
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, SEED_CONFIG, AwsFiles, Moto, awsmfa, role_arn_of
 from tests.e2e.test_exec import caller_arn
+from tests.support.aws_files import CODE, SEED_CONFIG, AwsFiles, role_arn_of
+from tests.support.commands import AWSMFA, awsmfa
 from tests.support.shells import REAL_SHELLS, eval_line, have, run_shell, shell_quote
+from tests.support.sts_server import Moto
 
 # After a successful load, `and`/`&&` must run the next command.
 AND = {"bash": "&&", "zsh": "&&", "sh": "&&", "fish": "; and"}

@@ -16,7 +16,9 @@ from awsmfa_exec.fleet.output import file_name
 from awsmfa_exec.fleet.summary import Result, as_json, table
 
 FILES = Files(Path("/c"), Path("/k"))
-PROFILES = {name: {} for name in ("landing", "acct-b", "acct-a", "prod", "acct-c")}
+PROFILES: dict[str, dict[str, str]] = {
+    name: {} for name in ("landing", "acct-b", "acct-a", "prod", "acct-c")
+}
 
 
 def test_choose_keeps_config_order_and_each_profile_once() -> None:

@@ -22,7 +22,8 @@ def typer_reads(args: list[str]) -> tuple[bool, str, dict[str, Any]] | None:
     group = typer.main.get_command(cli.app)
     try:
         ctx = group.make_context("awsmfa", list(args))
-        name, command, rest = group.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+        words = [*ctx._protected_args, *ctx.args]
+        name, command, rest = group.resolve_command(ctx, words)  # type: ignore[attr-defined]
         assert command is not None
         sub = command.make_context(name, rest, parent=ctx)
     except (cli.ClickException, typer.Exit):

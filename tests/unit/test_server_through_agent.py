@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,7 +27,7 @@ class FakeAgent:
     failure: Exception | None = None
     margins: list[str] = field(default_factory=list)
 
-    def __call__(self, request: Request, environ: dict[str, str]) -> Obtained:
+    def __call__(self, request: Request, environ: Mapping[str, str]) -> Obtained:
         self.margins.append(environ.get("AWSMFA_REFRESH_MARGIN", ""))
         if self.failure is not None:
             raise self.failure
