@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-_CREDENTIAL_VALUED = frozenset({"-t", "--token-code", "-d", "--duration", "-r", "--region"})
+from awsmfa_exec.spellings import VALUED_BY_COMMAND, by_spelling
+
 VALUED: Mapping[str, frozenset[str]] = {
-    "exec": _CREDENTIAL_VALUED,
-    "env": _CREDENTIAL_VALUED | {"-s", "--shell"},
-    "login": _CREDENTIAL_VALUED | {"--destination"},
+    command: frozenset(by_spelling(options)) for command, options in VALUED_BY_COMMAND.items()
 }
 """Per command, the options whose value is the next word (`-t 123456`)."""
 

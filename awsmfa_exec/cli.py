@@ -15,10 +15,12 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from awsmfa_exec import __version__, cli_agent, cli_each, cli_profiles, completion, log
-from awsmfa_exec.cli_options import Duration, NoSession, Region, TokenCode, request_of
-from awsmfa_exec.entry import conclude, fail, interrupted, leave
+from awsmfa_exec import __version__, cli_agent, cli_each, cli_profiles, completion, log, spellings
+from awsmfa_exec.cli_options import Duration, NoSession, Region, TokenCode
+from awsmfa_exec.ending import conclude, fail, interrupted, leave
 from awsmfa_exec.errors import ExitCode
+from awsmfa_exec.request import make_request
+from awsmfa_exec.shells.registry import HOOKS, SHELLS, spelled
 
 app = typer.Typer(
     name="awsmfa",
@@ -102,7 +104,7 @@ def exec_command(
     """Run COMMAND with PROFILE's credentials in its environment (awsmfa becomes COMMAND)."""
     from awsmfa_exec.commands.exec_ import run_exec
 
-    request = request_of(profile, token_code, duration, region, no_session)
+    request = make_request(profile, token_code, duration, region, no_session)
     status = run_exec(request, command or [], os.environ, server=server)
     raise typer.Exit(status)
 
@@ -133,10 +135,9 @@ def env_command(
     shell: Annotated[
         str | None,
         typer.Option(
-            "--shell",
-            "-s",
+            *spellings.SHELL,
             metavar="SHELL",
-            help="bash, zsh, sh, fish, powershell, json, dotenv; detected when omitted.",
+            help=f"{', '.join(SHELLS)}; detected when omitted.",
         ),
     ] = None,
     unset: Annotated[bool, typer.Option("--unset", help="Print code that removes them.")] = False,
@@ -147,7 +148,7 @@ def env_command(
 
     profile = require_profile(profile, unset, os.environ)
     shell_name = shell or shells.detect()
-    request = None if unset else request_of(profile, token_code, duration, region, no_session)
+    request = None if unset else make_request(profile, token_code, duration, region, no_session)
     run_env(request, shell_name, os.environ)
 
 
@@ -163,7 +164,7 @@ def env_command(
     ),
 )
 def hook_command(
-    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell.")],
+    shell: Annotated[str, typer.Argument(metavar="SHELL", help=f"{spelled(HOOKS)}.")],
 ) -> None:
     """Print the shell integration: awsmfa-use, awsmfa-clear, a prompt segment, a warning."""
     from awsmfa_exec.commands.hook import run_hook

@@ -1,6 +1,6 @@
 """One error root, one exit code per kind of failure (SPEC §6).
 
-Every failure awsmfa reports is an `AwsmfaError`; `entry.conclude` catches them once and turns
+Every failure awsmfa reports is an `AwsmfaError`; `ending.conclude` catches them once and turns
 them into `awsmfa: error: <message>` plus the exit code. Messages name what is wrong and
 what to do, and never hold a secret.
 """

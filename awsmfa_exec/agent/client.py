@@ -32,7 +32,7 @@ from awsmfa_exec.mfa import MfaCode
 from awsmfa_exec.prompts import Asking
 
 if TYPE_CHECKING:
-    from awsmfa_exec.obtain import GivenCode, Obtained, Request
+    from awsmfa_exec.request import GivenCode, Obtained, Request
 
 CONNECT_TIMEOUT = 2.0
 ANSWER_TIMEOUT = 600.0
@@ -245,7 +245,7 @@ def _ask(
     """One `get` conversation to its end; a code is given when the agent needs one, from
     `mfa` when set (a code shared by many requests), else from `given` or the client's own
     prompt driver, except when `given` is None (CodeWanted)."""
-    from awsmfa_exec.obtain import Obtained
+    from awsmfa_exec.request import Obtained
 
     with sock:
         send(sock, message)

@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec import log
 from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound, UsageError
-from awsmfa_exec.obtain import Request, obtain
+from awsmfa_exec.obtain import obtain
+from awsmfa_exec.request import Request
 from awsmfa_exec.signals import restore_defaults
 
 

@@ -21,9 +21,9 @@ from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.config import Chain, Files, Profiles, resolve
 from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.obtain import GivenCode, Obtained, Request
 from awsmfa_exec.options import Options
 from awsmfa_exec.prompts import Asking
+from awsmfa_exec.request import GivenCode, Obtained, Request
 from awsmfa_exec.sts import Endpoint
 
 T = TypeVar("T")

@@ -56,7 +56,7 @@ def code_for_planted_need(need: dict[str, object], environ: dict[str, str]) -> o
     import threading
 
     from awsmfa_exec.agent.protocol import receive, send
-    from awsmfa_exec.obtain import GivenCode, Request
+    from awsmfa_exec.request import GivenCode, Request
 
     mine, agents = socket.socketpair()
     got: list[object] = []

@@ -10,7 +10,8 @@ import pytest
 from awsmfa_exec.agent import client as agent_client
 from awsmfa_exec.credentials import Credentials, format_expiration, utcnow
 from awsmfa_exec.errors import UsageError
-from awsmfa_exec.obtain import GivenCode, Obtained, Request, given_code, make_request, obtain
+from awsmfa_exec.obtain import obtain
+from awsmfa_exec.request import GivenCode, Obtained, Request, given_code, make_request
 from tests.support.aws_files import CODE, AwsFiles
 from tests.support.fake_sts import FakeSts
 

@@ -11,7 +11,7 @@ from awsmfa_exec import providers, sts
 from awsmfa_exec.config import Files, resolve
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.obtain import Obtained, Request
+from awsmfa_exec.request import Obtained, Request
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
 TOKEN = "FwoGZXIvYXdzEXAMPLESESSIONTOKENVALUE"

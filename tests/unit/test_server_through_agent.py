@@ -12,8 +12,8 @@ from awsmfa_exec.agent.client import AgentUnavailable, CodeWanted
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import StsUnavailable
 from awsmfa_exec.margin import REFRESH_MARGIN
-from awsmfa_exec.obtain import Obtained, Request
 from awsmfa_exec.options import Options
+from awsmfa_exec.request import Obtained, Request
 from awsmfa_exec.server.refresh import LAST_USE, SessionEnded
 from awsmfa_exec.server.through_agent import AgentRefresher, renew_command
 from tests.unit.test_server_refresh import Clock
