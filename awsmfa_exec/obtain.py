@@ -30,7 +30,7 @@ def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
     reused = env_vars.inherited(environ, request.profile)
     if reused is not None and options.duration is None and not options.no_session:
         log.debug(f"reusing the {request.profile} credentials this environment already holds")
-        region = options.region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+        region = options.region or env_vars.region_in(environ)
         return Obtained(request.profile, reused, region)
     if agent.enabled(environ):
         from awsmfa_exec.agent.client import obtain_through_agent

@@ -15,7 +15,7 @@ from awsmfa_exec.config import Chain, RoleHop
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.duration import describe
 from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.options import Options as Options  # noqa: PLC0414 - re-exported for callers
+from awsmfa_exec.options import Options
 
 
 class Provider(Protocol):

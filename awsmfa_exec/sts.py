@@ -16,6 +16,7 @@ from typing import Any
 
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.environ import region_in
 from awsmfa_exec.errors import (
     AuthError,
     MfaCodeRejected,
@@ -124,10 +125,7 @@ class Endpoint:
             if (value := environ.get(f"{scheme.upper()}_PROXY") or environ.get(f"{scheme}_proxy"))
         }
         return cls(
-            region=_region_name(region)
-            or environ.get("AWS_REGION")
-            or environ.get("AWS_DEFAULT_REGION")
-            or "us-east-1",
+            region=_region_name(region) or region_in(environ) or "us-east-1",
             url=url or None,
             ca_bundle=environ.get("AWS_CA_BUNDLE") or settings.get("ca_bundle") or None,
             proxies=proxies,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials
-from awsmfa_exec.environ import REUSE_MARGIN
+from awsmfa_exec.margin import REFRESH_MARGIN
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Entry:
     users: set[str] = field(default_factory=set)
 
     def fresh(self) -> bool:
-        return self.credentials.valid_for(REUSE_MARGIN)
+        return self.credentials.valid_for(REFRESH_MARGIN)
 
 
 @dataclass(frozen=True)

@@ -88,8 +88,7 @@ class Supply:
         options = self.options
         reused = env_vars.inherited(self.environ, profile)
         if reused is not None and options.duration is None and not options.no_session:
-            region = options.region or self.environ.get("AWS_REGION")
-            return Obtained(profile, reused, region or self.environ.get("AWS_DEFAULT_REGION"))
+            return Obtained(profile, reused, options.region or env_vars.region_in(self.environ))
         chain = resolve(profile, self.profiles, self.files, self.environ)
         if self.through_agent:
             from awsmfa_exec.agent.client import obtain_through_agent
