@@ -1,6 +1,6 @@
 """The command line as people type it, put in the one form both parsers read.
 
-Before typer (`cli`) or the plain reader (`quick`) sees the words, `arrange` makes three
+Before typer (`cli`) or the plain reader (`fastpath`) sees the words, `arrange` makes three
 habits work, the same way for both:
 
 - `--debug` anywhere before `--` (`awsmfa list --debug`) moves to the front, where the
@@ -77,7 +77,7 @@ def _without_debug(head: Sequence[str], valued: frozenset[str]) -> tuple[list[st
 
 
 def arrange(args: Sequence[str], environ: Mapping[str, str]) -> list[str]:
-    """`args` in the form typer and `quick` read (see the module's docstring)."""
+    """`args` in the form typer and `fastpath` read (see the module's docstring)."""
     words = list(args)
     lead = 0
     while lead < len(words) and words[lead] in _ROOT_FLAGS:

@@ -2,7 +2,7 @@
 
 Only typer and the standard library are imported here; everything heavier is imported by
 the command that needs it, so `--help` stays fast. `entry.main` comes here for everything
-but a plain `exec`/`env` (see `quick`).
+but a plain `exec`/`env` (see `fastpath`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The `awsmfa` program: a plain cached `exec`/`env` goes straight to its command (see
-`quick`), everything else through typer (`cli`). Both end in `ending`.
+`fastpath`), everything else through typer (`cli`). Both end in `ending`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     args = sys.argv[1:] if argv is None else argv
     if not completion.requested():
         from awsmfa_exec.arrange import arrange
-        from awsmfa_exec.quick import parse
+        from awsmfa_exec.fastpath import parse
 
         args = arrange(args, os.environ)
 

@@ -234,7 +234,7 @@ def _get(req: Request, environ: Mapping[str, str]) -> Message:
     }
 
 
-def _ask(
+def _get_conversation(
     sock: socket.socket,
     req: Request,
     environ: Mapping[str, str],
@@ -275,7 +275,7 @@ def obtain_through_agent(
         log.debug("the agent is unavailable: calling STS directly")
         return None
     try:
-        return _ask(sock, req, environ, message, given, mfa)
+        return _get_conversation(sock, req, environ, message, given, mfa)
     except (OSError, ProtocolError) as exc:
         log.debug(f"the agent failed ({exc}): calling STS directly")
         return None
@@ -297,6 +297,6 @@ def refresh_through_agent(req: Request, environ: Mapping[str, str]) -> Obtained:
     if sock is None:
         raise AgentUnavailable(f"no agent answers at {path}")
     try:
-        return _ask(sock, req, environ, message, None)
+        return _get_conversation(sock, req, environ, message, None)
     except (OSError, ProtocolError) as exc:
         raise AgentUnavailable(f"the agent failed ({exc})") from None

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from awsmfa_exec import log
 from awsmfa_exec.agent import harden
-from awsmfa_exec.agent.fetch import ParsedFiles, fetch
+from awsmfa_exec.agent.handle_get import ParsedFiles, handle_get
 from awsmfa_exec.agent.paths import addressable, prepare_dir
 from awsmfa_exec.agent.protocol import Message, ProtocolError, error_message, receive, send
 from awsmfa_exec.agent.store import Caller, Store
@@ -176,7 +176,7 @@ class Agent:
                 return str(reply["code"])
 
             try:
-                answer = fetch(request, self.store, self.parsed, ask, caller)
+                answer = handle_get(request, self.store, self.parsed, ask, caller)
             except AwsmfaError as exc:
                 answer = error_message(exc)
             except (OSError, ProtocolError, ClientGone):

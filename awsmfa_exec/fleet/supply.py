@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from awsmfa_exec import agent, log, providers
 from awsmfa_exec import environ as env_vars
-from awsmfa_exec.agent.fetch import Kept
+from awsmfa_exec.agent.handle_get import Kept
 from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.config import Chain, Files, Profiles, resolve
 from awsmfa_exec.errors import MfaCodeRejected

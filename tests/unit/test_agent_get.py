@@ -1,4 +1,4 @@
-"""The agent's handler of `get` (agent/fetch.py) against a fake STS: which calls it makes,
+"""The agent's handler of `get` (agent/handle_get.py) against a fake STS: which calls it makes,
 what the store keeps between requests, when it asks the client for a code, and the
 requests it refuses."""
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from awsmfa_exec.agent.fetch import ParsedFiles, fetch
+from awsmfa_exec.agent.handle_get import ParsedFiles, handle_get
 from awsmfa_exec.agent.protocol import Message, ProtocolError
 from awsmfa_exec.agent.store import Caller, Store
 from tests.support.aws_files import ACCOUNT, CODE, LANDING_KEY_ID, SERIAL, AwsFiles
@@ -49,7 +49,7 @@ def agent(aws_files: AwsFiles, fake_sts: FakeSts) -> Callable[..., Message]:
     store, parsed = Store(), ParsedFiles()
 
     def get(profile: str, client: Client, **extra: Any) -> Message:
-        return fetch(get_message(aws_files, profile, **extra), store, parsed, client, Caller())
+        return handle_get(get_message(aws_files, profile, **extra), store, parsed, client, Caller())
 
     return get
 

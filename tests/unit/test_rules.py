@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from awsmfa_exec import log, role_limits, rules
-from awsmfa_exec.agent.fetch import ClientCode
+from awsmfa_exec.agent.handle_get import ClientCode
 from awsmfa_exec.config import Chain, Files, resolve
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected, RoleLimitExceeded, UsageError
 from awsmfa_exec.mfa import MfaCode

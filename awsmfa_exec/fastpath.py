@@ -5,7 +5,7 @@ option once, its value as the next word), are read here, so that a run the agent
 does not spend ~30 ms importing typer and building its commands. Any other form, and every
 mistake, reads as None and goes to typer (`cli`): the syntax accepted and the errors printed
 are typer's. Both get the words as `arrange` put them (`entry.main`), so a command typed
-without `--` arrives here with it. tests/unit/test_quick.py holds `read` to typer's parse
+without `--` arrives here with it. tests/unit/test_fastpath.py holds `read` to typer's parse
 of the same words.
 """
 

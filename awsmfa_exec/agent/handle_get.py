@@ -158,7 +158,7 @@ def _strings(raw: Any, what: str) -> dict[str, str]:
     return raw
 
 
-def fetch(
+def handle_get(
     request: Message, store: Store, parsed: ParsedFiles, ask: AskCode, caller: Caller
 ) -> Message:
     """Answer a `get` request with credentials; AwsmfaError when the client's call would fail.
