@@ -218,16 +218,11 @@ class _Conversation:
 
 def _get(req: Request, environ: Mapping[str, str]) -> Message:
     files = Files.from_environ(environ)
-    options = req.options
     return {
         "op": "get",
         "profile": req.profile,
         "files": [str(files.config.absolute()), str(files.credentials.absolute())],
-        "options": {
-            "duration": options.duration,
-            "region": options.region,
-            "no_session": options.no_session,
-        },
+        "options": req.options.to_wire(),
         "margin": refresh_margin(environ),
         "environ": _shaping(environ),
         "debug": log.debugging(),

@@ -167,12 +167,7 @@ def handle_get(
     paths = request.get("files")
     if not (isinstance(paths, list) and len(paths) == 2 and all(isinstance(p, str) for p in paths)):
         raise ProtocolError("files must be the config and credentials paths")
-    raw_options = request.get("options") or {}
-    options = Options(
-        duration=raw_options.get("duration"),
-        region=raw_options.get("region"),
-        no_session=bool(raw_options.get("no_session")),
-    )
+    options = Options.from_wire(request.get("options") or {})
     margin = request.get("margin", 0)
     if not isinstance(margin, int) or isinstance(margin, bool) or margin < 0:
         raise ProtocolError("margin must be a whole number of seconds")

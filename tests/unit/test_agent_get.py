@@ -4,6 +4,7 @@ requests it refuses."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from awsmfa_exec.agent.handle_get import ParsedFiles, handle_get
 from awsmfa_exec.agent.protocol import Message, ProtocolError
 from awsmfa_exec.agent.store import Caller, Store
+from awsmfa_exec.options import Options
 from tests.support.aws_files import ACCOUNT, CODE, LANDING_KEY_ID, SERIAL, AwsFiles
 from tests.support.fake_sts import FakeSts
 
@@ -156,3 +158,11 @@ def test_files_are_parsed_once_until_they_change(aws_files: AwsFiles, tmp_path: 
     assert parsed.profiles(files) is first
     aws_files.config.write_text(aws_files.config.read_text() + "\n[profile extra]\nregion = x\n")
     assert parsed.profiles(files) is not first
+
+
+@pytest.mark.parametrize(
+    "options",
+    [Options(), Options(3600, "eu-west-1", True), Options(None, "ap-south-1"), Options(7200)],
+)
+def test_options_cross_the_socket_unchanged(options: Options) -> None:
+    assert Options.from_wire(json.loads(json.dumps(options.to_wire()))) == options
