@@ -74,11 +74,9 @@ def plan(request: Request, environ: Mapping[str, str], given: GivenCode | None =
     from awsmfa_exec import providers
     from awsmfa_exec.config import load_chain
     from awsmfa_exec.prompts import Asking
-    from awsmfa_exec.sts import Endpoint
 
     given = given or given_code(request, environ)
     chain = load_chain(request.profile, environ)
-    region = request.options.region or chain.region
     mfa = MfaCode(
         chain.mfa_serial,
         given=given.code,
@@ -87,5 +85,5 @@ def plan(request: Request, environ: Mapping[str, str], given: GivenCode | None =
         profile=request.profile,
         environ=environ,
     )
-    endpoint = Endpoint.from_environ(environ, chain.settings, region)
-    return Planned(request.profile, providers.build(chain, request.options, mfa, endpoint), region)
+    provider, region = providers.for_chain(chain, request.options, mfa, environ)
+    return Planned(request.profile, provider, region)

@@ -26,7 +26,6 @@ from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.files import Files
 from awsmfa_exec.mfa import MfaCode, check_code
 from awsmfa_exec.options import Options
-from awsmfa_exec.sts import Endpoint
 
 T = TypeVar("T")
 
@@ -174,13 +173,11 @@ def handle_get(
     profile = str(request.get("profile"))
     files = Files(Path(paths[0]), Path(paths[1]))
     chain = resolve(profile, parsed.profiles(files), files, environ)
-    region = options.region or chain.region
-    endpoint = Endpoint.from_environ(environ, chain.settings, region)
-    provider = providers.build(
+    provider, region = providers.for_chain(
         chain,
         options,
         ClientCode(chain, ask),
-        endpoint,
+        environ,
         _wrapper(store, chain, options, margin, caller),
     )
     creds = provider.retrieve()

@@ -99,10 +99,8 @@ class Supply:
                 return got
             log.debug("the agent is unavailable: the rest of the run calls STS from here")
             self.through_agent = False
-        region = options.region or chain.region
-        endpoint = Endpoint.from_environ(self.environ, chain.settings, region)
-        provider = providers.build(
-            chain, options, self._code(chain), endpoint, self._keep_session(chain)
+        provider, region = providers.for_chain(
+            chain, options, self._code(chain), self.environ, self._keep_session(chain)
         )
         return Obtained(profile, provider.retrieve(), region)
 
