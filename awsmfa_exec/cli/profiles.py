@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from awsmfa_exec import completion, spellings
-from awsmfa_exec.cli_options import (
+from awsmfa_exec.cli.options import (
     Duration,
     JsonOutput,
     NoSession,

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from awsmfa_exec import completion, spellings
-from awsmfa_exec.cli_options import Duration, JsonOutput, NoSession, Region, TokenCode
+from awsmfa_exec.cli.options import Duration, JsonOutput, NoSession, Region, TokenCode
 from awsmfa_exec.request import make_request
 
 commands = typer.Typer()

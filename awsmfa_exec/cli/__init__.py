@@ -1,5 +1,8 @@
 """The command-line surface: typer parses, the functions in `commands/` do the work.
 
+This module holds the app, `exec`, `env` and `hook`; the other commands are declared in
+`cli/each.py`, `cli/agent.py` and `cli/profiles.py`, the shared options in `cli/options.py`.
+
 Only typer and the standard library are imported here; everything heavier is imported by
 the command that needs it, so `--help` stays fast. `entry.main` comes here for everything
 but a plain `exec`/`env` (see `fastpath`).
@@ -15,8 +18,9 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from awsmfa_exec import __version__, cli_agent, cli_each, cli_profiles, completion, log, spellings
-from awsmfa_exec.cli_options import Duration, NoSession, Region, TokenCode
+from awsmfa_exec import __version__, completion, log, spellings
+from awsmfa_exec.cli import agent, each, profiles
+from awsmfa_exec.cli.options import Duration, NoSession, Region, TokenCode
 from awsmfa_exec.ending import conclude, fail, interrupted, leave
 from awsmfa_exec.errors import ExitCode
 from awsmfa_exec.request import make_request
@@ -173,7 +177,7 @@ def hook_command(
 
 
 # Commands declared in their own modules, in the order `--help` lists them.
-for _module in (cli_each, cli_agent, cli_profiles):
+for _module in (each, agent, profiles):
     app.registered_commands += _module.commands.registered_commands
     app.registered_groups += _module.commands.registered_groups
 
@@ -223,7 +227,7 @@ def _run(command: Any, args: Sequence[str]) -> object:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    args = cli_each.take_command(sys.argv[1:] if argv is None else argv)
+    args = each.take_command(sys.argv[1:] if argv is None else argv)
     if completion.requested():
         command = typer.main.get_command(app)
         completion.prepare()
