@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 
-.PHONY: try test lint bench
+.PHONY: try test fast lint bench
 
 # One venv, one stamp per set of extras: `make try` installs awsmfa with only what
 # examples/try-it.sh runs (the `try` extra: moto's server and the aws CLI); `make test`
@@ -28,6 +28,11 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff check awsmfa_exec tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest
+
+# The quick loop while editing: everything but the tests marked e2e (tests/conftest.py).
+fast: $(VENV)/.installed
+	$(VENV)/bin/ruff check awsmfa_exec tests bench
+	$(VENV)/bin/python -m pytest -m "not e2e" -q
 
 bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/run.py

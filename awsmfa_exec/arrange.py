@@ -1,6 +1,6 @@
 """The command line as people type it, put in the one form both parsers read.
 
-Before typer (`cli`) or the plain reader (`quick`) sees the words, `arrange` makes three
+Before typer (`cli`) or the plain reader (`fastpath`) sees the words, `arrange` makes three
 habits work, the same way for both:
 
 - `--debug` anywhere before `--` (`awsmfa list --debug`) moves to the front, where the
@@ -16,13 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-_CREDENTIAL_VALUED = frozenset({"-t", "--token-code", "-d", "--duration", "-r", "--region"})
+from awsmfa_exec.spellings import VALUED_BY_COMMAND, by_spelling
+
 VALUED: Mapping[str, frozenset[str]] = {
-    "exec": _CREDENTIAL_VALUED,
-    "env": _CREDENTIAL_VALUED | {"-s", "--shell"},
-    "login": _CREDENTIAL_VALUED | {"--destination"},
-    "each": _CREDENTIAL_VALUED | {"-j", "--jobs", "--from-file", "--output-dir"},
-    "rotate": frozenset({"-t", "--token-code"}),
+    command: frozenset(by_spelling(options)) for command, options in VALUED_BY_COMMAND.items()
 }
 """Per command, the options whose value is the next word (`-t 123456`)."""
 
@@ -80,7 +77,7 @@ def _without_debug(head: Sequence[str], valued: frozenset[str]) -> tuple[list[st
 
 
 def arrange(args: Sequence[str], environ: Mapping[str, str]) -> list[str]:
-    """`args` in the form typer and `quick` read (see the module's docstring)."""
+    """`args` in the form typer and `fastpath` read (see the module's docstring)."""
     words = list(args)
     lead = 0
     while lead < len(words) and words[lead] in _ROOT_FLAGS:

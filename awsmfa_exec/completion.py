@@ -13,13 +13,6 @@ import os
 import re
 
 COMPLETE_VAR = "_AWSMFA_COMPLETE"
-SHELLS = ("bash", "zsh", "fish", "powershell")
-INSTALL = {
-    "bash": 'eval "$(awsmfa completion bash)"     # in ~/.bashrc',
-    "zsh": 'eval "$(awsmfa completion zsh)"      # in ~/.zshrc, after compinit',
-    "fish": "awsmfa completion fish | source     # in ~/.config/fish/config.fish",
-    "powershell": "awsmfa completion powershell | Out-String | Invoke-Expression   # in $PROFILE",
-}
 
 
 # Characters bash reads as themselves anywhere in a word; non-ASCII letters too.
@@ -75,7 +68,8 @@ def script(shell: str) -> str:
     from typer._completion_shared import get_completion_script
 
     from awsmfa_exec.errors import UsageError
+    from awsmfa_exec.shells.registry import COMPLETIONS
 
-    if shell not in SHELLS:
-        raise UsageError(f"completion supports {', '.join(SHELLS)}; got {shell!r}")
+    if shell not in COMPLETIONS:
+        raise UsageError(f"completion supports {', '.join(COMPLETIONS)}; got {shell!r}")
     return get_completion_script(prog_name="awsmfa", complete_var=COMPLETE_VAR, shell=shell)

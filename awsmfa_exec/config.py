@@ -11,8 +11,8 @@ from __future__ import annotations
 import getpass
 import os
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from botocore.exceptions import ConfigNotFound, ConfigParseError
 
 from awsmfa_exec.config_hints import missing_profile_hints, parse_problem
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.environ import credentials_in, region_in
 from awsmfa_exec.errors import ConfigError
 from awsmfa_exec.files import Files as Files  # noqa: PLC0414 - re-exported for callers
 
@@ -220,15 +221,13 @@ def _environment_source(name: str, environ: Mapping[str, str]) -> Source:
             f"profile {name} uses credential_source = Environment, but the environment holds "
             f"awsmfa credentials for {environ['AWSMFA_PROFILE']}; run it outside awsmfa"
         )
-    key_id = environ.get("AWS_ACCESS_KEY_ID")
-    secret = environ.get("AWS_SECRET_ACCESS_KEY")
-    if not key_id or not secret:
+    found = credentials_in(environ)
+    if found is None:
         raise ConfigError(
             f"profile {name} uses credential_source = Environment, "
             "but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"
         )
-    token = environ.get("AWS_SESSION_TOKEN") or None
-    return Source(name, Credentials(key_id, secret, token), "environment")
+    return Source(name, replace(found, expiration=None), "environment")
 
 
 def _no_keys(name: str, values: Mapping[str, Any], files: Files) -> ConfigError:
@@ -244,13 +243,24 @@ def _no_keys(name: str, values: Mapping[str, Any], files: Files) -> ConfigError:
     )
 
 
-def _nearest(profiles: Profiles, walked: list[str], key: str) -> str | None:
-    """`key` from the first profile of the chain, target first, that sets it."""
-    for name in walked:
+def along_chain(name: str, profiles: Profiles) -> Iterator[str]:
+    """`name`, then each profile down its source_profile chain as far as the files go (a
+    missing profile or a cycle ends it): never an error, for `list` and hints."""
+    seen: set[str] = set()
+    current = name
+    while current in profiles and current not in seen:
+        seen.add(current)
+        yield current
+        current = str(profiles[current].get("source_profile") or "").strip()
+
+
+def nearest(profiles: Profiles, names: Iterable[str], key: str) -> tuple[str | None, str | None]:
+    """`key` from the first of `names` that sets it, and that profile's name."""
+    for name in names:
         value = str(profiles[name].get(key) or "").strip()
         if value:
-            return value
-    return None
+            return value, name
+    return None, None
 
 
 def _walk_error(name: str, walked: list[str], current: str, files: Files) -> ConfigError:
@@ -261,6 +271,45 @@ def _walk_error(name: str, walked: list[str], current: str, files: Files) -> Con
         f"profile {name}: the source_profile chain is longer than {MAX_HOPS} roles; "
         f"shorten it in {files.config}"
     )
+
+
+def _below_role(
+    name: str,
+    values: Mapping[str, Any],
+    profiles: Profiles,
+    files: Files,
+    environ: Mapping[str, str],
+    keys_from: KeysFrom,
+) -> Source | str:
+    """What role profile `name` is assumed from: the `Source` that ends the chain (its own
+    keys, or the environment's), or the name of the next profile down."""
+    parent = values.get("source_profile")
+    credential_source = values.get("credential_source")
+    if parent and credential_source:
+        raise ConfigError(
+            f"profile {name} sets both source_profile and credential_source; keep one"
+        )
+    if credential_source:
+        if str(credential_source).lower() != "environment":
+            raise ConfigError(
+                f"profile {name}: credential_source = {credential_source} is not "
+                "supported; use Environment or source_profile"
+            )
+        return _environment_source(name, environ)
+    if not parent:
+        raise ConfigError(
+            f"profile {name} has role_arn but no source_profile; "
+            f"add source_profile = <profile with keys> to it in {files.config}"
+        )
+    parent = str(parent)
+    if parent == name:
+        return _root(name, values, files, keys_from)
+    if parent not in profiles:
+        raise ConfigError(
+            f"profile {name} has source_profile = {parent}, which is not in "
+            f"{files.config} or {files.credentials}{_hints(parent, profiles, files)}"
+        )
+    return parent
 
 
 def resolve(
@@ -305,35 +354,11 @@ def resolve(
                 duration_seconds=_int_setting(current, values, "duration_seconds"),
             )
         )
-        parent = values.get("source_profile")
-        credential_source = values.get("credential_source")
-        if parent and credential_source:
-            raise ConfigError(
-                f"profile {current} sets both source_profile and credential_source; keep one"
-            )
-        if credential_source:
-            if str(credential_source).lower() != "environment":
-                raise ConfigError(
-                    f"profile {current}: credential_source = {credential_source} is not "
-                    "supported; use Environment or source_profile"
-                )
-            source = _environment_source(current, environ)
+        below = _below_role(current, values, profiles, files, environ, keys_from)
+        if isinstance(below, Source):
+            source = below
             break
-        if not parent:
-            raise ConfigError(
-                f"profile {current} has role_arn but no source_profile; "
-                f"add source_profile = <profile with keys> to it in {files.config}"
-            )
-        parent = str(parent)
-        if parent == current:
-            source = _root(current, values, files, keys_from)
-            break
-        if parent not in profiles:
-            raise ConfigError(
-                f"profile {current} has source_profile = {parent}, which is not in "
-                f"{files.config} or {files.credentials}{_hints(parent, profiles, files)}"
-            )
-        current = parent
+        current = below
     hops.reverse()
     target = profiles[name]
     return Chain(
@@ -342,12 +367,12 @@ def resolve(
         hops=tuple(hops),
         mfa_serial=mfa_serial,
         mfa_process=mfa_process,
-        region=region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None,
+        region=region or region_in(environ),
         settings=target,
         duration_seconds=_int_setting(name, target, "duration_seconds"),
         mfa_session_duration=session_duration,
-        mfa_prompt=_nearest(profiles, walked, "mfa_prompt"),
-        mfa_ykman_account=_nearest(profiles, walked, "mfa_ykman_account"),
+        mfa_prompt=nearest(profiles, walked, "mfa_prompt")[0],
+        mfa_ykman_account=nearest(profiles, walked, "mfa_ykman_account")[0],
     )
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from awsmfa_exec.credentials import Credentials, format_expiration, parse_expiration
-
-REUSE_MARGIN = 300
+from awsmfa_exec.margin import REFRESH_MARGIN
 
 SET = (
     "AWS_ACCESS_KEY_ID",
@@ -61,14 +60,26 @@ def apply(base: Mapping[str, str], changes: Mapping[str, str | None]) -> dict[st
     return env
 
 
+def credentials_in(environ: Mapping[str, str]) -> Credentials | None:
+    """The AWS_* credentials `environ` holds (with their expiry when it is given), if any."""
+    key_id = environ.get("AWS_ACCESS_KEY_ID")
+    secret = environ.get("AWS_SECRET_ACCESS_KEY")
+    if not key_id or not secret:
+        return None
+    expiration = parse_expiration(environ.get("AWS_CREDENTIAL_EXPIRATION", ""))
+    return Credentials(key_id, secret, environ.get("AWS_SESSION_TOKEN") or None, expiration)
+
+
+def region_in(environ: Mapping[str, str]) -> str | None:
+    """AWS_REGION, else AWS_DEFAULT_REGION, as the SDKs read them."""
+    return environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None
+
+
 def inherited(environ: Mapping[str, str], profile: str) -> Credentials | None:
     """Credentials a parent awsmfa put in `environ` for `profile`, if still good for 5 min."""
     if environ.get("AWSMFA_PROFILE") != profile:
         return None
-    key_id = environ.get("AWS_ACCESS_KEY_ID")
-    secret = environ.get("AWS_SECRET_ACCESS_KEY")
-    expiration = parse_expiration(environ.get("AWS_CREDENTIAL_EXPIRATION", ""))
-    if not key_id or not secret or expiration is None:
+    creds = credentials_in(environ)
+    if creds is None or creds.expiration is None:
         return None
-    creds = Credentials(key_id, secret, environ.get("AWS_SESSION_TOKEN") or None, expiration)
-    return creds if creds.valid_for(REUSE_MARGIN) else None
+    return creds if creds.valid_for(REFRESH_MARGIN) else None

@@ -1,6 +1,6 @@
 """One error root, one exit code per kind of failure (SPEC §6).
 
-Every failure awsmfa reports is an `AwsmfaError`; `entry.conclude` catches them once and turns
+Every failure awsmfa reports is an `AwsmfaError`; `ending.conclude` catches them once and turns
 them into `awsmfa: error: <message>` plus the exit code. Messages name what is wrong and
 what to do, and never hold a secret.
 """
@@ -78,3 +78,12 @@ class CommandNotFound(AwsmfaError):
 
 class CommandNotExecutable(AwsmfaError):
     exit_code = ExitCode.NOT_EXECUTABLE
+
+
+def launch_failure(name: str, exc: OSError | None) -> AwsmfaError:
+    """Why command `name` could not be started (`exc` None: not found on PATH), 127 or 126."""
+    if exc is None or isinstance(exc, FileNotFoundError):
+        return CommandNotFound(f"command not found: {name}")
+    if isinstance(exc, PermissionError | IsADirectoryError):
+        return CommandNotExecutable(f"command is not executable: {name}")
+    return CommandNotExecutable(f"cannot run {name}: {exc.strerror}")

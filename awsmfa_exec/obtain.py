@@ -8,66 +8,19 @@ path, so an answer from the agent costs no botocore at all.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from awsmfa_exec import agent, log
 from awsmfa_exec import environ as env_vars
-from awsmfa_exec.credentials import Credentials
-from awsmfa_exec.mfa import MfaCode, check_code
-from awsmfa_exec.options import Options
+from awsmfa_exec.mfa import MfaCode
+from awsmfa_exec.request import GivenCode as GivenCode  # noqa: PLC0414 - for server/
+from awsmfa_exec.request import Obtained as Obtained  # noqa: PLC0414 - for server/
+from awsmfa_exec.request import Request as Request  # noqa: PLC0414 - for server/
+from awsmfa_exec.request import given_code as given_code  # noqa: PLC0414 - for server/
 
 if TYPE_CHECKING:
     from awsmfa_exec.providers import Provider
-
-
-@dataclass(frozen=True)
-class Request:
-    profile: str
-    token_code: str | None = field(default=None, repr=False)
-    options: Options = field(default_factory=Options)
-
-
-@dataclass(frozen=True)
-class Obtained:
-    profile: str
-    credentials: Credentials
-    region: str | None
-
-
-@dataclass(frozen=True)
-class GivenCode:
-    """A code the user passed up front, and where it came from (for error messages)."""
-
-    code: str | None
-    origin: str = ""
-
-
-def make_request(
-    profile: str,
-    token_code: str | None,
-    duration: str | None,
-    region: str | None,
-    no_session: bool,
-) -> Request:
-    """A request from the credential options as the command line gives them."""
-    from awsmfa_exec.duration import parse_duration
-
-    options = Options(
-        duration=parse_duration(duration) if duration is not None else None,
-        region=region or None,
-        no_session=no_session,
-    )
-    return Request(profile=profile, token_code=token_code, options=options)
-
-
-def given_code(request: Request, environ: Mapping[str, str]) -> GivenCode:
-    if request.token_code is not None:
-        return GivenCode(check_code(request.token_code, "--token-code"), "--token-code")
-    if environ.get("AWSMFA_TOKEN_CODE"):
-        code = check_code(environ["AWSMFA_TOKEN_CODE"], "AWSMFA_TOKEN_CODE")
-        return GivenCode(code, "AWSMFA_TOKEN_CODE")
-    return GivenCode(None)
 
 
 def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
@@ -77,7 +30,7 @@ def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
     reused = env_vars.inherited(environ, request.profile)
     if reused is not None and options.duration is None and not options.no_session:
         log.debug(f"reusing the {request.profile} credentials this environment already holds")
-        region = options.region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+        region = options.region or env_vars.region_in(environ)
         return Obtained(request.profile, reused, region)
     if agent.enabled(environ):
         from awsmfa_exec.agent.client import obtain_through_agent
@@ -121,11 +74,9 @@ def plan(request: Request, environ: Mapping[str, str], given: GivenCode | None =
     from awsmfa_exec import providers
     from awsmfa_exec.config import load_chain
     from awsmfa_exec.prompts import Asking
-    from awsmfa_exec.sts import Endpoint
 
     given = given or given_code(request, environ)
     chain = load_chain(request.profile, environ)
-    region = request.options.region or chain.region
     mfa = MfaCode(
         chain.mfa_serial,
         given=given.code,
@@ -134,5 +85,5 @@ def plan(request: Request, environ: Mapping[str, str], given: GivenCode | None =
         profile=request.profile,
         environ=environ,
     )
-    endpoint = Endpoint.from_environ(environ, chain.settings, region)
-    return Planned(request.profile, providers.build(chain, request.options, mfa, endpoint), region)
+    provider, region = providers.for_chain(chain, request.options, mfa, environ)
+    return Planned(request.profile, provider, region)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -12,3 +14,16 @@ class Options:
     duration: int | None = None
     region: str | None = None
     no_session: bool = False
+
+    def to_wire(self) -> dict[str, Any]:
+        """The `options` of an agent `get` request."""
+        return {"duration": self.duration, "region": self.region, "no_session": self.no_session}
+
+    @classmethod
+    def from_wire(cls, raw: Mapping[str, Any]) -> Options:
+        """The options of a `get` request, as `to_wire` wrote them (absent keys: defaults)."""
+        return cls(
+            duration=raw.get("duration"),
+            region=raw.get("region"),
+            no_session=bool(raw.get("no_session")),
+        )

@@ -6,7 +6,7 @@ for the calls that `rules.plan` picks (and explains under --debug) for a resolve
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,7 +15,7 @@ from awsmfa_exec.config import Chain, RoleHop
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.duration import describe
 from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.options import Options as Options  # noqa: PLC0414 - re-exported for callers
+from awsmfa_exec.options import Options
 
 
 class Provider(Protocol):
@@ -109,6 +109,21 @@ class AssumeRoleProvider:
 
         url = self.endpoint.url
         return role_limits.within_limit(url, hop.role_arn, hop.profile, self.duration, assume)
+
+
+def for_chain(
+    chain: Chain,
+    options: Options,
+    mfa: MfaCode,
+    environ: Mapping[str, str],
+    wrap: Wrap = _unwrapped,
+) -> tuple[Provider, str | None]:
+    """The provider chain for `chain` (`build`), and the region the child gets: the
+    options' region, else the chain's. STS is reached as `environ` and the profile say.
+    Every path that calls STS starts here: `obtain.plan`, the agent's `get`, `each`."""
+    region = options.region or chain.region
+    endpoint = sts.Endpoint.from_environ(environ, chain.settings, region)
+    return build(chain, options, mfa, endpoint, wrap), region
 
 
 def build(

@@ -16,18 +16,21 @@ from typing import Any
 
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.environ import region_in
 from awsmfa_exec.errors import (
     AuthError,
     MfaCodeRejected,
     RoleLimitExceeded,
     StsThrottled,
     StsUnavailable,
+    UsageError,
 )
 
 _SESSION_LOCK = threading.Lock()  # botocore sessions are not thread-safe; clients are
 
 CONNECT_TIMEOUT = 3
 READ_TIMEOUT = 5
+TIMEOUT_VARIABLE = "AWSMFA_STS_TIMEOUT"
 MAX_ATTEMPTS = 3
 
 _BAD_KEYS = {
@@ -64,6 +67,30 @@ def _region_name(region: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class Timeouts:
+    """How long one attempt may wait for STS: to connect, and for the answer (seconds)."""
+
+    connect: float = CONNECT_TIMEOUT
+    read: float = READ_TIMEOUT
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Timeouts:
+        """The defaults, or `AWSMFA_STS_TIMEOUT` seconds for both (tests and tuning)."""
+        raw = environ.get(TIMEOUT_VARIABLE, "").strip()
+        if not raw:
+            return cls()
+        try:
+            seconds = float(raw)
+        except ValueError:
+            seconds = 0.0
+        if not 0 < seconds < float("inf"):
+            raise UsageError(
+                f"{TIMEOUT_VARIABLE} must be a positive number of seconds, not {raw!r}"
+            )
+        return cls(seconds, seconds)
+
+
+@dataclass(frozen=True)
 class Endpoint:
     """How to reach STS, decided from the caller's environment and profile."""
 
@@ -72,6 +99,7 @@ class Endpoint:
     ca_bundle: str | None = None
     # A proxy URL may carry a password (http://user:password@host).
     proxies: Mapping[str, str] = field(default_factory=dict, repr=False)
+    timeouts: Timeouts = field(default_factory=Timeouts)
 
     @classmethod
     def from_environ(
@@ -97,13 +125,11 @@ class Endpoint:
             if (value := environ.get(f"{scheme.upper()}_PROXY") or environ.get(f"{scheme}_proxy"))
         }
         return cls(
-            region=_region_name(region)
-            or environ.get("AWS_REGION")
-            or environ.get("AWS_DEFAULT_REGION")
-            or "us-east-1",
+            region=_region_name(region) or region_in(environ) or "us-east-1",
             url=url or None,
             ca_bundle=environ.get("AWS_CA_BUNDLE") or settings.get("ca_bundle") or None,
             proxies=proxies,
+            timeouts=Timeouts.from_environ(environ),
         )
 
 
@@ -133,8 +159,8 @@ def _client(endpoint: Endpoint, keys: Credentials) -> Any:
     from botocore.config import Config
 
     config = Config(
-        connect_timeout=CONNECT_TIMEOUT,
-        read_timeout=READ_TIMEOUT,
+        connect_timeout=endpoint.timeouts.connect,
+        read_timeout=endpoint.timeouts.read,
         # total_max_attempts counts the first try; botocore's max_attempts would not.
         retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
         proxies=dict(endpoint.proxies) or None,

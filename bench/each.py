@@ -27,7 +27,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from run import AWSMFA, CODE, CREDENTIALS, install_awsmfa  # noqa: E402
 
-from tests.conftest import Moto, serving  # noqa: E402 - the counting server of the tests
+from tests.support.sts_server import Moto, serving  # noqa: E402 - the counting server of the tests
 
 ACCOUNT = "123456789012"
 

@@ -32,7 +32,7 @@ from awsmfa_exec.mfa import MfaCode
 from awsmfa_exec.prompts import Asking
 
 if TYPE_CHECKING:
-    from awsmfa_exec.obtain import GivenCode, Obtained, Request
+    from awsmfa_exec.request import GivenCode, Obtained, Request
 
 CONNECT_TIMEOUT = 2.0
 ANSWER_TIMEOUT = 600.0
@@ -227,23 +227,18 @@ class _Conversation:
 
 def _get(req: Request, environ: Mapping[str, str]) -> Message:
     files = Files.from_environ(environ)
-    options = req.options
     return {
         "op": "get",
         "profile": req.profile,
         "files": [str(files.config.absolute()), str(files.credentials.absolute())],
-        "options": {
-            "duration": options.duration,
-            "region": options.region,
-            "no_session": options.no_session,
-        },
+        "options": req.options.to_wire(),
         "margin": refresh_margin(environ),
         "environ": _shaping(environ),
         "debug": log.debugging(),
     }
 
 
-def _ask(
+def _get_conversation(
     sock: socket.socket,
     req: Request,
     environ: Mapping[str, str],
@@ -254,7 +249,7 @@ def _ask(
     """One `get` conversation to its end; a code is given when the agent needs one, from
     `mfa` when set (a code shared by many requests), else from `given` or the client's own
     prompt driver, except when `given` is None (CodeWanted)."""
-    from awsmfa_exec.obtain import Obtained
+    from awsmfa_exec.request import Obtained
 
     with sock:
         send(sock, message)
@@ -284,7 +279,7 @@ def obtain_through_agent(
         log.debug("the agent is unavailable: calling STS directly")
         return None
     try:
-        return _ask(sock, req, environ, message, given, mfa)
+        return _get_conversation(sock, req, environ, message, given, mfa)
     except (OSError, ProtocolError) as exc:
         log.debug(f"the agent failed ({exc}): calling STS directly")
         return None
@@ -306,6 +301,6 @@ def refresh_through_agent(req: Request, environ: Mapping[str, str]) -> Obtained:
     if sock is None:
         raise AgentUnavailable(f"no agent answers at {path}")
     try:
-        return _ask(sock, req, environ, message, None)
+        return _get_conversation(sock, req, environ, message, None)
     except (OSError, ProtocolError) as exc:
         raise AgentUnavailable(f"the agent failed ({exc})") from None

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from awsmfa_exec import log
 from awsmfa_exec.agent import harden
-from awsmfa_exec.agent.fetch import ParsedFiles, fetch
+from awsmfa_exec.agent.handle_get import ParsedFiles, handle_get
 from awsmfa_exec.agent.paths import addressable, prepare_dir
 from awsmfa_exec.agent.protocol import Message, ProtocolError, error_message, receive, send
 from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.agent.trust import peer_uid
-from awsmfa_exec.errors import AwsmfaError, ConfigError
+from awsmfa_exec.errors import AwsmfaError, ConfigError, ExitCode
 
 GRACE = 30.0
 TICK = 0.5
@@ -177,7 +177,7 @@ class Agent:
                 return str(reply["code"])
 
             try:
-                answer = fetch(request, self.store, self.parsed, ask, caller)
+                answer = handle_get(request, self.store, self.parsed, ask, caller)
             except AwsmfaError as exc:
                 answer = error_message(exc)
             except (OSError, ProtocolError, ClientGone):
@@ -231,17 +231,17 @@ def _detach() -> None:
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] != "--socket":
         sys.stderr.write("usage: python -m awsmfa_exec.agent --socket PATH\n")
-        return 2
+        return ExitCode.USAGE
     path = Path(argv[1])
     try:
         listener = bind(path)
     except (AwsmfaError, OSError) as exc:
         message = exc.message if isinstance(exc, AwsmfaError) else str(exc)
         sys.stderr.write(f"awsmfa: error: the agent cannot listen at {path}: {message}\n")
-        return 3
+        return ExitCode.CONFIG
     if listener is None:
-        return 0
+        return ExitCode.OK
     grace = float(os.environ.get("AWSMFA_AGENT_GRACE") or GRACE)
     _detach()
     Agent(path, listener, grace).serve()
-    return 0
+    return ExitCode.OK

@@ -18,22 +18,22 @@ from dataclasses import dataclass, field
 
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials
-from awsmfa_exec.environ import REUSE_MARGIN
+from awsmfa_exec.margin import REFRESH_MARGIN
 
 
 @dataclass
-class Entry:
+class StoredCredentials:
     credentials: Credentials
     kind: str
     label: str
     users: set[str] = field(default_factory=set)
 
     def fresh(self) -> bool:
-        return self.credentials.valid_for(REUSE_MARGIN)
+        return self.credentials.valid_for(REFRESH_MARGIN)
 
 
 @dataclass(frozen=True)
-class Held:
+class HeldSummary:
     """What `agent status` shows of an entry: never a secret."""
 
     label: str
@@ -62,18 +62,18 @@ class Superseded(Exception):
 
 class Store:
     def __init__(self) -> None:
-        self._entries: dict[str, Entry] = {}
+        self._entries: dict[str, StoredCredentials] = {}
         self._flying: dict[str, list[Caller]] = {}
         self._changed = threading.Condition()
 
-    def _fresh(self, key: str) -> Entry | None:
+    def _fresh(self, key: str) -> StoredCredentials | None:
         entry = self._entries.get(key)
         if entry is not None and not entry.fresh():
             del self._entries[key]
             return None
         return entry
 
-    def _held(self, key: str, margin: float) -> Entry | None:
+    def _held(self, key: str, margin: float) -> StoredCredentials | None:
         entry = self._fresh(key)
         return entry if entry is not None and entry.credentials.seconds_left() > margin else None
 
@@ -115,7 +115,7 @@ class Store:
         try:
             creds = make()
             with self._changed:
-                self._entries[key] = Entry(creds, kind, label, {user})
+                self._entries[key] = StoredCredentials(creds, kind, label, {user})
             return creds
         except Superseded as exc:
             with self._changed:
@@ -150,11 +150,13 @@ class Store:
                 if self._held(key, margin) is not None:
                     raise Superseded(key)
 
-    def held(self) -> list[Held]:
+    def held(self) -> list[HeldSummary]:
         with self._changed:
             self.purge()
             return [
-                Held(e.label, e.kind, int(e.credentials.seconds_left()), tuple(sorted(e.users)))
+                HeldSummary(
+                    e.label, e.kind, int(e.credentials.seconds_left()), tuple(sorted(e.users))
+                )
                 for e in self._entries.values()
             ]
 

@@ -17,7 +17,7 @@ from awsmfa_exec.errors import AwsmfaError
 STOP_WAIT = 5.0
 
 
-def _ask(path: Path, message: Message) -> Message | None:
+def _ask_agent(path: Path, message: Message) -> Message | None:
     try:
         return client.request(path, message)
     except Untrusted as exc:
@@ -37,10 +37,10 @@ def _say(message: str) -> None:
 
 def run_start(environ: Mapping[str, str]) -> None:
     path = socket_path(environ)
-    status = _ask(path, {"op": "status"})
+    status = _ask_agent(path, {"op": "status"})
     if status is None:
         client.start(path)
-        status = _ask(path, {"op": "status"})
+        status = _ask_agent(path, {"op": "status"})
         if status is None:
             raise AwsmfaError(f"the agent started but does not answer at {path}")
         _say(f"agent started (pid {status.get('pid')}) at {path}")
@@ -50,7 +50,7 @@ def run_start(environ: Mapping[str, str]) -> None:
 
 def run_stop(environ: Mapping[str, str]) -> None:
     path = socket_path(environ)
-    answer = _ask(path, {"op": "stop"})
+    answer = _ask_agent(path, {"op": "stop"})
     if answer is None:
         _say(f"no agent is running at {path}")
         return
@@ -66,7 +66,7 @@ def _minutes(seconds: Any) -> str:
 
 def run_status(environ: Mapping[str, str], as_json: bool) -> None:
     path = socket_path(environ)
-    status = _ask(path, {"op": "status"})
+    status = _ask_agent(path, {"op": "status"})
     if as_json:
         shown: dict[str, Any] = {"running": status is not None, "socket": str(path)}
         if status is not None:
@@ -99,7 +99,7 @@ def run_clear(environ: Mapping[str, str], profile: str | None) -> None:
         if profile not in profiles:
             raise unknown_profile(profile, profiles, files)
     path = socket_path(environ)
-    answer = _ask(path, {"op": "clear", "profile": profile})
+    answer = _ask_agent(path, {"op": "clear", "profile": profile})
     if answer is None:
         _say("no agent is running; nothing to clear")
         return

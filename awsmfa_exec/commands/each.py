@@ -18,7 +18,7 @@ from awsmfa_exec.fleet.output import Terminal, prepare_dir
 from awsmfa_exec.fleet.run import Fleet, Setup
 from awsmfa_exec.fleet.summary import OK, Result, as_json, table
 from awsmfa_exec.fleet.supply import Supply
-from awsmfa_exec.obtain import Request, given_code
+from awsmfa_exec.request import Request, given_code
 
 MAX_DEFAULT_JOBS = 16
 

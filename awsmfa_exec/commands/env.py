@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec import shells
 from awsmfa_exec.errors import UsageError
-from awsmfa_exec.obtain import Request, obtain
+from awsmfa_exec.obtain import obtain
+from awsmfa_exec.request import Request
 
 
 def run_env(request: Request | None, shell_name: str, environ: Mapping[str, str]) -> None:

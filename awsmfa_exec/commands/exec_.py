@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec import log
-from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound, UsageError
-from awsmfa_exec.obtain import Request, obtain
+from awsmfa_exec.errors import UsageError, launch_failure
+from awsmfa_exec.obtain import obtain
+from awsmfa_exec.request import Request
 from awsmfa_exec.signals import restore_defaults
 
 
@@ -41,9 +42,5 @@ def run_exec(
     restore_defaults()
     try:
         os.execvpe(command[0], list(command), child_env)  # noqa: S606 - exec is the job
-    except FileNotFoundError:
-        raise CommandNotFound(f"command not found: {command[0]}") from None
-    except (PermissionError, IsADirectoryError):
-        raise CommandNotExecutable(f"command is not executable: {command[0]}") from None
     except OSError as exc:
-        raise CommandNotExecutable(f"cannot run {command[0]}: {exc.strerror}") from None
+        raise launch_failure(command[0], exc) from None

@@ -10,13 +10,7 @@ import sys
 from importlib import resources
 
 from awsmfa_exec.errors import UsageError
-
-HOOKS = {
-    "bash": "awsmfa.bash",
-    "zsh": "awsmfa.zsh",
-    "fish": "awsmfa.fish",
-    "powershell": "awsmfa.ps1",
-}
+from awsmfa_exec.shells.registry import HOOKS
 
 
 def hook_source(shell: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from awsmfa_exec import log
-from awsmfa_exec.config import Files, Profiles, in_keyring, load_profiles
+from awsmfa_exec.config import Files, Profiles, along_chain, in_keyring, load_profiles, nearest
 
 KEYS = "keys"  # long-term keys, no role: GetSessionToken only
 ROLE = "role"  # role_arn whose source has keys (or credential_source)
@@ -71,16 +71,7 @@ def _text(values: Mapping[str, object], key: str) -> str | None:
 def _inherited(name: str, profiles: Profiles, key: str) -> tuple[str | None, str | None]:
     """`key` on the profile, else on the first profile down its source_profile chain, and
     the profile it was found on."""
-    seen: set[str] = set()
-    current: str | None = name
-    while current is not None and current in profiles and current not in seen:
-        seen.add(current)
-        values = profiles[current]
-        found = _text(values, key)
-        if found is not None:
-            return found, current
-        current = _text(values, "source_profile")
-    return None, None
+    return nearest(profiles, along_chain(name, profiles), key)
 
 
 def _region(name: str, profiles: Profiles, environ: Mapping[str, str]) -> tuple[str | None, str]:
@@ -89,7 +80,7 @@ def _region(name: str, profiles: Profiles, environ: Mapping[str, str]) -> tuple[
     region, where = _inherited(name, profiles, "region")
     if region is not None:
         return region, "" if where == name else str(where)
-    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):  # as environ.region_in, naming which
         if environ.get(variable):
             return environ[variable], variable
     return None, ""

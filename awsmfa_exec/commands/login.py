@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from awsmfa_exec import log, signin
 from awsmfa_exec.config import Files, load_profiles
 from awsmfa_exec.errors import AwsmfaError, ConfigError, UsageError
-from awsmfa_exec.obtain import Request, obtain
+from awsmfa_exec.obtain import obtain
+from awsmfa_exec.request import Request
 
 
 def check_destination(destination: str | None) -> None:

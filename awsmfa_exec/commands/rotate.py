@@ -142,7 +142,8 @@ class AwsAccount:
 
 
 def run_rotate(profile: str, token_code: str | None, environ: Mapping[str, str]) -> None:
-    from awsmfa_exec.obtain import make_request, obtain
+    from awsmfa_exec.obtain import obtain
+    from awsmfa_exec.request import make_request
 
     files = Files.from_environ(environ)
     profiles = load_profiles(files)

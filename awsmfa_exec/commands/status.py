@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials, format_expiration, mask_key_id, parse_expiration
+from awsmfa_exec.environ import credentials_in, region_in
 from awsmfa_exec.errors import AuthError, AwsmfaError, ExitCode
 
 
@@ -56,15 +57,6 @@ def parse_arn(arn: str) -> Principal:
         pieces = resource.split("/")
         role = pieces[-1] if pieces[0] == "role" else pieces[1]
     return Principal(account, role, arn)
-
-
-def _environment_credentials(environ: Mapping[str, str]) -> Credentials | None:
-    key_id = environ.get("AWS_ACCESS_KEY_ID")
-    secret = environ.get("AWS_SECRET_ACCESS_KEY")
-    if not key_id or not secret:
-        return None
-    expiration = parse_expiration(environ.get("AWS_CREDENTIAL_EXPIRATION", ""))
-    return Credentials(key_id, secret, environ.get("AWS_SESSION_TOKEN") or None, expiration)
 
 
 def _endpoint_credentials(environ: Mapping[str, str]) -> Credentials | None:
@@ -120,8 +112,8 @@ def _from_sts(creds: Credentials, profile: str | None, environ: Mapping[str, str
 
 def inspect(environ: Mapping[str, str], verify: bool) -> Status:
     profile = environ.get("AWSMFA_PROFILE") or None
-    region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None
-    creds, served_by = _environment_credentials(environ), "environment"
+    region = region_in(environ)
+    creds, served_by = credentials_in(environ), "environment"
     if creds is None:
         creds, served_by = _endpoint_credentials(environ), "endpoint"
     if creds is None:  # what `exec` with no PROFILE would use

@@ -7,13 +7,19 @@ import os
 import selectors
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound
 
 MAX_LINE = 64 * 1024  # an unfinished line past this size is passed on in pieces
 _READ = 64 * 1024
+# Its own process group: `process_group` from Python 3.11, before that a setpgid in the child.
+_OWN_GROUP: dict[str, Any] = (
+    {"process_group": 0} if sys.version_info >= (3, 11) else {"preexec_fn": os.setpgrp}
+)
 
 # (stream, bytes of whole lines, each ending in a newline)
 Lines = Callable[[int, bytes], None]
@@ -37,7 +43,7 @@ def start(command: Sequence[str], env: Mapping[str, str]) -> subprocess.Popen[by
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            process_group=0,
+            **_OWN_GROUP,
         )
     except FileNotFoundError:
         raise CommandNotFound(f"command not found: {command[0]}") from None

@@ -28,7 +28,7 @@ from awsmfa_exec.fleet.output import OutputFile, Terminal
 from awsmfa_exec.fleet.retry import retrying
 from awsmfa_exec.fleet.summary import ERROR, FAILED, INTERRUPTED, OK, Result
 from awsmfa_exec.fleet.supply import Supply
-from awsmfa_exec.obtain import Obtained
+from awsmfa_exec.request import Obtained
 
 GRACE = 10.0
 _WATCH = 0.05

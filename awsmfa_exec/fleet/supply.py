@@ -16,14 +16,14 @@ from typing import TypeVar
 
 from awsmfa_exec import agent, log, providers
 from awsmfa_exec import environ as env_vars
-from awsmfa_exec.agent.fetch import Kept
+from awsmfa_exec.agent.handle_get import Kept
 from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.config import Chain, Files, Profiles, resolve
 from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.obtain import GivenCode, Obtained, Request
 from awsmfa_exec.options import Options
 from awsmfa_exec.prompts import Asking
+from awsmfa_exec.request import GivenCode, Obtained, Request
 from awsmfa_exec.sts import Endpoint
 
 T = TypeVar("T")
@@ -88,8 +88,7 @@ class Supply:
         options = self.options
         reused = env_vars.inherited(self.environ, profile)
         if reused is not None and options.duration is None and not options.no_session:
-            region = options.region or self.environ.get("AWS_REGION")
-            return Obtained(profile, reused, region or self.environ.get("AWS_DEFAULT_REGION"))
+            return Obtained(profile, reused, options.region or env_vars.region_in(self.environ))
         chain = resolve(profile, self.profiles, self.files, self.environ)
         if self.through_agent:
             from awsmfa_exec.agent.client import obtain_through_agent
@@ -100,10 +99,8 @@ class Supply:
                 return got
             log.debug("the agent is unavailable: the rest of the run calls STS from here")
             self.through_agent = False
-        region = options.region or chain.region
-        endpoint = Endpoint.from_environ(self.environ, chain.settings, region)
-        provider = providers.build(
-            chain, options, self._code(chain), endpoint, self._keep_session(chain)
+        provider, region = providers.for_chain(
+            chain, options, self._code(chain), self.environ, self._keep_session(chain)
         )
         return Obtained(profile, provider.retrieve(), region)
 

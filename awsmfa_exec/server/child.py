@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from awsmfa_exec import log
-from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound
+from awsmfa_exec.errors import launch_failure
 from awsmfa_exec.signals import PYTHON_IGNORED
 
 if TYPE_CHECKING:
@@ -74,11 +74,7 @@ def spawn(command: Sequence[str], env: Mapping[str, str], mask: set[int | signal
             continue
         except OSError as exc:
             failure = failure or exc
-    if failure is None:
-        raise CommandNotFound(f"command not found: {name}")
-    if isinstance(failure, (PermissionError, IsADirectoryError)):
-        raise CommandNotExecutable(f"command is not executable: {name}")
-    raise CommandNotExecutable(f"cannot run {name}: {failure.strerror}")
+    raise launch_failure(name, failure)
 
 
 def _came_from_terminal_too(info: signal.struct_siginfo, pid: int) -> bool:

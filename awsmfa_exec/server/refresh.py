@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -137,21 +137,21 @@ def _carries_mfa(provider: Provider) -> bool:
     return isinstance(provider, Layer) and provider.mfa is not None
 
 
-def remember_mfa_session(top: Provider) -> RememberedProvider | None:
-    """Wrap the provider below `top` that uses the MFA code so it is called only once.
+def remember_mfa_session(top: Provider) -> tuple[Provider, RememberedProvider | None]:
+    """A copy of the chain `top` in which the provider below `top` that uses the MFA code
+    is wrapped so it is called only once, and that wrapper; `top` is left as it was.
 
-    None when no provider below `top` uses a code: either none does (every refresh starts
-    from the long-term keys) or `top` itself does (its credentials are the MFA session).
+    No wrapper when no provider below `top` uses a code: either none does (every refresh
+    starts from the long-term keys) or `top` itself does (its credentials are the MFA
+    session).
     """
-    node = top
-    while isinstance(node, Layer):
-        source = node.source
-        if _carries_mfa(source):
-            remembered = RememberedProvider(source)
-            node.source = remembered
-            return remembered
-        node = source
-    return None
+    if not isinstance(top, Layer):
+        return top, None
+    if _carries_mfa(top.source):
+        wrapped = RememberedProvider(top.source)
+        return replace(top, source=wrapped), wrapped
+    below, remembered = remember_mfa_session(top.source)
+    return (top, None) if remembered is None else (replace(top, source=below), remembered)
 
 
 class InProcessRefresher(HoldingRefresher):
@@ -166,9 +166,8 @@ class InProcessRefresher(HoldingRefresher):
         now: Callable[[], datetime] = utcnow,
     ) -> None:
         super().__init__(profile, margin=margin, now=now)
-        self._top = provider
         self._final_is_session = _carries_mfa(provider)
-        self._session = remember_mfa_session(provider)
+        self._top, self._session = remember_mfa_session(provider)
 
     def fetch(self, current: Credentials | None) -> Credentials:
         if current is not None and not self._can_refresh():

@@ -17,16 +17,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from awsmfa_exec import log
+from awsmfa_exec.shells.registry import PROGRAMS
 
-SHELL_NAMES = {
-    "bash": "bash",
-    "zsh": "zsh",
-    "fish": "fish",
-    "pwsh": "powershell",
-    "pwsh-preview": "powershell",
-    "powershell": "powershell",
-    **dict.fromkeys(("sh", "dash", "ash", "ksh", "ksh93", "mksh", "pdksh", "yash", "posh"), "sh"),
-}
 WRAPPERS = frozenset(
     (
         "sudo", "doas", "env", "make", "gmake", "nice", "ionice", "nohup", "timeout", "time",
@@ -46,8 +38,8 @@ def program(argv0: str) -> str:
 def choose(ancestors: Iterable[str]) -> tuple[str | None, str]:
     """For program names, nearest first: (shell, the ancestor named it), or (None, why)."""
     for name in ancestors:
-        if name in SHELL_NAMES:
-            return SHELL_NAMES[name], name
+        if name in PROGRAMS:
+            return PROGRAMS[name], name
         if name not in WRAPPERS:
             return None, f"awsmfa was started by {name!r}, not by a shell it knows"
     return None, "no shell found among the parent processes"

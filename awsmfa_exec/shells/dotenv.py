@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 
 from awsmfa_exec.errors import ConfigError, UsageError
-from awsmfa_exec.shells import checked
+from awsmfa_exec.shells.base import checked
 
 _INTERPOLATED = re.compile(r"\$\{[^}]*\}")
 _DOUBLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\r": "\\r", "\n": "\\n"}

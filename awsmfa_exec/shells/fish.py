@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from awsmfa_exec.shells import render
+from awsmfa_exec.shells.base import render
 
 
 def quote(value: str) -> str:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 
 from awsmfa_exec.errors import UsageError
-from awsmfa_exec.shells import checked
+from awsmfa_exec.shells.base import checked
 
 _FIELDS = (
     ("AccessKeyId", "AWS_ACCESS_KEY_ID"),

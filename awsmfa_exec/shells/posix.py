@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from awsmfa_exec.shells import render
+from awsmfa_exec.shells.base import render
 
 # Left bare: no character bash, zsh, dash or fish treats specially. A leading `=` would be
 # zsh's `=cmd` expansion, so it is quoted.

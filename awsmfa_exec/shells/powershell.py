@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from awsmfa_exec.shells import render
+from awsmfa_exec.shells.base import render
 
 _QUOTES = re.compile("(['\u2018\u2019\u201a\u201b])")
 

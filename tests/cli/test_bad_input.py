@@ -14,16 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import (
-    AWSMFA,
-    CODE,
-    LANDING_SECRET,
-    SEED_CONFIG,
-    SEED_CREDENTIALS,
-    AwsFiles,
-    awsmfa,
-    run,
-)
+from tests.support.aws_files import CODE, LANDING_SECRET, SEED_CONFIG, SEED_CREDENTIALS, AwsFiles
+from tests.support.commands import AWSMFA, awsmfa, run
 from tests.support.other_uid import OtherUid
 from tests.support.proof import INHERITED_DEV, assert_one_error_line, record, snapshot
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from awsmfa_exec import __version__
-from tests.conftest import awsmfa, run
+from tests.support.commands import awsmfa, run
 
 
 def test_version() -> None:

@@ -15,8 +15,10 @@ from pathlib import Path
 from subprocess import CompletedProcess
 
 from awsmfa_exec.mfa import HOW_TO_GIVE_A_CODE
-from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa, run, serving
 from tests.support.agent import agent_pid, wait_gone
+from tests.support.aws_files import CODE, AwsFiles
+from tests.support.commands import AWSMFA, awsmfa, run
+from tests.support.sts_server import Moto, serving
 
 
 def sock() -> Path:

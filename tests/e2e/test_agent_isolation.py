@@ -9,9 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import AWSMFA, CODE, Moto, awsmfa, run
 from tests.support.agent import agent_pid, stop_agent
+from tests.support.aws_files import CODE
+from tests.support.commands import AWSMFA, awsmfa, run
 from tests.support.other_uid import OtherUid
+from tests.support.sts_server import Moto
 
 # A client that prints what the agent answered to a status request, or why it got nothing.
 ASK_STATUS = """

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, Moto, awsmfa
+from tests.support.aws_files import CODE
+from tests.support.commands import AWSMFA, awsmfa
+from tests.support.sts_server import Moto
 
 PROMPT = b"MFA code for arn:aws:iam::123456789012:mfa/alice: "
 PRINT_PROFILE = ["sh", "-c", 'echo "profile=$AWSMFA_PROFILE"']

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AwsFiles
+from tests.support.aws_files import AwsFiles
 
 PROMPT = b"PROMPT> "
 

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa, serving
+from tests.support.aws_files import CODE, AwsFiles
+from tests.support.commands import AWSMFA, awsmfa
 from tests.support.fleet import write_fleet
+from tests.support.sts_server import Moto, serving
 
 
 def lines_of(text: str) -> list[str]:

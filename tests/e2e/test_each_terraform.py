@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CODE, AwsFiles, Moto, awsmfa
 from tests.e2e.test_terraform import write_project
+from tests.support.aws_files import CODE, AwsFiles
+from tests.support.commands import awsmfa
 from tests.support.fleet import write_fleet
+from tests.support.sts_server import Moto
 
 pytestmark = pytest.mark.skipif(
     shutil.which("terraform") is None, reason="terraform is not installed on this machine"

@@ -9,20 +9,11 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from tests.conftest import (
-    ACCOUNT,
-    AWSMFA,
-    CODE,
-    LANDING_KEY_ID,
-    LANDING_SECRET,
-    SERIAL,
-    AwsFiles,
-    Moto,
-    awsmfa,
-    run,
-)
+from tests.support.aws_files import ACCOUNT, CODE, LANDING_KEY_ID, LANDING_SECRET, SERIAL, AwsFiles
+from tests.support.commands import AWSMFA, awsmfa, run
 from tests.support.many_profiles import write_many
 from tests.support.signin_server import TOKEN, SigninServer, signin_server
+from tests.support.sts_server import Moto
 
 __all__ = ["signin_server"]  # the fixture, imported for the tests below
 

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa, role_arn_of, run
+from tests.support.aws_files import CODE, AwsFiles, role_arn_of
+from tests.support.commands import AWSMFA, awsmfa, run
+from tests.support.sts_server import Moto
 
 
 def caller_arn(result: object) -> str:

@@ -6,8 +6,10 @@ import os
 import sys
 from pathlib import Path
 
-from tests.conftest import AWSMFA, CODE, ROOT, AwsFiles, Moto, awsmfa, role_arn_of
 from tests.e2e.test_exec import caller_arn
+from tests.support.aws_files import CODE, AwsFiles, role_arn_of
+from tests.support.commands import AWSMFA, ROOT, awsmfa
+from tests.support.sts_server import Moto
 
 CLIENT = [sys.executable, str(ROOT / "tests" / "support" / "container_client.py")]
 KEY_VARIABLES = (

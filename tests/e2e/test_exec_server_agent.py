@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.conftest import AWSMFA, CODE, Moto, awsmfa
 from tests.e2e.test_exec_server import CLIENT
+from tests.support.aws_files import CODE
+from tests.support.commands import AWSMFA, awsmfa
+from tests.support.sts_server import Moto
 
 NEAR_EXPIRY = {"AWSMFA_REFRESH_MARGIN": "3600"}
 KEY_ID = ["printenv", "AWS_ACCESS_KEY_ID"]

@@ -12,7 +12,9 @@ import time
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, ROOT, Moto, awsmfa
+from tests.support.aws_files import CODE
+from tests.support.commands import AWSMFA, ROOT, awsmfa
+from tests.support.sts_server import Moto
 
 CLIENT = ROOT / "tests" / "support" / "container_client.py"
 SERVER_EXEC = [AWSMFA, "exec", "dev", "--server", "-t", CODE, "--"]

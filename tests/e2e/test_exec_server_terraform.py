@@ -11,8 +11,10 @@ import re
 from pathlib import Path
 from subprocess import CompletedProcess
 
-from tests.conftest import CODE, Moto, awsmfa, run
 from tests.e2e.test_terraform import write_project
+from tests.support.aws_files import CODE
+from tests.support.commands import awsmfa, run
+from tests.support.sts_server import Moto
 
 BUCKET = "tfstate-server"
 

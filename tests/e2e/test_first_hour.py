@@ -9,9 +9,11 @@ import os
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, SEED_CONFIG, AwsFiles, Moto, awsmfa, role_arn_of
 from tests.e2e.test_exec import caller_arn
+from tests.support.aws_files import CODE, SEED_CONFIG, AwsFiles, role_arn_of
+from tests.support.commands import AWSMFA, awsmfa
 from tests.support.shells import REAL_SHELLS, eval_line, have, run_shell, shell_quote
+from tests.support.sts_server import Moto
 
 # After a successful load, `and`/`&&` must run the next command.
 AND = {"bash": "&&", "zsh": "&&", "sh": "&&", "fish": "; and"}
@@ -135,8 +137,8 @@ def test_region_is_inherited_along_the_chain_then_from_the_caller(
     assert (listed["deep"]["region"], listed["deep"]["region_from"]) == ("eu-central-1", "dev")
     assert (listed["dev"]["region"], listed["dev"]["region_from"]) == ("eu-central-1", None)
     table = awsmfa("list").stdout.splitlines()
-    region = table[0].index("REGION")  # the column's offset: headers have spaces
-    assert table[1][region:].split()[:2] == ["eu-central-1", "(dev)"]
+    column = table[0].index("REGION")  # the column's offset: headers have spaces
+    assert table[1][column:].split()[:2] == ["eu-central-1", "(dev)"]
 
 
 def test_region_falls_back_to_the_callers(moto: Moto, aws_files: AwsFiles) -> None:

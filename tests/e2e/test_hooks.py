@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from awsmfa_exec.environ import SET
-from tests.conftest import AWSMFA, CODE, ROOT, Moto, awsmfa, role_arn_of
+from tests.support.aws_files import CODE, role_arn_of
+from tests.support.commands import AWSMFA, ROOT, awsmfa
 from tests.support.shells import environment_of, eval_line, run_shell, shell_quote
+from tests.support.sts_server import Moto
 
 HOOK_SHELLS = ("bash", "zsh", "fish")
 HOOK_FILES = {

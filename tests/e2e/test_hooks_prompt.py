@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import AWSMFA, run
+from tests.support.commands import AWSMFA, run
 from tests.support.shells import eval_line, shell_quote
 
 INTERACTIVE = {

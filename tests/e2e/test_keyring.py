@@ -312,7 +312,7 @@ def test_rotate_refuses_keys_that_are_not_in_the_keyring(aws_files: AwsFiles) ->
 def test_add_on_a_terminal_does_not_echo_the_secret(
     aws_files: AwsFiles, secret_service: SecretService
 ) -> None:
-    from tests.e2e.hardening.test_terminal import Terminal
+    from tests.support.terminal import Terminal
 
     aws_files.credentials.write_text("")
     master, slave = os.openpty()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
-from tests.conftest import CODE, ROOT, Moto, awsmfa, role_arn_of, run
+from tests.support.aws_files import CODE, role_arn_of
+from tests.support.commands import ROOT, awsmfa, run
+from tests.support.sts_server import Moto
 
 EXAMPLES = str(ROOT / "examples")
 

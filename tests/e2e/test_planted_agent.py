@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, ROOT, Moto, run
+from tests.support.aws_files import CODE
+from tests.support.commands import AWSMFA, ROOT, run
+from tests.support.sts_server import Moto
 
 NOBODY = 65534
 SYSTEM_PYTHON = "/usr/bin/python3"  # any uid can run it, wherever the checkout lives

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, BIN, CODE, SERIAL, AwsFiles, Moto, awsmfa, role_arn_of, run
+from tests.support.aws_files import CODE, SERIAL, AwsFiles, role_arn_of
+from tests.support.commands import AWSMFA, BIN, awsmfa, run
 from tests.support.fake_prompts import FakeTools
+from tests.support.sts_server import Moto
 
 QUESTION = f"MFA code for {SERIAL} (profile dev):"
 ARGV = {

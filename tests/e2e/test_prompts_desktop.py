@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, Moto, awsmfa, run
+from tests.support.aws_files import CODE
+from tests.support.commands import AWSMFA, awsmfa, run
+from tests.support.sts_server import Moto
 
 TOOLS = ("xvfb-run", "zenity", "xdotool")
 pytestmark = pytest.mark.skipif(

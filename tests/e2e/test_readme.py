@@ -23,11 +23,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa
 from tests.e2e.hardening.test_prompt_waiting import WAIT_LINE
+from tests.support.aws_files import CODE, AwsFiles
+from tests.support.commands import AWSMFA, awsmfa
 from tests.support.readme import Block, blocks, section_block
 from tests.support.shells import SHELL_ARGV, have
 from tests.support.signin_server import SigninServer, signin_server
+from tests.support.sts_server import Moto
 
 __all__ = ["signin_server"]  # the fixture, imported for the tests below
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from awsmfa_exec.environ import SET
-from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa, role_arn_of, run
+from tests.support.aws_files import CODE, AwsFiles, role_arn_of
+from tests.support.commands import AWSMFA, awsmfa, run
 from tests.support.shells import (
     REAL_SHELLS,
     environment_of,
@@ -16,6 +17,7 @@ from tests.support.shells import (
     run_shell,
     shell_quote,
 )
+from tests.support.sts_server import Moto
 
 WHOAMI = "aws sts get-caller-identity --query Arn --output text"
 

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, AwsFiles, Moto, awsmfa
+from tests.support.aws_files import CODE, AwsFiles
+from tests.support.commands import AWSMFA, awsmfa
 from tests.support.proof import assert_one_error_line
 from tests.support.shells import REAL_SHELLS, eval_line, run_shell, shell_quote
+from tests.support.sts_server import Moto
 
 
 def hostile_region(trap: Path) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from tests.conftest import CODE, AwsFiles, Moto, awsmfa, run
+from tests.support.aws_files import CODE, AwsFiles
+from tests.support.commands import awsmfa, run
+from tests.support.sts_server import Moto
 
 HEAVY = {"boto3", "botocore.session", "botocore.client"}
 

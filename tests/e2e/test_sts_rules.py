@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import (
+from tests.e2e.test_exec_server import CLIENT
+from tests.support.aws_files import (
     ACCOUNT,
     CODE,
     LANDING_KEY_ID,
@@ -25,12 +26,11 @@ from tests.conftest import (
     SEED_CONFIG,
     SERIAL,
     AwsFiles,
-    Moto,
-    awsmfa,
 )
-from tests.e2e.test_exec_server import CLIENT
+from tests.support.commands import awsmfa
 from tests.support.signin_server import SigninServer, signin_server
 from tests.support.strict_sts import CHAINING, ROLE_LIMIT
+from tests.support.sts_server import Moto
 
 __all__ = ["signin_server"]  # the fixture, imported for the login tests
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CODE, Moto, awsmfa
+from tests.support.aws_files import CODE
+from tests.support.commands import awsmfa
+from tests.support.sts_server import Moto
 
 pytestmark = pytest.mark.skipif(
     shutil.which("terraform") is None, reason="terraform is not installed on this machine"

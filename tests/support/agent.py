@@ -10,10 +10,11 @@ import time
 from pathlib import Path
 
 from awsmfa_exec.agent import client
+from awsmfa_exec.agent.protocol import ProtocolError
 
 
 def agent_pid(sock: Path) -> int | None:
-    with contextlib.suppress(OSError, client.ProtocolError):
+    with contextlib.suppress(OSError, ProtocolError):
         status = client.request(sock, {"op": "status"})
         if status is not None:
             return int(status["pid"])
@@ -43,7 +44,7 @@ def stop_agent(sock: Path) -> None:
     pid = agent_pid(sock)
     if pid is None:
         return
-    with contextlib.suppress(OSError, client.ProtocolError):
+    with contextlib.suppress(OSError, ProtocolError):
         client.request(sock, {"op": "stop"})
     if not wait_gone(pid):
         os.kill(pid, signal.SIGKILL)
@@ -55,7 +56,7 @@ def code_for_planted_need(need: dict[str, object], environ: dict[str, str]) -> o
     import threading
 
     from awsmfa_exec.agent.protocol import receive, send
-    from awsmfa_exec.obtain import GivenCode, Request
+    from awsmfa_exec.request import GivenCode, Request
 
     mine, agents = socket.socketpair()
     got: list[object] = []

@@ -89,6 +89,7 @@ def _denied_role(action: str) -> Answer:
 
 _TRUNCATED = issued("GetSessionToken").body[:120]
 
+NOT_FOUND = Answer(404, b"")
 SCENARIOS: dict[str, Callable[[str], Answer]] = {
     "ok": issued,
     "mfa-rejected": lambda _: error(403, "AccessDenied", MFA_FAILED),
@@ -160,7 +161,7 @@ class FaultSts:
                 found = _KEY_ID.search(self.headers.get("Authorization", ""))
                 with sts.lock:
                     sts.calls.append(Call(scenario, action, found.group(1) if found else ""))
-                answer = SCENARIOS.get(scenario, lambda _: Answer(404, b""))(action)
+                answer = SCENARIOS[scenario](action) if scenario in SCENARIOS else NOT_FOUND
                 if answer.hang:
                     sts.released.wait()
                     self.close_connection = True

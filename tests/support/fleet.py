@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ACCOUNT, SEED_CREDENTIALS, SERIAL, AwsFiles
+from tests.support.aws_files import ACCOUNT, SEED_CREDENTIALS, SERIAL, AwsFiles
 
 
 def accounts(count: int) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ACCOUNT, LANDING_KEY_ID, LANDING_SECRET, SERIAL, AwsFiles
+from tests.support.aws_files import ACCOUNT, LANDING_KEY_ID, LANDING_SECRET, SERIAL, AwsFiles
 
 
 def write_many(files: AwsFiles, count: int) -> None:

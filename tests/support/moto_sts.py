@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from moto.server import MotoRequestHandler
+from moto.server import MotoRequestHandler  # type: ignore[attr-defined]
 from werkzeug.serving import make_server
 
 Environ = dict[str, Any]

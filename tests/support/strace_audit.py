@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.conftest import AWSMFA, run
+from tests.support.commands import AWSMFA, run
 
 SYSCALLS = (
     "open,openat,openat2,creat,rename,renameat,renameat2,truncate,ftruncate,"

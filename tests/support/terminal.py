@@ -9,7 +9,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-from tests.conftest import AWSMFA
+from tests.support.commands import AWSMFA
 
 
 @dataclass

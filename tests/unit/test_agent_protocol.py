@@ -14,7 +14,7 @@ from awsmfa_exec.agent import client, enabled
 from awsmfa_exec.agent.paths import check_dir, prepare_dir, socket_path
 from awsmfa_exec.agent.protocol import ProtocolError, receive, send
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected
-from awsmfa_exec.obtain import GivenCode, Request
+from awsmfa_exec.request import GivenCode, Request
 
 
 def test_frames_round_trip() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from awsmfa_exec.config import MAX_HOPS, Files, load_profiles, resolve
 from awsmfa_exec.errors import ConfigError
-from tests.conftest import AwsFiles
+from tests.support.aws_files import AwsFiles
 
 KEYS = """
 [landing]

@@ -7,7 +7,7 @@ import pytest
 from awsmfa_exec.config import Files, load_chain, load_profiles
 from awsmfa_exec.config_hints import missing_profile_hints, redacted
 from awsmfa_exec.errors import ConfigError
-from tests.conftest import LANDING_SECRET, SEED_CONFIG, AwsFiles
+from tests.support.aws_files import LANDING_SECRET, SEED_CONFIG, AwsFiles
 
 
 def malformed(isolated: AwsFiles, config: str) -> str:

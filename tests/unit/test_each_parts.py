@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from awsmfa_exec.cli_each import take_command
+from awsmfa_exec.cli.each import take_command
 from awsmfa_exec.config import Files
 from awsmfa_exec.errors import ConfigError, StsThrottled, StsUnavailable
 from awsmfa_exec.fleet import child, retry
@@ -16,7 +16,9 @@ from awsmfa_exec.fleet.output import file_name
 from awsmfa_exec.fleet.summary import Result, as_json, table
 
 FILES = Files(Path("/c"), Path("/k"))
-PROFILES = {name: {} for name in ("landing", "acct-b", "acct-a", "prod", "acct-c")}
+PROFILES: dict[str, dict[str, str]] = {
+    name: {} for name in ("landing", "acct-b", "acct-a", "prod", "acct-c")
+}
 
 
 def test_choose_keeps_config_order_and_each_profile_once() -> None:
@@ -146,7 +148,7 @@ def test_file_names_hold_nothing_unusual() -> None:
 def test_the_command_of_each_is_what_follows_its_first_dashes(
     args: list[str], kept: list[str], command: list[str]
 ) -> None:
-    from awsmfa_exec import cli_each
+    from awsmfa_exec.cli import each as cli_each
 
     cli_each._command.clear()
     assert take_command(args) == kept

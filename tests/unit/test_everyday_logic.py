@@ -128,7 +128,7 @@ def test_access_denied_without_mfa_serial_names_the_line_to_add() -> None:
     denied = ClientError(
         {
             "Error": {"Code": "AccessDenied", "Message": "not authorized to perform AssumeRole"},
-            "ResponseMetadata": {"HTTPStatusCode": 403},
+            "ResponseMetadata": {"HTTPStatusCode": 403},  # type: ignore[typeddict-item]
         },
         "AssumeRole",
     )

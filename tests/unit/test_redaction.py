@@ -11,7 +11,8 @@ from awsmfa_exec import providers, sts
 from awsmfa_exec.config import Files, resolve
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.obtain import Obtained, Request
+from awsmfa_exec.options import Options
+from awsmfa_exec.request import Obtained, Request
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
 TOKEN = "FwoGZXIvYXdzEXAMPLESESSIONTOKENVALUE"
@@ -51,7 +52,7 @@ def holders() -> list[object]:
         FILES,
         {"AWS_ACCESS_KEY_ID": KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_SESSION_TOKEN": TOKEN},
     )
-    options = providers.Options(duration=3600)
+    options = Options(duration=3600)
     return [
         creds,
         mfa,
@@ -66,7 +67,7 @@ def holders() -> list[object]:
         providers.StaticProvider(creds),
         providers.build(deep, options, mfa, endpoint),
         providers.build(landing_keys, options, mfa, endpoint),
-        providers.build(deep, providers.Options(no_session=True), mfa, endpoint),
+        providers.build(deep, Options(no_session=True), mfa, endpoint),
         Request("dev", token_code=CODE, options=options),
         Obtained("dev", creds, "eu-west-1"),
     ]

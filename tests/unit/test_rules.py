@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from awsmfa_exec import log, role_limits, rules
-from awsmfa_exec.agent.fetch import ClientCode
+from awsmfa_exec.agent.handle_get import ClientCode
 from awsmfa_exec.config import Chain, Files, resolve
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected, RoleLimitExceeded, UsageError
 from awsmfa_exec.mfa import MfaCode
@@ -195,7 +195,7 @@ def test_a_refusal_at_one_hour_is_an_auth_error() -> None:
 def test_a_given_code_is_sent_once_then_a_second_call_asks_for_the_next() -> None:
     mfa = MfaCode(SERIAL, given="123456", profile="dev")
     sent: list[str] = []
-    assert mfa.call(lambda code: sent.append(code) or "ok") == "ok"
+    assert mfa.call(lambda code: sent.append(code) or "ok") == "ok"  # type: ignore[func-returns-value]
     with pytest.raises(UsageError, match="needs a second MFA code"):
         mfa.call(sent.append)
     assert sent == ["123456"]

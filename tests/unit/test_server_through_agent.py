@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -11,8 +12,8 @@ from awsmfa_exec.agent.client import AgentUnavailable, CodeWanted
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import StsUnavailable
 from awsmfa_exec.margin import REFRESH_MARGIN
-from awsmfa_exec.obtain import Obtained, Request
 from awsmfa_exec.options import Options
+from awsmfa_exec.request import Obtained, Request
 from awsmfa_exec.server.refresh import LAST_USE, SessionEnded
 from awsmfa_exec.server.through_agent import AgentRefresher, renew_command
 from tests.unit.test_server_refresh import Clock
@@ -26,7 +27,7 @@ class FakeAgent:
     failure: Exception | None = None
     margins: list[str] = field(default_factory=list)
 
-    def __call__(self, request: Request, environ: dict[str, str]) -> Obtained:
+    def __call__(self, request: Request, environ: Mapping[str, str]) -> Obtained:
         self.margins.append(environ.get("AWSMFA_REFRESH_MARGIN", ""))
         if self.failure is not None:
             raise self.failure

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import AwsFiles
+from tests.support.aws_files import AwsFiles
 from tests.support.fault_sts import FaultSts
 from tests.support.terminal import Terminal
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, LANDING_SECRET, Moto, awsmfa, run
+from tests.support.aws_files import CODE, LANDING_SECRET
+from tests.support.commands import AWSMFA, awsmfa, run
 from tests.support.fault_sts import ISSUED, FaultSts
+from tests.support.sts_server import Moto
 
 PRINT_AND_WAIT = 'printf "%s\\n%s\\n" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN"; read _'
 WAITING = {

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import pytest
 
 from awsmfa_exec.sts import MAX_ATTEMPTS
-from tests.conftest import CODE, LANDING_KEY_ID, LANDING_SECRET, SEED_CONFIG, AwsFiles, awsmfa
+from tests.support.aws_files import CODE, LANDING_KEY_ID, LANDING_SECRET, SEED_CONFIG, AwsFiles
+from tests.support.commands import awsmfa
 from tests.support.fault_sts import ISSUED, FaultSts
 from tests.support.proof import INHERITED_DEV, assert_one_error_line, record
 
@@ -26,6 +27,7 @@ UNAVAILABLE = r"STS is unavailable for GetSessionToken \({}\) after 3 attempts; 
 TRANSPORT = (
     r"STS GetSessionToken for landing failed: {}; check the network, or AWS_ENDPOINT_URL_STS"
 )
+HANG_TIMEOUT = "0.3"  # seconds an attempt waits for the STS that never answers
 TRIED = r"http://127\.0\.0\.1:\d+/[a-z-]*"  # the URL an unreachable STS is named by
 REJECTED = rf"STS rejected the MFA code for {MFA} \({{}}\); use the next code from your device"
 NEEDS_SERIAL = (
@@ -110,7 +112,10 @@ def test_sts_fault_is_one_line_and_an_exit_code(
     scenario = fault.scenario
     url = closed_port if scenario == "closed-port" else fault_sts.url(scenario)
     started = time.monotonic()
-    result = awsmfa(*fault.args, env={**os.environ, "AWS_ENDPOINT_URL": url}, timeout=60)
+    env = {**os.environ, "AWS_ENDPOINT_URL": url}
+    if scenario == "hang":  # each of the attempts times out after a short wait, not 5 s
+        env["AWSMFA_STS_TIMEOUT"] = HANG_TIMEOUT
+    result = awsmfa(*fault.args, env=env, timeout=60)
     took = time.monotonic() - started
     attempts = len(fault_sts.seen(scenario))
     record("sts fault", name, result, f"{attempts} requests, {took:.1f}s")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, CODE, AwsFiles
+from tests.support.aws_files import CODE, AwsFiles
+from tests.support.commands import BIN
 from tests.support.fake_prompts import FakeTools
 from tests.support.fault_sts import FaultSts
 from tests.support.terminal import Terminal, on_terminal

@@ -21,10 +21,12 @@ from pathlib import Path
 import pytest
 
 from awsmfa_exec import shells
-from tests.conftest import AWSMFA, CODE, Moto
+from tests.support.aws_files import CODE
+from tests.support.commands import AWSMFA
 from tests.support.proof import files_holding, record_audit
 from tests.support.signin_server import TOKEN, SigninServer, signin_server
 from tests.support.strace_audit import Audit, audit, traced_run
+from tests.support.sts_server import Moto
 
 __all__ = ["signin_server"]  # the fixture, for the login audit below
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pytest
 
 from awsmfa_exec.mfa import MAX_PROMPTS
-from tests.conftest import CODE, AwsFiles
+from tests.support.aws_files import CODE, AwsFiles
 from tests.support.fault_sts import FaultSts
 from tests.support.terminal import Terminal, on_terminal
 

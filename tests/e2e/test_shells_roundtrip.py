@@ -32,7 +32,7 @@ HOSTILE = [
     "$'\\n'",
 ]
 values = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"),
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\0"),
     max_size=24,
 )
 hostile = st.lists(st.sampled_from(HOSTILE), max_size=8).map("".join)

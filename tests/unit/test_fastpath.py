@@ -12,7 +12,7 @@ import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from awsmfa_exec import cli, log, quick
+from awsmfa_exec import cli, fastpath, log
 from awsmfa_exec.arrange import VALUED, arrange
 from awsmfa_exec.errors import AwsmfaError
 
@@ -22,7 +22,8 @@ def typer_reads(args: list[str]) -> tuple[bool, str, dict[str, Any]] | None:
     group = typer.main.get_command(cli.app)
     try:
         ctx = group.make_context("awsmfa", list(args))
-        name, command, rest = group.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+        words = [*ctx._protected_args, *ctx.args]
+        name, command, rest = group.resolve_command(ctx, words)  # type: ignore[attr-defined]
         assert command is not None
         sub = command.make_context(name, rest, parent=ctx)
     except (cli.ClickException, typer.Exit):
@@ -87,13 +88,13 @@ LEFT_TO_TYPER = [
 
 @pytest.mark.parametrize("args", HOT, ids=" ".join)
 def test_the_plain_forms_are_read_as_typer_reads_them(args: list[str]) -> None:
-    assert quick.read(args) is not None
-    assert quick.read(args) == typer_reads(args)
+    assert fastpath.read(args) is not None
+    assert fastpath.read(args) == typer_reads(args)
 
 
 @pytest.mark.parametrize("args", LEFT_TO_TYPER, ids=lambda args: " ".join(args) or "nothing")
 def test_everything_else_goes_to_typer(args: list[str]) -> None:
-    assert quick.read(args) is None
+    assert fastpath.read(args) is None
 
 
 WORDS = st.sampled_from(
@@ -117,7 +118,7 @@ ARGS = st.builds(
 @settings(max_examples=500, deadline=None)
 @given(ARGS)
 def test_whatever_is_read_typer_reads_the_same(args: list[str]) -> None:
-    got = quick.read(args)
+    got = fastpath.read(args)
     if got is not None:
         assert got == typer_reads(args)
 
@@ -146,7 +147,7 @@ def test_arranged_words_are_read_as_typer_reads_them(
     words = arrange(typed, {"AWS_PROFILE": "dev"})
     if arranged is not None:
         assert words == arranged
-    got = quick.read(words)
+    got = fastpath.read(words)
     if "exec" in words:  # every exec above is a plain one once arranged
         assert got is not None
     assert got in (None, typer_reads(words))
@@ -159,7 +160,7 @@ def test_whatever_is_read_after_arranging_typer_reads_the_same(
     args: list[str], environ: dict[str, str]
 ) -> None:
     words = arrange(args, environ)
-    got = quick.read(words)
+    got = fastpath.read(words)
     if got is not None:
         assert got == typer_reads(words)
 

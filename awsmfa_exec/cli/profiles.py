@@ -8,15 +8,16 @@ from typing import Annotated
 
 import typer
 
-from awsmfa_exec import completion
-from awsmfa_exec.cli_options import (
+from awsmfa_exec import completion, spellings
+from awsmfa_exec.cli.options import (
     Duration,
     JsonOutput,
     NoSession,
     Region,
     TokenCode,
-    request_of,
 )
+from awsmfa_exec.request import make_request
+from awsmfa_exec.shells.registry import COMPLETIONS, spelled
 
 commands = typer.Typer()
 """Registered into the `awsmfa` app by `cli`."""
@@ -92,7 +93,7 @@ def login_command(
     destination: Annotated[
         str | None,
         typer.Option(
-            "--destination",
+            *spellings.DESTINATION,
             metavar="URL",
             help="Console page to land on; default the console home of the profile's region.",
             show_default=False,
@@ -110,7 +111,7 @@ def login_command(
     profile = profile or os.environ.get("AWS_PROFILE")
     if not profile:
         raise UsageError("login needs a PROFILE, or AWS_PROFILE in the environment")
-    request = request_of(profile, token_code, duration, region, no_session)
+    request = make_request(profile, token_code, duration, region, no_session)
     run_login(request, destination, print_url, os.environ)
 
 
@@ -119,10 +120,10 @@ def login_command(
 
 @commands.command(
     "completion",
-    epilog=("\b\nInstall:\n" + "\n".join(f"  {line}" for line in completion.INSTALL.values())),
+    epilog=("\b\nInstall:\n" + "\n".join(f"  {line}" for line in COMPLETIONS.values())),
 )
 def completion_command(
-    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell.")],
+    shell: Annotated[str, typer.Argument(metavar="SHELL", help=f"{spelled(COMPLETIONS)}.")],
 ) -> None:
     """Print the tab-completion script for SHELL (completes commands and profile names)."""
     sys.stdout.write(completion.script(shell) + "\n")

@@ -1,8 +1,11 @@
 """The command-line surface: typer parses, the functions in `commands/` do the work.
 
+This module holds the app, `exec`, `env` and `hook`; the other commands are declared in
+`cli/each.py`, `cli/agent.py` and `cli/profiles.py`, the shared options in `cli/options.py`.
+
 Only typer and the standard library are imported here; everything heavier is imported by
 the command that needs it, so `--help` stays fast. `entry.main` comes here for everything
-but a plain `exec`/`env` (see `quick`).
+but a plain `exec`/`env` (see `fastpath`).
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from awsmfa_exec import __version__, cli_agent, cli_each, cli_keys, cli_profiles, completion, log
-from awsmfa_exec.cli_options import Duration, NoSession, Region, TokenCode, request_of
-from awsmfa_exec.entry import conclude, fail, interrupted, leave
+from awsmfa_exec import __version__, completion, log, spellings
+from awsmfa_exec.cli import agent, each, keys, profiles
+from awsmfa_exec.cli.options import Duration, NoSession, Region, TokenCode
+from awsmfa_exec.ending import conclude, fail, interrupted, leave
 from awsmfa_exec.errors import ExitCode
+from awsmfa_exec.request import make_request
+from awsmfa_exec.shells.registry import HOOKS, SHELLS, spelled
 
 app = typer.Typer(
     name="awsmfa",
@@ -102,7 +108,7 @@ def exec_command(
     """Run COMMAND with PROFILE's credentials in its environment (awsmfa becomes COMMAND)."""
     from awsmfa_exec.commands.exec_ import run_exec
 
-    request = request_of(profile, token_code, duration, region, no_session)
+    request = make_request(profile, token_code, duration, region, no_session)
     status = run_exec(request, command or [], os.environ, server=server)
     raise typer.Exit(status)
 
@@ -133,10 +139,9 @@ def env_command(
     shell: Annotated[
         str | None,
         typer.Option(
-            "--shell",
-            "-s",
+            *spellings.SHELL,
             metavar="SHELL",
-            help="bash, zsh, sh, fish, powershell, json, dotenv; detected when omitted.",
+            help=f"{', '.join(SHELLS)}; detected when omitted.",
         ),
     ] = None,
     unset: Annotated[bool, typer.Option("--unset", help="Print code that removes them.")] = False,
@@ -147,7 +152,7 @@ def env_command(
 
     profile = require_profile(profile, unset, os.environ)
     shell_name = shell or shells.detect()
-    request = None if unset else request_of(profile, token_code, duration, region, no_session)
+    request = None if unset else make_request(profile, token_code, duration, region, no_session)
     run_env(request, shell_name, os.environ)
 
 
@@ -163,7 +168,7 @@ def env_command(
     ),
 )
 def hook_command(
-    shell: Annotated[str, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell.")],
+    shell: Annotated[str, typer.Argument(metavar="SHELL", help=f"{spelled(HOOKS)}.")],
 ) -> None:
     """Print the shell integration: awsmfa-use, awsmfa-clear, a prompt segment, a warning."""
     from awsmfa_exec.commands.hook import run_hook
@@ -172,7 +177,7 @@ def hook_command(
 
 
 # Commands declared in their own modules, in the order `--help` lists them.
-for _module in (cli_each, cli_agent, cli_profiles, cli_keys):
+for _module in (each, agent, profiles, keys):
     app.registered_commands += _module.commands.registered_commands
     app.registered_groups += _module.commands.registered_groups
 
@@ -222,7 +227,7 @@ def _run(command: Any, args: Sequence[str]) -> object:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    args = cli_each.take_command(sys.argv[1:] if argv is None else argv)
+    args = each.take_command(sys.argv[1:] if argv is None else argv)
     if completion.requested():
         command = typer.main.get_command(app)
         completion.prepare()

@@ -5,7 +5,7 @@ option once, its value as the next word), are read here, so that a run the agent
 does not spend ~30 ms importing typer and building its commands. Any other form, and every
 mistake, reads as None and goes to typer (`cli`): the syntax accepted and the errors printed
 are typer's. Both get the words as `arrange` put them (`entry.main`), so a command typed
-without `--` arrives here with it. tests/unit/test_quick.py holds `read` to typer's parse
+without `--` arrives here with it. tests/unit/test_fastpath.py holds `read` to typer's parse
 of the same words.
 """
 
@@ -16,17 +16,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from awsmfa_exec import log
+from awsmfa_exec.spellings import NO_SESSION, VALUED_BY_COMMAND, by_spelling
 
-_VALUED = {
-    "-t": "token_code",
-    "--token-code": "token_code",
-    "-d": "duration",
-    "--duration": "duration",
-    "-r": "region",
-    "--region": "region",
-}
-_ENV_VALUED = {**_VALUED, "-s": "shell", "--shell": "shell"}
-_FLAGS = {"--no-session": "no_session"}
+_VALUED = by_spelling(VALUED_BY_COMMAND["exec"])
+_ENV_VALUED = by_spelling(VALUED_BY_COMMAND["env"])
+_FLAGS = by_spelling({"no_session": NO_SESSION})
 _CREDENTIAL_DEFAULTS = {"token_code": None, "duration": None, "region": None, "no_session": False}
 
 Params = dict[str, Any]
@@ -94,18 +88,6 @@ def read(args: Sequence[str]) -> tuple[bool, str, Params] | None:
     return None if params is None else (debug, name, params)
 
 
-def _request(params: Params) -> Any:
-    from awsmfa_exec.obtain import make_request
-
-    return make_request(
-        params["profile"],
-        params["token_code"],
-        params["duration"],
-        params["region"],
-        params["no_session"],
-    )
-
-
 def parse(args: Sequence[str]) -> Callable[[], None] | None:
     """What to run for `args` when they are a plain `exec` or `env`; else None."""
     got = read(args)
@@ -114,16 +96,25 @@ def parse(args: Sequence[str]) -> Callable[[], None] | None:
     debug, name, params = got
 
     def run() -> None:
+        from awsmfa_exec.request import make_request
+
         if debug:
             log.enable_debug()
+        request = make_request(
+            params["profile"],
+            params["token_code"],
+            params["duration"],
+            params["region"],
+            params["no_session"],
+        )
         if name == "exec":
             from awsmfa_exec.commands.exec_ import run_exec
 
-            run_exec(_request(params), params["command"], os.environ)
+            run_exec(request, params["command"], os.environ)
             return
         from awsmfa_exec import shells
         from awsmfa_exec.commands.env import run_env
 
-        run_env(_request(params), params["shell"] or shells.detect(), os.environ)
+        run_env(request, params["shell"] or shells.detect(), os.environ)
 
     return run

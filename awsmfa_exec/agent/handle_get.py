@@ -27,7 +27,6 @@ from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.files import Files
 from awsmfa_exec.mfa import MfaCode, check_code
 from awsmfa_exec.options import Options
-from awsmfa_exec.sts import Endpoint
 
 T = TypeVar("T")
 
@@ -179,7 +178,7 @@ def _strings(raw: Any, what: str) -> dict[str, str]:
     return raw
 
 
-def fetch(
+def handle_get(
     request: Message, store: Store, parsed: ParsedFiles, ask: AskCode, caller: Caller
 ) -> Message:
     """Answer a `get` request with credentials; AwsmfaError when the client's call would fail.
@@ -188,25 +187,18 @@ def fetch(
     paths = request.get("files")
     if not (isinstance(paths, list) and len(paths) == 2 and all(isinstance(p, str) for p in paths)):
         raise ProtocolError("files must be the config and credentials paths")
-    raw_options = request.get("options") or {}
-    options = Options(
-        duration=raw_options.get("duration"),
-        region=raw_options.get("region"),
-        no_session=bool(raw_options.get("no_session")),
-    )
+    options = Options.from_wire(request.get("options") or {})
     margin = request.get("margin", 0)
     if not isinstance(margin, int) or isinstance(margin, bool) or margin < 0:
         raise ProtocolError("margin must be a whole number of seconds")
     profile = str(request.get("profile"))
     files = Files(Path(paths[0]), Path(paths[1]))
     chain = resolve(profile, parsed.profiles(files), files, environ, parsed.keyring_keys)
-    region = options.region or chain.region
-    endpoint = Endpoint.from_environ(environ, chain.settings, region)
-    provider = providers.build(
+    provider, region = providers.for_chain(
         chain,
         options,
         ClientCode(chain, ask),
-        endpoint,
+        environ,
         _wrapper(store, chain, options, margin, caller),
     )
     creds = provider.retrieve()

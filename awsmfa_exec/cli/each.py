@@ -9,8 +9,9 @@ from typing import Annotated
 
 import typer
 
-from awsmfa_exec import completion
-from awsmfa_exec.cli_options import Duration, JsonOutput, NoSession, Region, TokenCode, request_of
+from awsmfa_exec import completion, spellings
+from awsmfa_exec.cli.options import Duration, JsonOutput, NoSession, Region, TokenCode
+from awsmfa_exec.request import make_request
 
 commands = typer.Typer()
 """Registered into the `awsmfa` app by `cli`."""
@@ -51,8 +52,7 @@ def each_command(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs",
-            "-j",
+            *spellings.JOBS,
             metavar="N",
             help="Profiles run at once (credentials and commands); default the CPU count, "
             "at most 16.",
@@ -74,7 +74,7 @@ def each_command(
     from_file: Annotated[
         str | None,
         typer.Option(
-            "--from-file",
+            *spellings.FROM_FILE,
             metavar="F",
             help="Profiles from F, one a line (- for stdin).",
             show_default=False,
@@ -86,7 +86,7 @@ def each_command(
     output_dir: Annotated[
         str | None,
         typer.Option(
-            "--output-dir",
+            *spellings.OUTPUT_DIR,
             metavar="D",
             help="Each profile's output in D/PROFILE.log instead of the terminal.",
             show_default=False,
@@ -100,7 +100,7 @@ def each_command(
     each = Each(
         patterns=tuple(patterns or ()),
         command=tuple(_command),
-        request=request_of("", token_code, duration, region, no_session),
+        request=make_request("", token_code, duration, region, no_session),
         from_file=from_file,
         jobs=jobs,
         keep_going=keep_going,

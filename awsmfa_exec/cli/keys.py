@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from awsmfa_exec import completion
-from awsmfa_exec.cli_options import TokenCode
+from awsmfa_exec.cli.options import TokenCode
 
 commands = typer.Typer()
 """Registered into the `awsmfa` app by `cli`."""

@@ -1,0 +1,69 @@
+"""What is asked for and what comes back: a `Request` (profile, code, options), the code the
+user gave up front, and the `Obtained` credentials with the child's region.
+
+Every path that gets credentials speaks these: `obtain` (here, the agent, or STS),
+the agent's client, `exec --server` and `each`. Light to import: nothing but dataclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from awsmfa_exec.options import Options
+
+if TYPE_CHECKING:
+    from awsmfa_exec.credentials import Credentials
+
+
+@dataclass(frozen=True)
+class Request:
+    profile: str
+    token_code: str | None = field(default=None, repr=False)
+    options: Options = field(default_factory=Options)
+
+
+@dataclass(frozen=True)
+class Obtained:
+    profile: str
+    credentials: Credentials
+    region: str | None
+
+
+@dataclass(frozen=True)
+class GivenCode:
+    """A code the user passed up front, and where it came from (for error messages)."""
+
+    code: str | None
+    origin: str = ""
+
+
+def make_request(
+    profile: str,
+    token_code: str | None,
+    duration: str | None,
+    region: str | None,
+    no_session: bool,
+) -> Request:
+    """A request from the credential options as the command line gives them."""
+    from awsmfa_exec.duration import parse_duration
+
+    options = Options(
+        duration=parse_duration(duration) if duration is not None else None,
+        region=region or None,
+        no_session=no_session,
+    )
+    return Request(profile=profile, token_code=token_code, options=options)
+
+
+def given_code(request: Request, environ: Mapping[str, str]) -> GivenCode:
+    """The code of --token-code, else of AWSMFA_TOKEN_CODE, checked to be 6 digits."""
+    from awsmfa_exec.mfa import check_code
+
+    if request.token_code is not None:
+        return GivenCode(check_code(request.token_code, "--token-code"), "--token-code")
+    if environ.get("AWSMFA_TOKEN_CODE"):
+        code = check_code(environ["AWSMFA_TOKEN_CODE"], "AWSMFA_TOKEN_CODE")
+        return GivenCode(code, "AWSMFA_TOKEN_CODE")
+    return GivenCode(None)

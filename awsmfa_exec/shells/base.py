@@ -1,0 +1,41 @@
+"""The interface every shell module implements, and the helpers they share.
+
+A shell renders a mapping of variable names to values, where `None` means "unset", into
+code that reproduces every value byte for byte when evaluated. Keys are checked, output
+is sorted so that it is stable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+from awsmfa_exec.errors import UsageError
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class Shell(Protocol):
+    def export(self, env: Mapping[str, str | None]) -> str:
+        """Code that sets each str value and unsets each None value."""
+        ...
+
+
+def checked(env: Mapping[str, str | None]) -> list[tuple[str, str | None]]:
+    """The mapping's items, sorted, after checking every key is a valid variable name."""
+    for key in env:
+        if not _KEY.match(key):
+            raise UsageError(f"invalid environment variable name {key!r}")
+    return sorted(env.items())
+
+
+def render(
+    env: Mapping[str, str | None],
+    assign: Callable[[str, str], str],
+    remove: Callable[[str], str],
+) -> str:
+    """One line per variable, sorted: `assign(key, value)`, or `remove(key)` for None."""
+    return "".join(
+        (remove(key) if value is None else assign(key, value)) + "\n" for key, value in checked(env)
+    )

@@ -1,0 +1,40 @@
+"""Running the installed `awsmfa` (and any other command) the way a test does: in a new
+session, so nothing can prompt on a terminal, with output captured as text."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BIN = Path(sys.executable).parent
+AWSMFA = str(BIN / "awsmfa")
+
+
+def run(
+    args: list[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    input: str | None = None,
+    timeout: float = 60,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """A command in a new session: no controlling terminal, so nothing can prompt."""
+    return subprocess.run(
+        args,
+        env=dict(os.environ if env is None else env),
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        start_new_session=True,
+        check=False,
+        cwd=cwd,
+    )
+
+
+def awsmfa(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return run([AWSMFA, *args], **kwargs)  # type: ignore[arg-type]

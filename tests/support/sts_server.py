@@ -1,0 +1,77 @@
+"""A moto STS server of tests.support (strict_sts, picky_sts) started on loopback, and the
+`Moto` client of the strict double's test endpoints (/_awsmfa/...)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from tests.support.aws_files import ACCOUNT
+from tests.support.commands import ROOT
+
+
+@dataclass
+class Moto:
+    url: str
+
+    def calls(self) -> list[str]:
+        with urllib.request.urlopen(f"{self.url}/_awsmfa/calls", timeout=10) as answer:
+            calls: list[str] = json.load(answer)
+        return calls
+
+    def signers(self, service: str) -> set[str]:
+        """The access key ids that signed requests to `service` (`s3`, `sts`)."""
+        with urllib.request.urlopen(f"{self.url}/_awsmfa/signers", timeout=10) as answer:
+            signed: list[list[str]] = json.load(answer)
+        return {key for name, key in signed if name == service}
+
+    def reset(self) -> None:
+        request = urllib.request.Request(f"{self.url}/_awsmfa/reset", method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
+
+    def role(self, name: str, *, max_session: int = 43200, requires_mfa: bool = False) -> None:
+        """Set the rules of role NAME in the strict double (until the next reset)."""
+        rule = {"arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "max_session": max_session}
+        body = json.dumps({**rule, "requires_mfa": requires_mfa}).encode()
+        request = urllib.request.Request(f"{self.url}/_awsmfa/role", data=body, method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
+
+    def refusals(self) -> list[str]:
+        """`Action: Code: message` for every call the strict double refused."""
+        with urllib.request.urlopen(f"{self.url}/_awsmfa/refusals", timeout=10) as answer:
+            refusals: list[str] = json.load(answer)
+        return refusals
+
+    def issued(self) -> dict[str, bool]:
+        """Every access key id the strict double handed out, and whether it carries MFA."""
+        with urllib.request.urlopen(f"{self.url}/_awsmfa/issued", timeout=10) as answer:
+            issued: dict[str, bool] = json.load(answer)
+        return issued
+
+
+@contextmanager
+def serving(module: str) -> Iterator[Moto]:
+    """A moto server started with `python -m module`, on loopback, stopped afterwards.
+
+    The servers of tests.support (strict_sts, picky_sts) answer the `Moto` helpers."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert line.startswith("PORT "), f"moto server did not start: {line!r}"
+    try:
+        yield Moto(f"http://127.0.0.1:{int(line.split()[1])}")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
