@@ -18,6 +18,7 @@ from awsmfa_exec.mfa import MfaCode, check_code
 from awsmfa_exec.options import Options
 
 if TYPE_CHECKING:
+    from awsmfa_exec.config import Chain
     from awsmfa_exec.providers import Provider
 
 
@@ -135,4 +136,16 @@ def plan(request: Request, environ: Mapping[str, str], given: GivenCode | None =
         environ=environ,
     )
     endpoint = Endpoint.from_environ(environ, chain.settings, region)
-    return Planned(request.profile, providers.build(chain, request.options, mfa, endpoint), region)
+    root = direct_root(chain, environ, region)
+    provider = providers.build(chain, request.options, mfa, endpoint, root=root)
+    return Planned(request.profile, provider, region)
+
+
+def direct_root(chain: Chain, environ: Mapping[str, str], region: str | None) -> Provider | None:
+    """What fetches the chain's root in this process, when botocore resolves it."""
+    if not chain.source.deferred:
+        return None
+    from awsmfa_exec.config import Files
+    from awsmfa_exec.roots import BotocoreRoot
+
+    return BotocoreRoot(chain.source, Files.from_environ(environ), environ, region)

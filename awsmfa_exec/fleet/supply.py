@@ -21,7 +21,7 @@ from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.config import Chain, Files, Profiles, resolve
 from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.obtain import GivenCode, Obtained, Request
+from awsmfa_exec.obtain import GivenCode, Obtained, Request, direct_root
 from awsmfa_exec.options import Options
 from awsmfa_exec.prompts import Asking
 from awsmfa_exec.sts import Endpoint
@@ -102,9 +102,9 @@ class Supply:
             self.through_agent = False
         region = options.region or chain.region
         endpoint = Endpoint.from_environ(self.environ, chain.settings, region)
-        provider = providers.build(
-            chain, options, self._code(chain), endpoint, self._keep_session(chain)
-        )
+        root = direct_root(chain, self.environ, region)
+        code = self._code(chain)
+        provider = providers.build(chain, options, code, endpoint, self._keep_session(chain), root)
         return Obtained(profile, provider.retrieve(), region)
 
     def _keep_session(self, chain: Chain) -> providers.Wrap:

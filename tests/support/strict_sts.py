@@ -6,7 +6,9 @@ the error codes and messages of real STS:
 - GetSessionToken outside 900..129,600 s, or signed with temporary credentials;
 - AssumeRole outside 900..43,200 s; above 1 h when signed with temporary credentials (role
   chaining); above the role's MaxSessionDuration; and, for a role whose trust policy
-  requires MFA, signed by a caller without MFA and carrying no code.
+  requires MFA, signed by a caller without MFA and carrying no code;
+- AssumeRoleWithWebIdentity (unsigned, counted all the same) outside 900..43,200 s; what it
+  hands out is temporary and carries no MFA.
 
 Temporary credentials are told from long-term keys by the access key ids the double has
 handed out itself (moto gives every GetSessionToken the same one, `AKIAIOSFODNN7EXAMPLE`,
@@ -116,6 +118,11 @@ class StrictApp(CountingApp):
             if temporary:
                 raise Refused(403, "AccessDenied", f"Cannot call {action} with session credentials")
             return with_code
+        if action == "AssumeRoleWithWebIdentity":  # unsigned; what it hands out has no MFA
+            refused = _out_of_range(int(form.get("DurationSeconds", 3600)), *ROLE_RANGE)
+            if refused:
+                raise refused
+            return False
         if action != "AssumeRole":
             return caller_mfa
         duration = int(form.get("DurationSeconds", 3600))
