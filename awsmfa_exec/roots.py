@@ -21,14 +21,15 @@ from functools import partial
 from typing import Any
 
 from awsmfa_exec import log
+from awsmfa_exec.agent import ROOT_PROCESS
 from awsmfa_exec.config import Source
 from awsmfa_exec.credentials import Credentials
-from awsmfa_exec.errors import AwsmfaError, ConfigError
+from awsmfa_exec.errors import AuthError, AwsmfaError, ConfigError, StsUnavailable
 from awsmfa_exec.files import Files
 
 # Set for a credential_process awsmfa runs: a process that runs awsmfa for the same root
-# again would recurse without end.
-RUNNING = "AWSMFA_ROOT_PROCESS"
+# again would recurse without end (and an awsmfa it runs does not use the agent).
+RUNNING = ROOT_PROCESS
 _METHODS = {
     "process": "custom-process",
     "web-identity": "assume-role-with-web-identity",
@@ -70,12 +71,25 @@ def _provider(source: Source, files: Files, environ: Mapping[str, str], region: 
     raise ConfigError(f"this botocore has no {method} credential provider; upgrade botocore")
 
 
-def _failed(source: Source, exc: Exception) -> ConfigError:
+def _failed(source: Source, exc: Exception) -> AwsmfaError:
+    """A one-line error for what botocore raised: AWS refused (exit 4), AWS unreachable
+    (exit 5), else the root's configuration (exit 3)."""
+    from botocore import exceptions
+
     reason = log.printable(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
-    reason = reason or type(exc).__name__
-    return ConfigError(
-        f"profile {source.profile}: no credentials from {_WHAT[source.origin]}: {reason}"
+    message = f"profile {source.profile}: no credentials from {_WHAT[source.origin]}: "
+    message += reason or type(exc).__name__
+    refused = (
+        exceptions.ClientError,
+        exceptions.SSOTokenLoadError,
+        exceptions.UnauthorizedSSOTokenError,
+        exceptions.TokenRetrievalError,
     )
+    if isinstance(exc, refused):
+        return AuthError(message)
+    if isinstance(exc, exceptions.ConnectionError | exceptions.HTTPClientError):  # unreachable
+        return StsUnavailable(message)
+    return ConfigError(message)
 
 
 @dataclass

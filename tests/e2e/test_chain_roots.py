@@ -5,6 +5,7 @@ STS double: a temporary root never calls GetSessionToken, and the hop's role req
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -23,6 +24,7 @@ from tests.conftest import (
     awsmfa,
     role_arn_of,
 )
+from tests.support.sso_portal import ACCESS_TOKEN, sso_portal
 
 AGENT = {"on": {}, "off": {"AWSMFA_AGENT": "off"}}
 IDENTITY = ["aws", "sts", "get-caller-identity", "--output", "json"]
@@ -129,6 +131,86 @@ def test_web_identity_root_carries_an_mfa_guarded_hop(
     if agent == "on":
         assert exec_hop(env).startswith(role_arn_of("hop"))
         assert sts_calls(moto) == calls
+
+
+SSO_ROOT = """\
+[profile root]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Admin
+region = eu-west-1
+
+[sso-session corp]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+"""
+
+
+@pytest.mark.parametrize("agent", AGENT)
+def test_sso_root_carries_an_mfa_guarded_hop(
+    moto: Moto, aws_files: AwsFiles, monkeypatch: pytest.MonkeyPatch, agent: str
+) -> None:
+    """The token `aws sso login` leaves in its cache, and the portal (a stub on loopback:
+    moto does not serve GetRoleCredentials) handing out the role's temporary credentials."""
+    aws_files.write(SSO_ROOT + hop("root"), "")
+    sso_token(aws_files, "2099-01-01T00:00:00Z")
+    moto.role("hop", requires_mfa=True)
+    with sso_portal(moto.url) as portal:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", portal.url)
+        assert exec_hop(AGENT[agent], "-t", CODE).startswith(role_arn_of("hop"))
+    assert portal.asked == [("111122223333", "Admin")]
+    assert sts_calls(moto) == ["GetSessionToken", "AssumeRole"]  # the portal's, then the hop
+    assert moto.refusals() == []
+
+
+def sso_token(files: AwsFiles, expires: str) -> None:
+    cache = files.config.parent / "sso" / "cache"
+    cache.mkdir(parents=True)
+    token = {
+        "startUrl": "https://example.awsapps.com/start",
+        "region": "eu-west-1",
+        "accessToken": ACCESS_TOKEN,
+        "expiresAt": expires,
+    }
+    (cache / f"{hashlib.sha1(b'corp').hexdigest()}.json").write_text(json.dumps(token))
+
+
+FAILING = {
+    "process": (
+        '[profile root]\ncredential_process = sh -c "echo op: not signed in >&2; exit 1"\n',
+        3,
+        "no credentials from credential_process: Error when retrieving credentials from "
+        "custom-process: op: not signed in",
+    ),
+    "itself": (
+        "[profile root]\ncredential_process = awsmfa env hop --shell json\n",
+        3,
+        "credential_process runs awsmfa for root again",
+    ),
+    "sso-expired": (SSO_ROOT, 4, "no credentials from the IAM Identity Center token cache"),
+    "login": (
+        "[profile root]\nlogin_session = arn:aws:iam::1:user/alice\n",
+        3,
+        "no credentials from login_session (run `aws login`)",
+    ),
+}
+
+
+@pytest.mark.parametrize("agent", AGENT)
+@pytest.mark.parametrize("case", FAILING)
+def test_a_root_that_gives_nothing_is_one_line(
+    moto: Moto, aws_files: AwsFiles, agent: str, case: str
+) -> None:
+    config, status, message = FAILING[case]
+    aws_files.write(config + hop("root"), "")
+    sso_token(aws_files, "2001-01-01T00:00:00Z")
+    result = awsmfa("exec", "hop", "-t", CODE, "--", "true", env={**os.environ, **AGENT[agent]})
+    assert result.returncode == status, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("awsmfa: error: profile root"), lines
+    assert message in lines[0]
+    assert sts_calls(moto) == []
 
 
 def test_an_mfa_guarded_hop_refused_without_the_code(
