@@ -165,7 +165,10 @@ def build(
             raise ValueError(f"{chain.profile}: a {source.origin} root needs a root provider")
         rules.check(chain, options)  # the settings' own errors, before the root is fetched
         outer = "final" if chain.hops else "session"
-        inner: Wrap = lambda provider, step: provider if step == outer else wrap(provider, step)  # noqa: E731
+
+        def inner(provider: Provider, step: str) -> Provider:  # the outer step is wrapped once
+            return provider if step == outer else wrap(provider, step)
+
         return wrap(RootFirst(chain, options, mfa, endpoint, root, inner), outer)
     where = "the environment" if source.origin == "environment" else f"profile {source.profile}"
     what = f"{source.origin} credentials" if root is not None else "long-term keys"
