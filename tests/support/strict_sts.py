@@ -50,6 +50,15 @@ CHAINING = (
 )
 ROLE_LIMIT = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
 SESSION_WITH_SESSION = "Cannot call GetSessionToken with session credentials"
+# The STS actions that hand out temporary credentials (IAM's CreateAccessKey hands out a
+# long-term key: not one of them).
+HANDS_OUT = (
+    "GetSessionToken",
+    "GetFederationToken",
+    "AssumeRole",
+    "AssumeRoleWithWebIdentity",
+    "AssumeRoleWithSAML",
+)
 _CALLER = re.compile(r"Credential=([A-Z0-9]+)/")
 _ISSUED = re.compile(rb"<AccessKeyId>([A-Z0-9]+)</AccessKeyId>")
 
@@ -103,7 +112,7 @@ class StrictApp(CountingApp):
             carries_mfa = self._check(action, form, key_id)
         except Refused as refused:
             return self._refuse(action, refused, start_response)
-        return self._forward(environ, start_response, carries_mfa)
+        return self._forward(environ, start_response, carries_mfa, action in HANDS_OUT)
 
     def _check(self, action: str, form: dict[str, str], key_id: str) -> bool:
         """Refused when AWS would refuse; else whether the credentials handed out carry MFA."""
@@ -146,7 +155,7 @@ class StrictApp(CountingApp):
         return caller_mfa or with_code
 
     def _forward(
-        self, environ: Environ, start_response: StartResponse, carries_mfa: bool
+        self, environ: Environ, start_response: StartResponse, carries_mfa: bool, issues: bool
     ) -> Iterable[bytes]:
         answered: list[Any] = []
 
@@ -156,7 +165,7 @@ class StrictApp(CountingApp):
 
         body = b"".join(super().__call__(environ, keep))
         status, headers, *rest = answered[0]
-        if status.startswith("200"):
+        if issues and status.startswith("200"):
             with self.lock:
                 for key_id in _ISSUED.findall(body):
                     self.issued[key_id.decode()] = carries_mfa
