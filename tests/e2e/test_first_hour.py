@@ -135,7 +135,7 @@ def test_region_is_inherited_along_the_chain_then_from_the_caller(
     assert (listed["deep"]["region"], listed["deep"]["region_from"]) == ("eu-central-1", "dev")
     assert (listed["dev"]["region"], listed["dev"]["region_from"]) == ("eu-central-1", None)
     table = awsmfa("list").stdout.splitlines()
-    assert table[1].split()[4:6] == ["eu-central-1", "(dev)"]
+    assert table[1].split()[5:7] == ["eu-central-1", "(dev)"]
 
 
 def test_region_falls_back_to_the_callers(moto: Moto, aws_files: AwsFiles) -> None:

@@ -99,7 +99,7 @@ class StrictApp(CountingApp):
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path.startswith("/_awsmfa/") and path != "/_awsmfa/calls":
+        if path.startswith("/_awsmfa/") and path not in ("/_awsmfa/calls", "/_awsmfa/signers"):
             return self._control(path, environ, start_response)
         length = int(environ.get("CONTENT_LENGTH") or 0)
         raw = environ["wsgi.input"].read(length) if length else b""
