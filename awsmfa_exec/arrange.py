@@ -21,6 +21,8 @@ VALUED: Mapping[str, frozenset[str]] = {
     "exec": _CREDENTIAL_VALUED,
     "env": _CREDENTIAL_VALUED | {"-s", "--shell"},
     "login": _CREDENTIAL_VALUED | {"--destination"},
+    "each": _CREDENTIAL_VALUED | {"-j", "--jobs", "--from-file", "--output-dir"},
+    "rotate": frozenset({"-t", "--token-code"}),
 }
 """Per command, the options whose value is the next word (`-t 123456`)."""
 
