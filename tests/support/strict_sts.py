@@ -193,6 +193,7 @@ class StrictApp(CountingApp):
         with self.lock:
             if path == "/_awsmfa/reset":
                 self.calls.clear()
+                self.signers.clear()
                 self.roles.clear()
                 self.issued.clear()
                 self.refusals.clear()
