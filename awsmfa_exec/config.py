@@ -33,13 +33,55 @@ MAX_HOPS = 64
 KEYS_MARK = "awsmfa_keys"
 
 
+# Roots whose credentials botocore's own providers resolve (`roots`), by the setting that
+# makes each: the kind names them in `list` and in messages.
+ROOT_KINDS = (
+    ("web_identity_token_file", "web-identity"),
+    ("sso_session", "sso"),
+    ("sso_start_url", "sso"),
+    ("login_session", "login"),
+    ("credential_process", "process"),
+)
+
+
 @dataclass(frozen=True)
 class Source:
-    """Where the chain starts: long-term keys from a profile or from the environment."""
+    """Where the chain starts: long-term keys from a profile or from the environment, or a
+    root botocore resolves (`origin` is its kind: process, web-identity, sso, login). Such a
+    root's credentials are fetched only when an STS call needs them; until then
+    `credentials` is empty and `settings` holds the root profile's values, which the
+    caches key it by."""
 
     profile: str
     credentials: Credentials
     origin: str
+    settings: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    @property
+    def deferred(self) -> bool:
+        """Credentials from a botocore provider, not yet fetched."""
+        kinds = {kind for _, kind in ROOT_KINDS}
+        return self.origin in kinds and not self.credentials.access_key_id
+
+    @property
+    def temporary(self) -> bool:
+        return self.credentials.session_token is not None
+
+
+def root_kind(values: Mapping[str, Any]) -> str | None:
+    """The kind of botocore root a profile is (None: none). A web identity root is a profile
+    with `role_arn` and `web_identity_token_file` and no `source_profile`."""
+    for key, kind in ROOT_KINDS:
+        if not values.get(key):
+            continue
+        if kind == "web-identity" and (
+            not values.get("role_arn")
+            or values.get("source_profile")
+            or values.get("credential_source")
+        ):
+            continue
+        return kind
+    return None
 
 
 @dataclass(frozen=True)
@@ -201,6 +243,10 @@ def _root(name: str, values: Mapping[str, Any], files: Files, keys_from: KeysFro
     """The long-term keys of the profile that ends a chain: its file keys or the keyring's."""
     keys = _static_keys(name, values)
     marked = values.get(KEYS_MARK)
+    kind = root_kind(values)
+    if kind is not None and keys is None and marked is None:
+        settings = tuple(sorted((str(k), str(v)) for k, v in values.items()))
+        return Source(name, Credentials("", ""), kind, settings)
     if marked is None:
         if keys is None:
             raise _no_keys(name, values, files)
@@ -231,11 +277,10 @@ def _environment_source(name: str, environ: Mapping[str, str]) -> Source:
 
 
 def _no_keys(name: str, values: Mapping[str, Any], files: Files) -> ConfigError:
-    unsupported = [k for k in ("credential_process", "sso_session", "sso_start_url") if k in values]
-    if unsupported:
+    if values.get("web_identity_token_file"):
         return ConfigError(
-            f"profile {name} gets credentials through {unsupported[0]}, which awsmfa does not "
-            "use; point source_profile at a profile with long-term keys"
+            f"profile {name} has web_identity_token_file but no role_arn to assume with it; "
+            f"add role_arn to [profile {name}] in {files.config}"
         )
     return ConfigError(
         f"profile {name} has no credentials: add aws_access_key_id and aws_secret_access_key "
@@ -342,7 +387,7 @@ def resolve(
         session_duration = session_duration or _int_setting(current, values, "mfa_session_duration")
         region = region or values.get("region") or None
         role_arn = values.get("role_arn")
-        if not role_arn:
+        if not role_arn or root_kind(values) == "web-identity":
             source = _root(current, values, files, keys_from)
             break
         hops.append(

@@ -20,6 +20,7 @@ from awsmfa_exec.request import Request as Request  # noqa: PLC0414 - for server
 from awsmfa_exec.request import given_code as given_code  # noqa: PLC0414 - for server/
 
 if TYPE_CHECKING:
+    from awsmfa_exec.config import Chain
     from awsmfa_exec.providers import Provider
 
 
@@ -85,5 +86,16 @@ def plan(request: Request, environ: Mapping[str, str], given: GivenCode | None =
         profile=request.profile,
         environ=environ,
     )
-    provider, region = providers.for_chain(chain, request.options, mfa, environ)
+    root = direct_root(chain, environ, request.options.region or chain.region)
+    provider, region = providers.for_chain(chain, request.options, mfa, environ, root=root)
     return Planned(request.profile, provider, region)
+
+
+def direct_root(chain: Chain, environ: Mapping[str, str], region: str | None) -> Provider | None:
+    """What fetches the chain's root in this process, when botocore resolves it."""
+    if not chain.source.deferred:
+        return None
+    from awsmfa_exec.config import Files
+    from awsmfa_exec.roots import BotocoreRoot
+
+    return BotocoreRoot(chain.source, Files.from_environ(environ), environ, region)

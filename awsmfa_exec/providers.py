@@ -7,7 +7,7 @@ for the calls that `rules.plan` picks (and explains under --debug) for a resolve
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from awsmfa_exec import log, role_limits, rules, sts
@@ -117,13 +117,48 @@ def for_chain(
     mfa: MfaCode,
     environ: Mapping[str, str],
     wrap: Wrap = _unwrapped,
+    root: Provider | None = None,
 ) -> tuple[Provider, str | None]:
     """The provider chain for `chain` (`build`), and the region the child gets: the
     options' region, else the chain's. STS is reached as `environ` and the profile say.
     Every path that calls STS starts here: `obtain.plan`, the agent's `get`, `each`."""
     region = options.region or chain.region
     endpoint = sts.Endpoint.from_environ(environ, chain.settings, region)
-    return build(chain, options, mfa, endpoint, wrap), region
+    return build(chain, options, mfa, endpoint, wrap, root), region
+
+
+@dataclass
+class RootFirst:
+    """A chain whose root botocore resolves: whether its credentials are temporary (no
+    GetSessionToken, every role chained) is known only once they are fetched, so the rest
+    of the chain is built then. Fetched only when called: credentials held for the whole
+    chain (the agent's `final` step) need no root at all."""
+
+    chain: Chain
+    options: Options
+    mfa: MfaCode
+    endpoint: sts.Endpoint
+    root: Provider
+    wrap: Wrap = _unwrapped
+    built: Provider | None = field(default=None, repr=False)
+
+    def settle(self) -> Provider:
+        """The chain built on the root's credentials, fetching them now if not yet."""
+        if self.built is None:
+            creds = self.root.retrieve()
+            source = replace(self.chain.source, credentials=creds)
+            self.built = build(
+                replace(self.chain, source=source),
+                self.options,
+                self.mfa,
+                self.endpoint,
+                self.wrap,
+                root=self.root,
+            )
+        return self.built
+
+    def retrieve(self) -> Credentials:
+        return self.settle().retrieve()
 
 
 def build(
@@ -132,17 +167,30 @@ def build(
     mfa: MfaCode,
     endpoint: sts.Endpoint,
     wrap: Wrap = _unwrapped,
+    root: Provider | None = None,
 ) -> Provider:
     """The provider chain that turns `chain`'s long-term keys into its final credentials,
     as the table of `rules.plan` says.
 
-    `wrap` lets the agent hold the MFA session and the final role credentials.
+    `wrap` lets the agent hold the MFA session and the final role credentials. `root`
+    fetches the credentials of a root botocore resolves (`config.Source.deferred`).
     """
     source = chain.source
+    if source.deferred:
+        if root is None:
+            raise ValueError(f"{chain.profile}: a {source.origin} root needs a root provider")
+        rules.check(chain, options)  # the settings' own errors, before the root is fetched
+        outer = "final" if chain.hops else "session"
+
+        def inner(provider: Provider, step: str) -> Provider:  # the outer step is wrapped once
+            return provider if step == outer else wrap(provider, step)
+
+        return wrap(RootFirst(chain, options, mfa, endpoint, root, inner), outer)
     where = "the environment" if source.origin == "environment" else f"profile {source.profile}"
-    log.debug(f"{chain.profile}: long-term keys from {where}")
+    what = f"{source.origin} credentials" if root is not None else "long-term keys"
+    log.debug(f"{chain.profile}: {what} from {where}")
     steps = rules.plan(chain, options)
-    provider: Provider = StaticProvider(source.credentials)
+    provider: Provider = root or StaticProvider(source.credentials)
     if steps.session is not None:
         with_code = mfa if steps.session_with_code else None
         session = SessionTokenProvider(provider, endpoint, source.profile, steps.session, with_code)

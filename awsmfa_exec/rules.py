@@ -19,10 +19,11 @@ profile's `duration_seconds`, else 1 h):
 | keys, no role     | any      | GetSessionToken (MFA)                                     |
 
 `--no-session` always sends the code with the first AssumeRole, from the long-term keys.
-Keys that are themselves temporary (`aws_session_token`, or `credential_source =
-Environment` with `AWS_SESSION_TOKEN`) cannot call GetSessionToken, and every role they
-assume is chained. `plan()` applies this table in one place and says under --debug which
-row it took and why.
+Keys that are themselves temporary (`aws_session_token`, `credential_source =
+Environment` with `AWS_SESSION_TOKEN`, or a root botocore resolves that hands out session
+credentials: web identity, SSO, login, a credential_process) cannot call GetSessionToken,
+and every role they assume is chained. `plan()` applies this table in one place and says
+under --debug which row it took and why.
 """
 
 from __future__ import annotations
@@ -129,23 +130,38 @@ def _hops(chain: Chain, final: int, *, first_direct: bool, code_first: bool) -> 
     return tuple(hops)
 
 
-def plan(chain: Chain, options: Options) -> Steps:
-    """The row of the table for `chain` and `options`, with the durations to ask for."""
+def check(chain: Chain, options: Options) -> int:
+    """The settings' and options' own errors, before any key is read; the final duration."""
     _check_configured(chain)
     final = final_duration(chain, options)
-    has_mfa = chain.mfa_serial is not None
-    temporary = chain.source.credentials.session_token is not None
-    roles = len(chain.hops)
-    if options.no_session and not roles:
+    if options.no_session and not chain.hops:
         raise UsageError(
             f"--no-session needs a role profile; {chain.profile} has keys and no role_arn"
         )
+    return final
+
+
+def _temporary_alone(chain: Chain) -> ConfigError:
+    source = chain.source
+    if source.origin in ("profile", "keyring", "environment"):
+        what = "holds temporary keys (aws_session_token)"
+    else:
+        what = f"gets temporary credentials from its {source.origin} root"
+    return ConfigError(
+        f"profile {chain.profile} {what} and no role_arn: GetSessionToken refuses them; "
+        "use them as they are, or add a role"
+    )
+
+
+def plan(chain: Chain, options: Options) -> Steps:
+    """The row of the table for `chain` and `options`, with the durations to ask for."""
+    final = check(chain, options)
+    has_mfa = chain.mfa_serial is not None
+    temporary = chain.source.temporary
+    roles = len(chain.hops)
     if not roles:
         if temporary:
-            raise ConfigError(
-                f"profile {chain.profile} holds temporary keys (aws_session_token) and no "
-                "role_arn: GetSessionToken refuses them; use them as they are, or add a role"
-            )
+            raise _temporary_alone(chain)
         why = "with MFA" if has_mfa else "without MFA (no mfa_serial): no long-term keys out"
         log.debug(f"keys, no role: GetSessionToken {why} for {describe(final)}")
         return Steps(final, has_mfa, ())

@@ -19,6 +19,7 @@ from awsmfa_exec.agent.paths import Untrusted, addressable, socket_path
 from awsmfa_exec.agent.protocol import (
     Message,
     ProtocolError,
+    dump_credentials,
     load_credentials,
     load_error,
     receive,
@@ -224,6 +225,21 @@ class _Conversation:
             )
         return self.mfa.call(self.code_step)
 
+    def answer_root(self) -> Message:
+        """The root credentials of the profile's chain, fetched here, where the user's
+        environment and terminal are (a credential_process may need both)."""
+        # only when the agent holds nothing made from the root: off the cached path
+        from awsmfa_exec.config import load_chain, no_keys_read
+        from awsmfa_exec.roots import fetch
+
+        chain = load_chain(self.req.profile, self.environ, no_keys_read)
+        if not chain.source.deferred:
+            raise ProtocolError(f"the agent asked for a root {self.req.profile} does not have")
+        region = self.req.options.region or chain.region
+        creds = fetch(chain.source, self.environ, region)
+        send(self.sock, {"credentials": dump_credentials(creds)})
+        return self.next()
+
 
 def _get(req: Request, environ: Mapping[str, str]) -> Message:
     files = Files.from_environ(environ)
@@ -255,8 +271,11 @@ def _get_conversation(
         send(sock, message)
         talk = _Conversation(sock, req, environ, given, mfa)
         answer = talk.next()
-        while answer.get("type") == "need_code":
-            answer = talk.answer_code(answer)
+        while answer.get("type") in ("need_code", "need_root"):
+            if answer["type"] == "need_root":
+                answer = talk.answer_root()
+            else:
+                answer = talk.answer_code(answer)
     if answer.get("type") == "error":
         raise load_error(answer)
     creds = load_credentials(answer.get("credentials"))

@@ -4,6 +4,9 @@ then serve it from the store, or make the STS calls, asking the client for a cod
 Parsed AWS files are kept by their stat signature, so a large config is parsed once and an
 edited one is parsed again. Credentials are keyed by what produced them (keys, serial, role
 ARNs, options, endpoint), never by profile name alone: an edited chain is never served stale.
+A root botocore resolves (a credential_process, a web identity, SSO, login) is keyed by its
+profile's settings, and its credentials are asked of the client only when an STS call
+needs them (`ClientRoot`).
 A request's `margin` (the client's refresh margin) says how much life what it gets must have
 left: anything held with less, the MFA session or the role, is made anew for it.
 """
@@ -34,6 +37,9 @@ T = TypeVar("T")
 # finds the code itself (its option, its own mfa_process, its terminal): the agent never
 # names a command for a client to run.
 AskCode = Callable[[str | None, str, str | None], str]
+# Asks the client for the credentials at the root of a profile's chain that botocore
+# resolves (`roots`): the client fetches them with its own environment and terminal.
+AskRoot = Callable[[str], Credentials]
 
 _KEEP_PARSED = 8
 # How long a key read from the keyring is reused before the keyring is asked again (a read
@@ -118,27 +124,50 @@ class ClientCode(MfaCode):
             return result
 
 
+class ClientRoot:
+    """The chain's root credentials, asked of the client once, when an STS call needs them."""
+
+    def __init__(self, profile: str, ask: AskRoot) -> None:
+        self._profile, self._ask = profile, ask
+        self._got: Credentials | None = None
+
+    def retrieve(self) -> Credentials:
+        if self._got is None:
+            self._got = self._ask(self._profile)
+        return self._got
+
+
 def _key(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _identity(chain: Chain) -> tuple[str, ...]:
+    """What the chain's credentials are made from: its keys, or a deferred root's settings
+    (its temporary credentials change with each fetch, its settings do not)."""
+    source = chain.source
+    if source.deferred:
+        return ("root", source.origin, source.profile, _key(source.settings))
+    keys = source.credentials
+    return (
+        keys.access_key_id,
+        hashlib.sha256(keys.secret_access_key.encode()).hexdigest(),
+        hashlib.sha256((keys.session_token or "").encode()).hexdigest(),
+    )
 
 
 def _wrapper(
     store: Store, chain: Chain, options: Options, margin: int, caller: Caller
 ) -> providers.Wrap:
-    source = chain.source.credentials
-    identity = (
-        source.access_key_id,
-        hashlib.sha256(source.secret_access_key.encode()).hexdigest(),
-        hashlib.sha256((source.session_token or "").encode()).hexdigest(),
-    )
+    identity = _identity(chain)
 
     def wrap(inner: providers.Provider, step: str) -> providers.Provider:
-        if isinstance(inner, providers.SessionTokenProvider):
-            key = _key("session", identity, chain.mfa_serial, inner.endpoint.url, inner.duration)
+        url = getattr(getattr(inner, "endpoint", None), "url", None)
+        if step == "session":
+            duration = getattr(inner, "duration", None)  # a RootFirst's: none of its own
+            key = _key("session", identity, chain.mfa_serial, url, duration)
             label = chain.source.profile
             return Kept(store, key, "mfa-session", label, chain.profile, inner, margin, caller)
         hops = [(h.role_arn, h.external_id, h.session_name, h.duration_seconds) for h in chain.hops]
-        url = inner.endpoint.url if isinstance(inner, providers.AssumeRoleProvider) else None
         shape = (options.duration, options.no_session, url)
         key = _key("role", identity, chain.mfa_serial, hops, shape)
         return Kept(store, key, "role", chain.profile, chain.profile, inner, margin, caller)
@@ -179,7 +208,12 @@ def _strings(raw: Any, what: str) -> dict[str, str]:
 
 
 def handle_get(
-    request: Message, store: Store, parsed: ParsedFiles, ask: AskCode, caller: Caller
+    request: Message,
+    store: Store,
+    parsed: ParsedFiles,
+    ask: AskCode,
+    caller: Caller,
+    ask_root: AskRoot | None = None,
 ) -> Message:
     """Answer a `get` request with credentials; AwsmfaError when the client's call would fail.
     `caller` is this request in the store's single flight (see `Store.asking`)."""
@@ -194,12 +228,14 @@ def handle_get(
     profile = str(request.get("profile"))
     files = Files(Path(paths[0]), Path(paths[1]))
     chain = resolve(profile, parsed.profiles(files), files, environ, parsed.keyring_keys)
+    root = ClientRoot(profile, ask_root) if chain.source.deferred and ask_root else None
     provider, region = providers.for_chain(
         chain,
         options,
         ClientCode(chain, ask),
         environ,
         _wrapper(store, chain, options, margin, caller),
+        root,
     )
     creds = provider.retrieve()
     return {

@@ -22,9 +22,17 @@ from awsmfa_exec import log
 from awsmfa_exec.agent import harden
 from awsmfa_exec.agent.handle_get import ParsedFiles, handle_get
 from awsmfa_exec.agent.paths import addressable, prepare_dir
-from awsmfa_exec.agent.protocol import Message, ProtocolError, error_message, receive, send
+from awsmfa_exec.agent.protocol import (
+    Message,
+    ProtocolError,
+    error_message,
+    load_credentials,
+    receive,
+    send,
+)
 from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.agent.trust import peer_uid
+from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import AwsmfaError, ConfigError, ExitCode
 
 GRACE = 30.0
@@ -176,8 +184,16 @@ class Agent:
                         raise ClientGone
                 return str(reply["code"])
 
+            def ask_root(profile: str) -> Credentials:
+                with self.store.asking(caller):
+                    send(conn, {"type": "need_root", "profile": profile, "lines": _drain(lines)})
+                    reply = receive(conn)
+                    if reply is None or "credentials" not in reply:
+                        raise ClientGone
+                return load_credentials(reply["credentials"])
+
             try:
-                answer = handle_get(request, self.store, self.parsed, ask, caller)
+                answer = handle_get(request, self.store, self.parsed, ask, caller, ask_root)
             except AwsmfaError as exc:
                 answer = error_message(exc)
             except (OSError, ProtocolError, ClientGone):

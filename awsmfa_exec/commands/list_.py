@@ -13,12 +13,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from awsmfa_exec import log
-from awsmfa_exec.config import Files, Profiles, along_chain, in_keyring, load_profiles, nearest
+from awsmfa_exec.config import (
+    Files,
+    Profiles,
+    along_chain,
+    in_keyring,
+    load_profiles,
+    nearest,
+    root_kind,
+)
 
 KEYS = "keys"  # long-term keys, no role: GetSessionToken only
 ROLE = "role"  # role_arn whose source has keys (or credential_source)
 CHAIN = "chain"  # role_arn whose source_profile is itself a role
-OTHER = "other"  # nothing awsmfa can start from (sso, credential_process, settings only)
+ROOT = "root"  # credentials botocore resolves: credential_process, web identity, sso, login
+OTHER = "other"  # nothing awsmfa can start from (settings only)
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,7 @@ class Held:
 class Entry:
     name: str
     kind: str
-    keys: str | None  # where the chain's long-term keys live: keyring, file, env
+    keys: str | None  # where the chain's root keys come from: keyring, file, env, or a root kind
     role_arn: str | None
     source_profile: str | None
     credential_source: str | None
@@ -101,15 +110,22 @@ def _keys_at(name: str, profiles: Profiles) -> str | None:
             continue
         if in_keyring(values):
             return "keyring"
-        return "file" if _text(values, "aws_access_key_id") else None
+        if _text(values, "aws_access_key_id"):
+            return "file"
+        return root_kind(values) if _kind(current, values, profiles) == ROOT else None
     return None
 
 
 def _kind(name: str, values: Mapping[str, object], profiles: Profiles) -> str:
+    kind = root_kind(values)
+    alone = _text(values, "role_arn") is None or kind == "web-identity"
+    if kind and alone and _text(values, "aws_access_key_id") is None and not in_keyring(values):
+        return ROOT
     if _text(values, "role_arn") is None:
         return KEYS if _text(values, "aws_access_key_id") or in_keyring(values) else OTHER
     source = _text(values, "source_profile")
-    if source and source != name and _text(profiles.get(source, {}), "role_arn"):
+    parent = profiles.get(source or "", {})
+    if source and source != name and _text(parent, "role_arn") and root_kind(parent) is None:
         return CHAIN
     return ROLE
 

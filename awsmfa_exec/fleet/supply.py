@@ -21,6 +21,7 @@ from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.config import Chain, Files, Profiles, resolve
 from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.mfa import MfaCode
+from awsmfa_exec.obtain import direct_root
 from awsmfa_exec.options import Options
 from awsmfa_exec.prompts import Asking
 from awsmfa_exec.request import GivenCode, Obtained, Request
@@ -99,8 +100,9 @@ class Supply:
                 return got
             log.debug("the agent is unavailable: the rest of the run calls STS from here")
             self.through_agent = False
+        root = direct_root(chain, self.environ, options.region or chain.region)
         provider, region = providers.for_chain(
-            chain, options, self._code(chain), self.environ, self._keep_session(chain)
+            chain, options, self._code(chain), self.environ, self._keep_session(chain), root
         )
         return Obtained(profile, provider.retrieve(), region)
 

@@ -23,7 +23,7 @@ from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials, format_expiration, utcnow
 from awsmfa_exec.errors import AuthError, AwsmfaError
 from awsmfa_exec.margin import REFRESH_MARGIN
-from awsmfa_exec.providers import AssumeRoleProvider, Provider, SessionTokenProvider
+from awsmfa_exec.providers import AssumeRoleProvider, Provider, RootFirst, SessionTokenProvider
 
 LAST_USE = 60
 """When no fresh credentials can be had, the current ones are handed out until this close
@@ -166,6 +166,8 @@ class InProcessRefresher(HoldingRefresher):
         now: Callable[[], datetime] = utcnow,
     ) -> None:
         super().__init__(profile, margin=margin, now=now)
+        if isinstance(provider, RootFirst):  # its layers are known once the root is fetched
+            provider = provider.settle()
         self._final_is_session = _carries_mfa(provider)
         self._top, self._session = remember_mfa_session(provider)
 

@@ -26,6 +26,10 @@ _SIGNER = re.compile(r"Credential=(?P<key>[^/]+)/[^/]+/[^/]+/(?P<service>[^/]+)/
 StartResponse = Callable[..., Any]
 
 
+# STS actions called without a signature (the web identity token is the proof).
+UNSIGNED_STS = ("AssumeRoleWithWebIdentity", "AssumeRoleWithSAML")
+
+
 class CountingApp:
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -54,7 +58,8 @@ class CountingApp:
         raw = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(raw)
         action = parse_qs(raw.decode("utf-8", "replace")).get("Action", [""])[0]
-        if "sts" in environ.get("HTTP_AUTHORIZATION", "") and action:
+        signed_sts = "sts" in environ.get("HTTP_AUTHORIZATION", "")
+        if action and (signed_sts or action in UNSIGNED_STS):
             with self.lock:
                 self.calls.append(action)
         return self.app(environ, start_response)  # type: ignore[no-any-return]

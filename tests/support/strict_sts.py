@@ -6,7 +6,9 @@ the error codes and messages of real STS:
 - GetSessionToken outside 900..129,600 s, or signed with temporary credentials;
 - AssumeRole outside 900..43,200 s; above 1 h when signed with temporary credentials (role
   chaining); above the role's MaxSessionDuration; and, for a role whose trust policy
-  requires MFA, signed by a caller without MFA and carrying no code.
+  requires MFA, signed by a caller without MFA and carrying no code;
+- AssumeRoleWithWebIdentity (unsigned, counted all the same) outside 900..43,200 s; what it
+  hands out is temporary and carries no MFA.
 
 Temporary credentials are told from long-term keys by the access key ids the double has
 handed out itself (moto gives every GetSessionToken the same one, `AKIAIOSFODNN7EXAMPLE`,
@@ -48,6 +50,15 @@ CHAINING = (
 )
 ROLE_LIMIT = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
 SESSION_WITH_SESSION = "Cannot call GetSessionToken with session credentials"
+# The STS actions that hand out temporary credentials (IAM's CreateAccessKey hands out a
+# long-term key: not one of them).
+HANDS_OUT = (
+    "GetSessionToken",
+    "GetFederationToken",
+    "AssumeRole",
+    "AssumeRoleWithWebIdentity",
+    "AssumeRoleWithSAML",
+)
 _CALLER = re.compile(r"Credential=([A-Z0-9]+)/")
 _ISSUED = re.compile(rb"<AccessKeyId>([A-Z0-9]+)</AccessKeyId>")
 
@@ -108,7 +119,7 @@ class StrictApp(CountingApp):
             carries_mfa = self._check(action, form, key_id)
         except Refused as refused:
             return self._refuse(action, refused, start_response)
-        return self._forward(environ, start_response, carries_mfa, action)
+        return self._forward(environ, start_response, carries_mfa, action in HANDS_OUT)
 
     def _check(self, action: str, form: dict[str, str], key_id: str) -> bool:
         """Refused when AWS would refuse; else whether the credentials handed out carry MFA."""
@@ -123,6 +134,11 @@ class StrictApp(CountingApp):
             if temporary:
                 raise Refused(403, "AccessDenied", f"Cannot call {action} with session credentials")
             return with_code
+        if action == "AssumeRoleWithWebIdentity":  # unsigned; what it hands out has no MFA
+            refused = _out_of_range(int(form.get("DurationSeconds", 3600)), *ROLE_RANGE)
+            if refused:
+                raise refused
+            return False
         if action != "AssumeRole":
             return caller_mfa
         duration = int(form.get("DurationSeconds", 3600))
@@ -146,7 +162,7 @@ class StrictApp(CountingApp):
         return caller_mfa or with_code
 
     def _forward(
-        self, environ: Environ, start_response: StartResponse, carries_mfa: bool, action: str
+        self, environ: Environ, start_response: StartResponse, carries_mfa: bool, issues: bool
     ) -> Iterable[bytes]:
         answered: list[Any] = []
 
@@ -156,7 +172,7 @@ class StrictApp(CountingApp):
 
         body = b"".join(super().__call__(environ, keep))
         status, headers, *rest = answered[0]
-        if status.startswith("200") and action in ISSUING:  # not IAM's CreateAccessKey
+        if issues and status.startswith("200"):
             with self.lock:
                 for key_id in _ISSUED.findall(body):
                     self.issued[key_id.decode()] = carries_mfa

@@ -173,7 +173,11 @@ def test_credential_source_environment(isolated: AwsFiles) -> None:
             "has role_arn but no source_profile",
         ),
         ("[profile a]\nregion = x\n", "a", "profile a has no credentials"),
-        ("[profile a]\ncredential_process = x\n", "a", "credential_process, which awsmfa does not"),
+        (
+            "[profile a]\nweb_identity_token_file = /t\n",
+            "a",
+            "web_identity_token_file but no role_arn",
+        ),
         ("[profile a]\naws_access_key_id = AKIA1\n", "a", "has no aws_secret_access_key"),
         (
             "[profile a]\nrole_arn = arn:aws:iam::1:role/a\n"

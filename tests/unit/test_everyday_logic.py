@@ -35,7 +35,7 @@ def test_each_profile_gets_its_kind() -> None:
         "orphan": "role",
         "role": "role",
         "self": "role",
-        "sso": "other",
+        "sso": "root",
     }
 
 

@@ -240,3 +240,30 @@ def test_the_agent_asks_again_after_a_rejected_code() -> None:
 
     assert ClientCode(chain("dev"), ask).call(sts) == "222222"
     assert whys == [None, "STS rejected the MFA code"]
+
+
+def test_botocore_roots_are_deferred_and_keyed_by_their_settings() -> None:
+    """A credential_process or web identity root resolves with no credentials yet; once
+    fetched, temporary ones take the direct AssumeRole with the code, long-term ones the
+    MFA session."""
+    from dataclasses import replace
+
+    from awsmfa_exec.credentials import Credentials
+
+    process = {"credential_process": "op read x", "mfa_serial": SERIAL}
+    web = {"role_arn": "arn:aws:iam::1:role/ci", "web_identity_token_file": "/t"}
+    for root, kind in ((process, "process"), (web, "web-identity")):
+        hop = chain("hop", root=root, hop=role("hop", "root", mfa_serial=SERIAL))
+        assert (hop.source.origin, hop.source.deferred) == (kind, True)
+        assert ("web_identity_token_file", "/t") in hop.source.settings or kind == "process"
+        assert [h.profile for h in hop.hops] == ["hop"]  # the root's own role_arn is no hop
+        temporary = Credentials("ASIA0000EXAMPLE00001", "s", "t")
+        settled = replace(hop, source=replace(hop.source, credentials=temporary))
+        assert not settled.source.deferred
+        assert table(rules.plan(settled, Options())) == (None, False, [("hop", 3600, True)])
+        long_term = replace(hop, source=replace(hop.source, credentials=Credentials("AKIA1", "s")))
+        assert table(rules.plan(long_term, Options()))[:2] == (43200, True)
+    alone = chain("root", root=web)
+    settled = replace(alone, source=replace(alone.source, credentials=Credentials("A", "s", "t")))
+    with pytest.raises(ConfigError, match="temporary credentials from its web-identity root"):
+        rules.plan(settled, Options())

@@ -1,0 +1,130 @@
+"""Credentials at the root of a chain that botocore's own providers resolve: a
+`credential_process`, a `web_identity_token_file` with its `role_arn`, IAM Identity Center
+(`sso_session`/`sso_start_url`, from the token cache `aws sso login` leaves) and
+`login_session` (`aws login`).
+
+botocore builds and runs each provider exactly as the AWS CLI would for the root profile;
+awsmfa only picks the one of the root's kind. Imported only when such a root's credentials
+are needed: never on the cached path.
+
+They are fetched where the user's environment and terminal are: the direct path, or the
+client answering the agent's `need_root` (a credential_process such as `op` or `pass` needs
+its own agent sockets, variables and prompts, which the session agent does not have).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from awsmfa_exec import log
+from awsmfa_exec.agent import ROOT_PROCESS
+from awsmfa_exec.config import Source
+from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.errors import AuthError, AwsmfaError, ConfigError, StsUnavailable
+from awsmfa_exec.files import Files
+
+# Set for a credential_process awsmfa runs: a process that runs awsmfa for the same root
+# again would recurse without end (and an awsmfa it runs does not use the agent).
+RUNNING = ROOT_PROCESS
+_METHODS = {
+    "process": "custom-process",
+    "web-identity": "assume-role-with-web-identity",
+    "sso": "sso",
+    "login": "login",
+}
+_WHAT = {
+    "process": "credential_process",
+    "web-identity": "web_identity_token_file",
+    "sso": "the IAM Identity Center token cache (run `aws sso login`)",
+    "login": "login_session (run `aws login`)",
+}
+
+
+def _session(source: Source, files: Files, region: str | None) -> Any:
+    import botocore.session
+
+    session = botocore.session.Session(profile=source.profile)
+    session.set_config_variable("config_file", str(files.config))
+    session.set_config_variable("credentials_file", str(files.credentials))
+    if region:
+        session.set_config_variable("region", region)
+    return session
+
+
+def _provider(source: Source, files: Files, environ: Mapping[str, str], region: str | None) -> Any:
+    from botocore.credentials import ProcessProvider, ProfileProviderBuilder
+
+    session = _session(source, files, region)
+    if source.origin == "process":
+        env = {**environ, RUNNING: source.profile}
+        popen = partial(subprocess.Popen, env=env)
+        return ProcessProvider(source.profile, lambda: session.full_config, popen=popen)
+    builder = ProfileProviderBuilder(session, cache={}, region_name=region)
+    method = _METHODS[source.origin]
+    for provider in builder.providers(source.profile, disable_env_vars=True):
+        if method == provider.METHOD:
+            return provider
+    raise ConfigError(f"this botocore has no {method} credential provider; upgrade botocore")
+
+
+def _failed(source: Source, exc: Exception) -> AwsmfaError:
+    """A one-line error for what botocore raised: AWS refused (exit 4), AWS unreachable
+    (exit 5), else the root's configuration (exit 3)."""
+    from botocore import exceptions
+
+    reason = log.printable(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+    message = f"profile {source.profile}: no credentials from {_WHAT[source.origin]}: "
+    message += reason or type(exc).__name__
+    refused = (
+        exceptions.ClientError,
+        exceptions.SSOTokenLoadError,
+        exceptions.UnauthorizedSSOTokenError,
+        exceptions.TokenRetrievalError,
+    )
+    if isinstance(exc, refused):
+        return AuthError(message)
+    if isinstance(exc, exceptions.ConnectionError | exceptions.HTTPClientError):  # unreachable
+        return StsUnavailable(message)
+    return ConfigError(message)
+
+
+@dataclass
+class BotocoreRoot:
+    """The root's credentials, from botocore's provider of its kind. The provider's own
+    credentials object is kept, so a refresh asks botocore, which refreshes when due."""
+
+    source: Source
+    files: Files
+    environ: Mapping[str, str] = field(repr=False)
+    region: str | None = None
+    _held: Any = field(default=None, repr=False)
+
+    def retrieve(self) -> Credentials:
+        source = self.source
+        if self.environ.get(RUNNING) == source.profile:
+            raise ConfigError(
+                f"profile {source.profile}: its credential_process runs awsmfa for "
+                f"{source.profile} again; point it at the tool that holds the keys"
+            )
+        log.debug(f"{source.profile}: credentials from botocore's {source.origin} provider")
+        try:
+            if self._held is None:
+                self._held = _provider(source, self.files, self.environ, self.region).load()
+            frozen = self._held.get_frozen_credentials() if self._held is not None else None
+        except AwsmfaError:
+            raise
+        except Exception as exc:  # botocore's errors, a process that fails, a bad token file
+            raise _failed(source, exc) from None
+        if frozen is None or not frozen.access_key or not frozen.secret_key:
+            raise _failed(source, LookupError("botocore found none"))
+        return Credentials(frozen.access_key, frozen.secret_key, frozen.token or None)
+
+
+def fetch(source: Source, environ: Mapping[str, str], region: str | None) -> Credentials:
+    """The root's credentials, fetched once in this process's own environment."""
+    files = Files.from_environ(environ)
+    return BotocoreRoot(source, files, environ, region).retrieve()
