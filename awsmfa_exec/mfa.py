@@ -22,6 +22,8 @@ from awsmfa_exec.prompts import Asking, Driver, Need
 T = TypeVar("T")
 
 MAX_PROMPTS = 3
+REJECTED = "STS rejected that MFA code; wait for the next one and try again"
+REUSED = "that MFA code was used already and STS accepts each code once"
 _CODE = re.compile(r"\d{6}\Z")
 
 
@@ -61,13 +63,15 @@ class MfaCode:
     def __repr__(self) -> str:
         return f"MfaCode(serial={self.serial!r})"
 
-    def get(self) -> str:
+    def get(self, why: str | None = None) -> str:
+        """The code to send next: the one held, else a new one not sent before."""
         while self._code is None:
-            code = self._fetch()
+            code = self._fetch(why)
             if code not in self._spent:
                 self._code = code
             elif self._may_ask_again():
-                log.note("that MFA code was used already; wait for the next one")
+                why = REUSED
+                self._asking_again("that MFA code was used already; wait for the next one")
             else:
                 raise UsageError(
                     f"profile {self.profile} needs a second MFA code and STS accepts each code "
@@ -75,7 +79,32 @@ class MfaCode:
                 )
         return self._code
 
-    def _fetch(self) -> str:
+    def call(self, fn: Callable[[str], T]) -> T:
+        """`fn(code)`, with a new code while STS rejects one and `_may_ask_again` allows.
+
+        The one retry loop, on both sides of the agent's socket: here the policy is the
+        driver's (a person at a prompt gets MAX_PROMPTS tries); the agent's `ClientCode`
+        overrides the three steps below to ask its client instead. A code held when `fn`
+        fails otherwise (a role's duration limit) is kept for the next call."""
+        why: str | None = None
+        while True:
+            code = self.get(why)
+            try:
+                result = fn(code)
+            except MfaCodeRejected as exc:
+                self._code = None
+                if not self._may_ask_again():
+                    raise
+                why = exc.message
+                self._asking_again(REJECTED)
+                continue
+            self._spent.add(code)
+            self._code = None
+            return result
+
+    def _fetch(self, why: str | None) -> str:
+        """A new code from the option or the prompt driver (`why` is for a remote asker;
+        a driver says a code was rejected from its own count)."""
         if self._given is not None:
             return self._given
         if self._driver is None:
@@ -90,18 +119,5 @@ class MfaCode:
         driver = self._driver
         return driver is not None and driver.interactive and self._prompts < MAX_PROMPTS
 
-    def call(self, fn: Callable[[str], T]) -> T:
-        """`fn(code)`, asking again while STS rejects a code a person typed."""
-        while True:
-            code = self.get()
-            try:
-                result = fn(code)
-            except MfaCodeRejected:
-                self._code = None
-                if not self._may_ask_again():
-                    raise
-                log.note("STS rejected that MFA code; wait for the next one and try again")
-                continue
-            self._spent.add(code)
-            self._code = None
-            return result
+    def _asking_again(self, note: str) -> None:
+        log.note(note)

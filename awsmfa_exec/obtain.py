@@ -7,17 +7,16 @@ path, so an answer from the agent costs no botocore at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from awsmfa_exec import agent, log
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.request import GivenCode as GivenCode  # noqa: PLC0414 - for server/
-from awsmfa_exec.request import Obtained as Obtained  # noqa: PLC0414 - for server/
-from awsmfa_exec.request import Request as Request  # noqa: PLC0414 - for server/
-from awsmfa_exec.request import given_code as given_code  # noqa: PLC0414 - for server/
+from awsmfa_exec.request import GivenCode, Obtained, Request, given_code
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from awsmfa_exec.config import Chain
@@ -33,19 +32,32 @@ def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
         log.debug(f"reusing the {request.profile} credentials this environment already holds")
         region = options.region or env_vars.region_in(environ)
         return Obtained(request.profile, reused, region)
-    if agent.enabled(environ):
+
+    def through_agent() -> Obtained | None:
         from awsmfa_exec.agent.client import obtain_through_agent
 
-        got = obtain_through_agent(request, environ, given)
-        if got is not None:
-            _note_unneeded_code(request, environ)
-            return got
-    else:
-        log.debug("AWSMFA_AGENT=off: no session agent, straight to STS")
-    planned = plan(request, environ, given)
-    got = Obtained(request.profile, planned.provider.retrieve(), planned.region)
+        return obtain_through_agent(request, environ, given)
+
+    def direct() -> Obtained:
+        planned = plan(request, environ, given)
+        return Obtained(request.profile, planned.provider.retrieve(), planned.region)
+
+    got = agent_or_direct(environ, through_agent, direct)
     _note_unneeded_code(request, environ)
     return got
+
+
+def agent_or_direct(
+    environ: Mapping[str, str], through_agent: Callable[[], T | None], direct: Callable[[], T]
+) -> T:
+    """The one choice between the session agent and STS in this process, for `exec`, `env`
+    and `exec --server`: `through_agent()` unless AWSMFA_AGENT=off, and `direct()` when
+    that is off or gives None (no agent could be used; the client has said why)."""
+    if not agent.enabled(environ):
+        log.debug("AWSMFA_AGENT=off: no session agent, straight to STS")
+        return direct()
+    got = through_agent()
+    return direct() if got is None else got
 
 
 def _note_unneeded_code(request: Request, environ: Mapping[str, str]) -> None:

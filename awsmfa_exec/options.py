@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from awsmfa_exec import spellings
+
 
 @dataclass(frozen=True)
 class Options:
@@ -18,6 +20,18 @@ class Options:
     def to_wire(self) -> dict[str, Any]:
         """The `options` of an agent `get` request."""
         return {"duration": self.duration, "region": self.region, "no_session": self.no_session}
+
+    def to_words(self) -> list[str]:
+        """The options as a person would type them after the profile (short spellings),
+        for a command line awsmfa suggests; values unquoted."""
+        words: list[str] = []
+        if self.duration is not None:
+            words += [spellings.DURATION[-1], str(self.duration)]
+        if self.region is not None:
+            words += [spellings.REGION[-1], self.region]
+        if self.no_session:
+            words.append(spellings.NO_SESSION[-1])
+        return words
 
     @classmethod
     def from_wire(cls, raw: Mapping[str, Any]) -> Options:

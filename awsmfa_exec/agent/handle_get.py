@@ -26,7 +26,6 @@ from awsmfa_exec.agent.protocol import Message, ProtocolError, dump_credentials
 from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.config import Chain, Profiles, keyring_keys, load_profiles, resolve
 from awsmfa_exec.credentials import Credentials
-from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.files import Files
 from awsmfa_exec.mfa import MfaCode, check_code
 from awsmfa_exec.options import Options
@@ -96,32 +95,23 @@ class ParsedFiles:
 class ClientCode(MfaCode):
     """The MFA code, asked of the client over its connection when STS needs one.
 
+    `MfaCode.call`'s loop with the client as the asker: it is told why the last code failed
+    and decides itself whether to ask its user again (it ends the conversation when not).
     One code serves every retry of a call (a shorter duration for a role's limit) until
     STS accepts or rejects it; a code STS accepted is never sent again."""
 
     def __init__(self, chain: Chain, ask: AskCode) -> None:
         super().__init__(chain.mfa_serial, profile=chain.profile)
         self._ask = ask
-        self._held: str | None = None
-        self._used: set[str] = set()
 
-    def call(self, fn: Callable[[str], T]) -> T:
-        why: str | None = None
-        while True:
-            if self._held is None:
-                code = check_code(self._ask(self.serial, self.profile, why), "the client")
-                if code in self._used:
-                    why = "that MFA code was used already and STS accepts each code once"
-                    continue
-                self._held = code
-            try:
-                result = fn(self._held)
-            except MfaCodeRejected as exc:
-                why, self._held = exc.message, None
-                continue
-            self._used.add(self._held)
-            self._held = None
-            return result
+    def _fetch(self, why: str | None) -> str:
+        return check_code(self._ask(self.serial, self.profile, why), "the client")
+
+    def _may_ask_again(self) -> bool:
+        return True
+
+    def _asking_again(self, note: str) -> None:
+        """Nothing to say here: the client is told why in the next `need_code`."""
 
 
 class ClientRoot:

@@ -44,11 +44,11 @@ class SharedCode(MfaCode):
         self._lock = threading.Lock()
         self._refused: str | None = None
 
-    def get(self) -> str:
+    def get(self, why: str | None = None) -> str:
         with self._lock:
             if self._refused is not None:
                 raise MfaCodeRejected(self._refused)
-            return super().get()
+            return super().get(why)
 
     def call(self, fn: Callable[[str], T]) -> T:
         try:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 
-from awsmfa_exec import agent, log
 from awsmfa_exec import environ as env_vars
+from awsmfa_exec import log
 from awsmfa_exec.agent.harden import no_dumps
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.files import Files
 from awsmfa_exec.margin import refresh_margin
-from awsmfa_exec.obtain import Request, plan
+from awsmfa_exec.obtain import agent_or_direct, plan
+from awsmfa_exec.request import Request
 from awsmfa_exec.server import child
 from awsmfa_exec.server.endpoint import CredentialServer, more_open_files
 from awsmfa_exec.server.refresh import InProcessRefresher, Refresher
@@ -62,18 +63,24 @@ def _first_credentials(
     """The refresher, and the first credentials and region from it: any MFA prompt happens
     now, before the command runs."""
     margin = refresh_margin(environ)
-    if agent.enabled(environ):
+
+    def through_agent() -> tuple[Refresher, Credentials, str | None] | None:
         from awsmfa_exec.server.through_agent import start_through_agent
 
         started = start_through_agent(request, environ, margin)
-        if started is not None:
-            refresher, got = started
-            log.debug(f"{request.profile}: refreshes go through the session agent")
-            return refresher, got.credentials, got.region
-        log.debug("no session agent to use: this process holds the MFA session for refreshes")
-    planned = plan(request, environ)
-    in_process = InProcessRefresher(planned.profile, planned.provider, margin=margin)
-    return in_process, in_process.credentials(), planned.region
+        if started is None:
+            log.debug("no session agent to use: this process holds the MFA session for refreshes")
+            return None
+        refresher, got = started
+        log.debug(f"{request.profile}: refreshes go through the session agent")
+        return refresher, got.credentials, got.region
+
+    def in_process() -> tuple[Refresher, Credentials, str | None]:
+        planned = plan(request, environ)
+        refresher = InProcessRefresher(planned.profile, planned.provider, margin=margin)
+        return refresher, refresher.credentials(), planned.region
+
+    return agent_or_direct(environ, through_agent, in_process)
 
 
 def run_server_exec(request: Request, command: Sequence[str], environ: Mapping[str, str]) -> int:

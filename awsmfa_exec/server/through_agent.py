@@ -25,7 +25,7 @@ from awsmfa_exec.agent.client import (
 )
 from awsmfa_exec.credentials import Credentials, utcnow
 from awsmfa_exec.margin import REFRESH_MARGIN
-from awsmfa_exec.obtain import Obtained, Request, given_code
+from awsmfa_exec.request import Obtained, Request, given_code
 from awsmfa_exec.server.refresh import HoldingRefresher, SessionEnded
 
 Ask = Callable[[Request, Mapping[str, str]], Obtained]
@@ -33,15 +33,8 @@ Ask = Callable[[Request, Mapping[str, str]], Obtained]
 
 def renew_command(request: Request) -> str:
     """The plain `exec` that gives the agent a new MFA session for this request's chain."""
-    options = request.options
-    words = ["awsmfa", "exec", shlex.quote(request.profile)]
-    if options.duration:
-        words += ["-d", str(options.duration)]
-    if options.region:
-        words += ["-r", shlex.quote(options.region)]
-    if options.no_session:
-        words.append("--no-session")
-    return " ".join([*words, "--", "true"])
+    words = ["awsmfa", "exec", request.profile, *request.options.to_words(), "--", "true"]
+    return shlex.join(words)
 
 
 class AgentRefresher(HoldingRefresher):

@@ -71,7 +71,7 @@ class FakeSts:
 class CountingCode(MfaCode):
     fetched = 0
 
-    def _fetch(self) -> str:
+    def _fetch(self, why: str | None) -> str:
         CountingCode.fetched += 1
         return "123456"
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
 
+from awsmfa_exec import fastpath
 from awsmfa_exec.agent.client import AgentUnavailable, CodeWanted
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import StsUnavailable
 from awsmfa_exec.margin import REFRESH_MARGIN
 from awsmfa_exec.options import Options
-from awsmfa_exec.request import Obtained, Request
+from awsmfa_exec.request import Obtained, Request, make_request
 from awsmfa_exec.server.refresh import LAST_USE, SessionEnded
 from awsmfa_exec.server.through_agent import AgentRefresher, renew_command
 from tests.unit.test_server_refresh import Clock
@@ -106,4 +108,36 @@ def test_renew_command_names_the_options_that_key_the_role() -> None:
     options = Options(duration=900, region="eu west", no_session=True)
     assert renew_command(Request("my dev", options=options)) == (
         "awsmfa exec 'my dev' -d 900 -r 'eu west' --no-session -- true"
+    )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        Options(),
+        Options(duration=900),
+        Options(region="eu west"),
+        Options(duration=43200, region="us-east-1", no_session=True),
+    ],
+)
+def test_renew_command_reads_back_as_the_same_request(options: Options) -> None:
+    """What awsmfa suggests typing is what awsmfa reads: the fast path's reading of the
+    suggested words gives back the request's options."""
+    words = shlex.split(renew_command(Request("my dev", options=options)))
+    assert words[:2] == ["awsmfa", "exec"]
+    got = fastpath.read(words[1:])
+    assert got is not None
+    _, name, params = got
+    request = make_request(
+        params["profile"],
+        params["token_code"],
+        params["duration"],
+        params["region"],
+        params["no_session"],
+    )
+    assert (name, request.profile, request.options, params["command"]) == (
+        "exec",
+        "my dev",
+        options,
+        ["true"],
     )
