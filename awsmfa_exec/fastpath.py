@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from awsmfa_exec import log
 from awsmfa_exec.spellings import NO_SESSION, VALUED_BY_COMMAND, by_spelling
@@ -22,6 +22,9 @@ _VALUED = by_spelling(VALUED_BY_COMMAND["exec"])
 _ENV_VALUED = by_spelling(VALUED_BY_COMMAND["env"])
 _FLAGS = by_spelling({"no_session": NO_SESSION})
 _CREDENTIAL_DEFAULTS = {"token_code": None, "duration": None, "region": None, "no_session": False}
+
+if TYPE_CHECKING:
+    from awsmfa_exec.request import Request
 
 Params = dict[str, Any]
 
@@ -88,6 +91,19 @@ def read(args: Sequence[str]) -> tuple[bool, str, Params] | None:
     return None if params is None else (debug, name, params)
 
 
+def request_of(params: Params) -> Request:
+    """The request that the parameters `read` found ask for."""
+    from awsmfa_exec.request import make_request
+
+    return make_request(
+        params["profile"],
+        params["token_code"],
+        params["duration"],
+        params["region"],
+        params["no_session"],
+    )
+
+
 def parse(args: Sequence[str]) -> Callable[[], None] | None:
     """What to run for `args` when they are a plain `exec` or `env`; else None."""
     got = read(args)
@@ -96,17 +112,9 @@ def parse(args: Sequence[str]) -> Callable[[], None] | None:
     debug, name, params = got
 
     def run() -> None:
-        from awsmfa_exec.request import make_request
-
         if debug:
             log.enable_debug()
-        request = make_request(
-            params["profile"],
-            params["token_code"],
-            params["duration"],
-            params["region"],
-            params["no_session"],
-        )
+        request = request_of(params)
         if name == "exec":
             from awsmfa_exec.commands.exec_ import run_exec
 

@@ -26,12 +26,9 @@ if TYPE_CHECKING:
 def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
     """Credentials for `request.profile`, with the region the child should see."""
     given = given_code(request, environ)
-    options = request.options
-    reused = env_vars.inherited(environ, request.profile)
-    if reused is not None and options.duration is None and not options.no_session:
-        log.debug(f"reusing the {request.profile} credentials this environment already holds")
-        region = options.region or env_vars.region_in(environ)
-        return Obtained(request.profile, reused, region)
+    reused = inherited(request, environ)
+    if reused is not None:
+        return reused
 
     def through_agent() -> Obtained | None:
         from awsmfa_exec.agent.client import obtain_through_agent
@@ -45,6 +42,19 @@ def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
     got = agent_or_direct(environ, through_agent, direct)
     _note_unneeded_code(request, environ)
     return got
+
+
+def inherited(request: Request, environ: Mapping[str, str]) -> Obtained | None:
+    """The credentials a parent awsmfa left in the environment for this profile, when they
+    have life left and the request asks for nothing they might not have (-d, --no-session)."""
+    options = request.options
+    if options.duration is not None or options.no_session:
+        return None
+    reused = env_vars.inherited(environ, request.profile)
+    if reused is None:
+        return None
+    log.debug(f"reusing the {request.profile} credentials this environment already holds")
+    return Obtained(request.profile, reused, options.region or env_vars.region_in(environ))
 
 
 def agent_or_direct(

@@ -29,7 +29,7 @@ def run_exec(
     if subshell:
         command = [environ.get("SHELL") or "/bin/sh"]
     if server:
-        from awsmfa_exec.server.run import run_server_exec
+        from awsmfa_exec.endpoint.run import run_server_exec
 
         return run_server_exec(request, command, environ)
     got = obtain(request, environ)

@@ -1,6 +1,6 @@
 """`awsmfa hook SHELL`: print the shell integration code shipped in `shell/`.
 
-The scripts are real files (`shell/awsmfa.bash`, …), packaged as `awsmfa_exec.shell`, so
+The scripts are real files (`shell/awsmfa.bash`, …), packaged as `awsmfa_exec.hook_scripts`, so
 what shellcheck checks and the tests source is exactly what users load.
 """
 
@@ -20,7 +20,9 @@ def hook_source(shell: str) -> str:
         raise UsageError(
             f"no hook for shell {shell!r}; choose one of: {', '.join(sorted(HOOKS))}"
         ) from None
-    return resources.files("awsmfa_exec.shell").joinpath(filename).read_text(encoding="utf-8")
+    return (
+        resources.files("awsmfa_exec.hook_scripts").joinpath(filename).read_text(encoding="utf-8")
+    )
 
 
 def run_hook(shell: str) -> None:

@@ -14,14 +14,13 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from awsmfa_exec import agent, log, providers
-from awsmfa_exec import environ as env_vars
+from awsmfa_exec import log, providers
 from awsmfa_exec.agent.handle_get import Kept
 from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.config import Chain, Files, Profiles, resolve
 from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.obtain import direct_root
+from awsmfa_exec.obtain import agent_or_direct, direct_root, inherited
 from awsmfa_exec.options import Options
 from awsmfa_exec.prompts import Asking
 from awsmfa_exec.request import GivenCode, Obtained, Request
@@ -72,7 +71,7 @@ class Supply:
     ) -> None:
         self.environ, self.options, self.given = environ, options, given
         self.profiles, self.files = profiles, files
-        self.through_agent = agent.enabled(environ)
+        self.through_agent = True  # until the agent fails once
         self._codes: dict[tuple[str | None, str | None], SharedCode] = {}
         self._store = Store()
         self._lock = threading.Lock()
@@ -86,25 +85,31 @@ class Supply:
 
     def obtain(self, profile: str) -> Obtained:
         """What `awsmfa exec PROFILE` would get, with the run's options."""
-        options = self.options
-        reused = env_vars.inherited(self.environ, profile)
-        if reused is not None and options.duration is None and not options.no_session:
-            return Obtained(profile, reused, options.region or env_vars.region_in(self.environ))
+        options, request = self.options, Request(profile, None, self.options)
+        reused = inherited(request, self.environ)
+        if reused is not None:
+            return reused
         chain = resolve(profile, self.profiles, self.files, self.environ)
-        if self.through_agent:
+
+        def through_agent() -> Obtained | None:
+            if not self.through_agent:
+                return None
             from awsmfa_exec.agent.client import obtain_through_agent
 
-            request = Request(profile, None, options)
             got = obtain_through_agent(request, self.environ, self.given, self._code(chain))
-            if got is not None:
-                return got
-            log.debug("the agent is unavailable: the rest of the run calls STS from here")
-            self.through_agent = False
-        root = direct_root(chain, self.environ, options.region or chain.region)
-        provider, region = providers.for_chain(
-            chain, options, self._code(chain), self.environ, self._keep_session(chain), root
-        )
-        return Obtained(profile, provider.retrieve(), region)
+            if got is None:
+                log.debug("the agent is unavailable: the rest of the run calls STS from here")
+                self.through_agent = False
+            return got
+
+        def direct() -> Obtained:
+            root = direct_root(chain, self.environ, options.region or chain.region)
+            provider, region = providers.for_chain(
+                chain, options, self._code(chain), self.environ, self._keep_session(chain), root
+            )
+            return Obtained(profile, provider.retrieve(), region)
+
+        return agent_or_direct(self.environ, through_agent, direct)
 
     def _keep_session(self, chain: Chain) -> providers.Wrap:
         """Keeps the MFA session step in the run's store, keyed by what makes it."""

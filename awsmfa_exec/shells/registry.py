@@ -18,7 +18,7 @@ from awsmfa_exec.shells.powershell import PowerShell
 @dataclass(frozen=True)
 class ShellEntry:
     renderer: Shell  # `env --shell NAME`
-    hook: str | None = None  # the file in shell/ (package awsmfa_exec.shell) `hook` prints
+    hook: str | None = None  # the file in shell/ (package awsmfa_exec.hook_scripts) `hook` prints
     completion: str | None = None  # how to install tab completion, when typer completes it
     programs: tuple[str, ...] = ()  # process names that `detection` takes for this shell
 

@@ -10,7 +10,7 @@ import pytest
 from awsmfa_exec.agent import client as agent_client
 from awsmfa_exec.credentials import Credentials, format_expiration, utcnow
 from awsmfa_exec.errors import UsageError
-from awsmfa_exec.obtain import obtain
+from awsmfa_exec.obtain import agent_or_direct, obtain
 from awsmfa_exec.request import GivenCode, Obtained, Request, given_code, make_request
 from tests.support.aws_files import CODE, AwsFiles
 from tests.support.fake_sts import FakeSts
@@ -134,3 +134,24 @@ def test_an_unneeded_code_gets_one_note_after_success(
     err = capsys.readouterr().err
     assert err.count("awsmfa: the code given with --token-code was not needed") == 1
     assert fake_sts.calls[0].code is None
+
+
+@pytest.mark.parametrize(
+    ("environ", "agent_answers", "expected", "agent_called"),
+    [
+        ({}, "agent", "agent", True),
+        ({}, None, "direct", True),  # no agent could be used
+        ({"AWSMFA_AGENT": "off"}, "agent", "direct", False),
+    ],
+)
+def test_agent_or_direct_is_one_choice_for_every_caller(
+    environ: dict[str, str], agent_answers: str | None, expected: str, agent_called: bool
+) -> None:
+    called: list[str] = []
+
+    def through_agent() -> str | None:
+        called.append("agent")
+        return agent_answers
+
+    assert agent_or_direct(environ, through_agent, lambda: "direct") == expected
+    assert called == (["agent"] if agent_called else [])

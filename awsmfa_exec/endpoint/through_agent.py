@@ -24,9 +24,9 @@ from awsmfa_exec.agent.client import (
     refresh_through_agent,
 )
 from awsmfa_exec.credentials import Credentials, utcnow
+from awsmfa_exec.endpoint.refresh import HoldingRefresher, SessionEnded
 from awsmfa_exec.margin import REFRESH_MARGIN
 from awsmfa_exec.request import Obtained, Request, given_code
-from awsmfa_exec.server.refresh import HoldingRefresher, SessionEnded
 
 Ask = Callable[[Request, Mapping[str, str]], Obtained]
 

@@ -12,13 +12,13 @@ import pytest
 from awsmfa_exec import fastpath
 from awsmfa_exec.agent.client import AgentUnavailable, CodeWanted
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.endpoint.refresh import LAST_USE, SessionEnded
+from awsmfa_exec.endpoint.through_agent import AgentRefresher, renew_command
 from awsmfa_exec.errors import StsUnavailable
 from awsmfa_exec.margin import REFRESH_MARGIN
 from awsmfa_exec.options import Options
-from awsmfa_exec.request import Obtained, Request, make_request
-from awsmfa_exec.server.refresh import LAST_USE, SessionEnded
-from awsmfa_exec.server.through_agent import AgentRefresher, renew_command
-from tests.unit.test_server_refresh import Clock
+from awsmfa_exec.request import Obtained, Request
+from tests.unit.test_endpoint_refresh import Clock
 
 
 @dataclass
@@ -128,13 +128,7 @@ def test_renew_command_reads_back_as_the_same_request(options: Options) -> None:
     got = fastpath.read(words[1:])
     assert got is not None
     _, name, params = got
-    request = make_request(
-        params["profile"],
-        params["token_code"],
-        params["duration"],
-        params["region"],
-        params["no_session"],
-    )
+    request = fastpath.request_of(params)
     assert (name, request.profile, request.options, params["command"]) == (
         "exec",
         "my dev",

@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 from awsmfa_exec import log
 from awsmfa_exec.credentials import format_expiration
+from awsmfa_exec.endpoint.intake import READ_SECONDS, Intake
+from awsmfa_exec.endpoint.refresh import Refresher
 from awsmfa_exec.errors import AwsmfaError
-from awsmfa_exec.server.intake import READ_SECONDS, Intake
-from awsmfa_exec.server.refresh import Refresher
 
 HOST = "127.0.0.1"
 PATH = "/credentials"

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from awsmfa_exec.server.intake import Intake
+from awsmfa_exec.endpoint.intake import Intake
 
 HEAD = b"GET /credentials HTTP/1.1\r\nAuthorization: t\r\n\r\n"
 

@@ -11,9 +11,9 @@ import pytest
 
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.endpoint import child
+from awsmfa_exec.endpoint.run import KEY_VARIABLES, child_environment
 from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound
-from awsmfa_exec.server import child
-from awsmfa_exec.server.run import KEY_VARIABLES, child_environment
 
 CREDS = Credentials("ASIAKEY", "secret", "token", datetime(2026, 1, 1, tzinfo=timezone.utc))
 URL = "http://127.0.0.1:4242/credentials"

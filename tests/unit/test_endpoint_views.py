@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from botocore.configloader import load_config
 
+from awsmfa_exec.endpoint.views import default_profile_views, without_default_credentials
 from awsmfa_exec.files import Files
-from awsmfa_exec.server.views import default_profile_views, without_default_credentials
 
 CONFIG = b"""\
 # a comment
@@ -118,7 +118,7 @@ def test_without_memfd_the_old_warning_stands(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     files = _files(tmp_path, b"", b"[default]\naws_access_key_id = A\naws_secret_access_key = s\n")
-    monkeypatch.delattr("awsmfa_exec.server.views.os.memfd_create")
+    monkeypatch.delattr("awsmfa_exec.endpoint.views.os.memfd_create")
     with default_profile_views(files, "dev") as made:
         assert made.variables == {}
     assert capsys.readouterr().err == (

@@ -18,14 +18,14 @@ from awsmfa_exec import environ as env_vars
 from awsmfa_exec import log
 from awsmfa_exec.agent.harden import no_dumps
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.endpoint import child
+from awsmfa_exec.endpoint.http_server import CredentialServer, more_open_files
+from awsmfa_exec.endpoint.refresh import InProcessRefresher, Refresher
+from awsmfa_exec.endpoint.views import default_profile_views
 from awsmfa_exec.files import Files
 from awsmfa_exec.margin import refresh_margin
 from awsmfa_exec.obtain import agent_or_direct, plan
 from awsmfa_exec.request import Request
-from awsmfa_exec.server import child
-from awsmfa_exec.server.endpoint import CredentialServer, more_open_files
-from awsmfa_exec.server.refresh import InProcessRefresher, Refresher
-from awsmfa_exec.server.views import default_profile_views
 
 TOKEN_BYTES = 32
 KEY_VARIABLES = (
@@ -65,7 +65,7 @@ def _first_credentials(
     margin = refresh_margin(environ)
 
     def through_agent() -> tuple[Refresher, Credentials, str | None] | None:
-        from awsmfa_exec.server.through_agent import start_through_agent
+        from awsmfa_exec.endpoint.through_agent import start_through_agent
 
         started = start_through_agent(request, environ, margin)
         if started is None:

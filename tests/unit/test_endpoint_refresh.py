@@ -12,12 +12,12 @@ import pytest
 from awsmfa_exec import sts
 from awsmfa_exec.config import load_chain
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.endpoint.refresh import LAST_USE, InProcessRefresher, SessionEnded
 from awsmfa_exec.errors import StsUnavailable, UsageError
 from awsmfa_exec.margin import REFRESH_MARGIN, refresh_margin
 from awsmfa_exec.mfa import MfaCode
 from awsmfa_exec.options import Options
 from awsmfa_exec.providers import build
-from awsmfa_exec.server.refresh import LAST_USE, InProcessRefresher, SessionEnded
 from tests.support.aws_files import SEED_CONFIG, SEED_CREDENTIALS, AwsFiles
 
 START = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)

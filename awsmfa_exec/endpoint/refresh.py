@@ -5,7 +5,7 @@ out the current credentials while they have more than the refresh margin left, f
 fresh ones after that, and, when none can be had, keeps handing out the current ones until
 `LAST_USE` before they expire. Two fetch them:
 
-- `AgentRefresher` (server/through_agent.py) asks the session agent, which holds the MFA
+- `AgentRefresher` (endpoint/through_agent.py) asks the session agent, which holds the MFA
   session every shell shares and re-assumes the role from it;
 - `InProcessRefresher` keeps the MFA session in this process's memory (never on disk) and
   re-runs only the AssumeRole hop(s) above it: with AWSMFA_AGENT=off, or no agent to ask.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from awsmfa_exec import sts
 from awsmfa_exec.config import load_chain
+from awsmfa_exec.endpoint.refresh import RememberedProvider, remember_mfa_session
 from awsmfa_exec.mfa import MfaCode
 from awsmfa_exec.options import Options
 from awsmfa_exec.providers import AssumeRoleProvider, SessionTokenProvider, build
-from awsmfa_exec.server.refresh import RememberedProvider, remember_mfa_session
 from tests.support.aws_files import CODE, SERIAL, AwsFiles
 from tests.support.fake_sts import FakeSts
 

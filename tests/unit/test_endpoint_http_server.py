@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 import pytest
 
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.endpoint.http_server import CredentialServer
+from awsmfa_exec.endpoint.refresh import SessionEnded
 from awsmfa_exec.errors import AwsmfaError, StsUnavailable
-from awsmfa_exec.server.endpoint import CredentialServer
-from awsmfa_exec.server.refresh import SessionEnded
 
 TOKEN = "t0ken-of-the-test-with-more-than-32-bytes-of-entropy"
 CREDS = Credentials(

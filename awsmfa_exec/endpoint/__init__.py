@@ -5,7 +5,7 @@ container-credentials endpoint; every AWS SDK in COMMAND fetches them from there
 again before they expire.
 
 - `refresh.py`: the `Refresher` seam and the in-process refresher behind it.
-- `endpoint.py`: the HTTP endpoint on 127.0.0.1 and its token check.
+- `http_server.py`: the HTTP endpoint on 127.0.0.1 and its token check.
 - `intake.py`: its front door: accepts connections, bounds idle ones, reads request heads.
 - `views.py`: the AWS files as the command sees them, without the default profile's keys.
 - `child.py`: the child process: spawn, signal forwarding, exit status, clean-up.
