@@ -421,9 +421,7 @@ def resolve(
     )
 
 
-def load_chain(
-    name: str, environ: Mapping[str, str], keys_from: KeysFrom = keyring_keys
-) -> Chain:
+def load_chain(name: str, environ: Mapping[str, str], keys_from: KeysFrom = keyring_keys) -> Chain:
     files = Files.from_environ(environ)
     return resolve(name, load_profiles(files), files, environ, keys_from)
 

@@ -34,8 +34,7 @@ CredentialProcess = Annotated[
 @commands.command(
     "add",
     epilog=(
-        "\b\nExamples:\n  awsmfa add landing\n"
-        '  printf \'%s\\n\' "$ID" "$SECRET" | awsmfa add ci'
+        '\b\nExamples:\n  awsmfa add landing\n  printf \'%s\\n\' "$ID" "$SECRET" | awsmfa add ci'
     ),
 )
 def add_command(profile: Profile, credential_process: CredentialProcess = True) -> None:
