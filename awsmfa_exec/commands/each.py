@@ -43,7 +43,8 @@ def default_jobs() -> int:
 
 
 def run_each(each: Each, environ: Mapping[str, str]) -> int:
-    """Exit status: 0 when every child exited 0, 130 after Ctrl-C, else 1."""
+    """Exit status: 0 when every child exited 0, 128+N after signal N (130 for Ctrl-C),
+    else 1."""
     if not each.command:
         raise UsageError("each needs a command: awsmfa each PATTERN... -- COMMAND [ARG]...")
     jobs = default_jobs() if each.jobs is None else each.jobs
@@ -76,8 +77,8 @@ def run_each(each: Each, environ: Mapping[str, str]) -> int:
     finally:
         terminal.close()
     seconds = time.monotonic() - began
-    if fleet.interrupted:
-        status = ExitCode.INTERRUPTED
+    if fleet.ended_by is not None:
+        status = 128 + fleet.ended_by
     else:
         status = ExitCode.OK if all(r.status == OK for r in results) else ExitCode.FAILURE
     if each.as_json:

@@ -1,11 +1,12 @@
 """The run itself: credentials and children on `jobs` worker threads, fail-fast or not,
-and Ctrl-C passed on to every child.
+and Ctrl-C (or a SIGTERM, a SIGHUP) passed on to every child.
 
 The first profile's credentials are fetched alone, before any worker starts: that is where
 the one MFA code is asked for, and a refused or missing code ends the whole run there with
-its own error instead of once per profile. The main thread only watches: a SIGINT sets a
-counter (nothing else is safe in a handler), and the watch loop forwards it to every
-child's process group, lets them finish for `GRACE` seconds, then kills what is left.
+its own error instead of once per profile. The main thread only watches: a stopping signal
+is noted (nothing else is safe in a handler), and the watch loop sends the same signal to
+every child's process group, lets them finish for `GRACE` seconds, then kills what is left.
+No new child starts after it; the run exits 128 + the signal's number (130 for Ctrl-C).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from awsmfa_exec.fleet.supply import Supply
 from awsmfa_exec.request import Obtained
 
 GRACE = 10.0
+# The signals that stop a run, each passed on as itself: Ctrl-C, `kill`, a closed terminal.
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _WATCH = 0.05
 
 
@@ -48,8 +51,8 @@ class Fleet:
     def __init__(self, setup: Setup, supply: Supply, terminal: Terminal) -> None:
         self.setup, self.supply, self.terminal = setup, supply, terminal
         self.stop = threading.Event()
-        self.interrupted = False
-        self._sigints = 0
+        self.ended_by: int | None = None  # the first stopping signal, once one came
+        self._caught: list[int] = []
         self._lock = threading.Lock()
         self._pending: Iterator[Result] = iter(())
         self._running: dict[int, subprocess.Popen[bytes]] = {}
@@ -64,7 +67,7 @@ class Fleet:
             threading.Thread(target=self._work, name=f"each-{n}", daemon=True)
             for n in range(min(self.setup.jobs, len(results)))
         ]
-        with self._sigint_counted():
+        with self._signals_noted():
             for worker in workers:
                 worker.start()
             self._watch(workers)
@@ -81,26 +84,33 @@ class Fleet:
         except AwsmfaError as exc:
             self._ended(first, began, ERROR, exc.exit_code, exc.message)
 
-    @contextmanager
-    def _sigint_counted(self) -> Iterator[None]:
-        def count(signum: int, frame: FrameType | None) -> None:
-            self._sigints += 1
+    @property
+    def interrupted(self) -> bool:
+        return self.ended_by is not None
 
-        previous = signal.signal(signal.SIGINT, count)
+    @contextmanager
+    def _signals_noted(self) -> Iterator[None]:
+        def note(signum: int, frame: FrameType | None) -> None:
+            self._caught.append(signum)
+
+        previous = {signum: signal.signal(signum, note) for signum in STOPPING}
         try:
             yield
         finally:
-            signal.signal(signal.SIGINT, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     def _watch(self, workers: list[threading.Thread]) -> None:
         forwarded = 0
         deadline: float | None = None
         while alive := [w for w in workers if w.is_alive()]:
-            if self._sigints > forwarded:
-                forwarded = self._sigints
-                self.interrupted = True
+            while len(self._caught) > forwarded:
+                signum = self._caught[forwarded]
+                forwarded += 1
+                if self.ended_by is None:
+                    self.ended_by = signum
                 self.stop.set()
-                self._signal_all(signal.SIGINT)
+                self._signal_all(signum)
                 deadline = deadline or time.monotonic() + GRACE
             if deadline is not None and time.monotonic() > deadline:
                 self._signal_all(signal.SIGKILL)

@@ -10,8 +10,8 @@ from typing import Any
 OK = "ok"
 FAILED = "failed"  # the command exited non-zero
 ERROR = "error"  # no credentials, or the command could not start
-INTERRUPTED = "interrupted"  # running when Ctrl-C came
-SKIPPED = "skipped"  # not started: an earlier failure (fail-fast) or Ctrl-C
+INTERRUPTED = "interrupted"  # running when Ctrl-C (or SIGTERM, SIGHUP) came
+SKIPPED = "skipped"  # not started: an earlier failure (fail-fast) or a signal
 # Successes first, failures last: the end of the table is what a terminal leaves in view.
 ORDER = (OK, SKIPPED, INTERRUPTED, FAILED, ERROR)
 

@@ -1,5 +1,6 @@
 """`awsmfa each` through the installed command against moto on loopback: one MFA session
-for the whole run, whole prefixed lines, fail-fast and --keep-going, Ctrl-C, the summary."""
+for the whole run, whole prefixed lines, fail-fast and --keep-going, Ctrl-C and the other
+stopping signals, the summary."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from awsmfa_exec.fleet.run import GRACE
 from tests.support.aws_files import CODE, AwsFiles
 from tests.support.commands import AWSMFA, awsmfa
 from tests.support.fleet import write_fleet
@@ -179,24 +181,26 @@ def test_keep_going_runs_every_profile(moto: Moto, aws_files: AwsFiles, tmp_path
     assert moto.calls() == ["GetSessionToken"] + ["AssumeRole"] * 6
 
 
-def test_ctrl_c_reaches_every_child_and_exits_130(
-    moto: Moto, aws_files: AwsFiles, tmp_path: Path
-) -> None:
+def start_fleet_of_sleepers(
+    aws_files: AwsFiles, handling: str
+) -> tuple[subprocess.Popen[str], list[str]]:
+    """`each` over five profiles at -j 2, whose children run `handling` (Python that sets
+    up signal handlers; `me` is the profile) and then sleep; returns once both print ready."""
     write_fleet(aws_files, 5)
-    caught = tmp_path / "caught"
-    caught.mkdir()
-    child = textwrap.dedent(
-        f"""
+    child = (
+        textwrap.dedent(
+            """
         import os, pathlib, signal, sys, time
         me = os.environ["AWSMFA_PROFILE"]
-        def interrupted(signum, frame):
-            pathlib.Path({str(caught)!r}, me).write_text(str(signum))
-            print("caught SIGINT", flush=True)
-            sys.exit(3)
-        signal.signal(signal.SIGINT, interrupted)
-        print("ready", flush=True)
+        """
+        )
+        + textwrap.dedent(handling)
+        + textwrap.dedent(
+            """
+        print("ready", os.getpid(), flush=True)
         time.sleep(60)
         """
+        )
     )
     process = subprocess.Popen(
         [AWSMFA, "each", "acct-*", "-t", CODE, "-j", "2", "--", sys.executable, "-c", child],
@@ -206,15 +210,39 @@ def test_ctrl_c_reaches_every_child_and_exits_130(
         start_new_session=True,
     )
     assert process.stdout is not None
-    ready = [process.stdout.readline() for _ in range(2)]
-    assert sorted(ready) == ["acct-000 | ready\n", "acct-001 | ready\n"]
-    # The children have their own process group: only awsmfa is signalled here.
-    process.send_signal(signal.SIGINT)
+    ready = sorted(process.stdout.readline().split() for _ in range(2))
+    assert [words[:3] for words in ready] == [
+        ["acct-000", "|", "ready"],
+        ["acct-001", "|", "ready"],
+    ]
+    return process, [words[3] for words in ready]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_stopping_signal_reaches_every_child_and_sets_the_exit_status(
+    moto: Moto, aws_files: AwsFiles, tmp_path: Path, signum: signal.Signals
+) -> None:
+    """Ctrl-C, `kill` and a closed terminal each reach every running child as themselves;
+    nothing more starts, and awsmfa exits 128 + N (130 for Ctrl-C, as SPEC §6 says)."""
+    caught = tmp_path / "caught"
+    caught.mkdir()
+    process, _ = start_fleet_of_sleepers(
+        aws_files,
+        f"""
+        def stopped(signum, frame):
+            pathlib.Path({str(caught)!r}, me).write_text(str(signum))
+            print("caught", signal.Signals(signum).name, flush=True)
+            sys.exit(3)
+        signal.signal({int(signum)}, stopped)
+        """,
+    )
+    # The children have their own process groups: only awsmfa is signalled here.
+    process.send_signal(signum)
     rest, err = process.communicate(timeout=30)
-    assert process.returncode == 130, err
+    assert process.returncode == 128 + signum, err
     assert sorted(p.name for p in caught.iterdir()) == ["acct-000", "acct-001"]
-    assert {p.read_text() for p in caught.iterdir()} == {str(int(signal.SIGINT))}
-    assert sorted(lines_of(rest)) == ["acct-000 | caught SIGINT", "acct-001 | caught SIGINT"]
+    assert {p.read_text() for p in caught.iterdir()} == {str(int(signum))}
+    assert sorted(lines_of(rest)) == [f"acct-00{n} | caught {signum.name}" for n in (0, 1)]
     assert statuses(err.split("\n\n")[0]) == {
         "acct-000": ("interrupted", "3"),
         "acct-001": ("interrupted", "3"),
@@ -222,6 +250,28 @@ def test_ctrl_c_reaches_every_child_and_exits_130(
         "acct-003": ("skipped", "-"),
         "acct-004": ("skipped", "-"),
     }
+
+
+def test_a_child_that_ignores_ctrl_c_is_killed_after_the_grace(
+    moto: Moto, aws_files: AwsFiles
+) -> None:
+    """A child that ignores SIGINT gets `GRACE` seconds, then SIGKILL: the run ends, and no
+    child outlives it."""
+    process, pids = start_fleet_of_sleepers(
+        aws_files, "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+    )
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=GRACE + 30)
+    assert process.returncode == 130, err
+    killed = str(128 + signal.SIGKILL)
+    assert statuses(err.split("\n\n")[0]) == {
+        "acct-000": ("interrupted", killed),
+        "acct-001": ("interrupted", killed),
+        "acct-002": ("skipped", "-"),
+        "acct-003": ("skipped", "-"),
+        "acct-004": ("skipped", "-"),
+    }
+    assert [pid for pid in pids if Path(f"/proc/{pid}").exists()] == []
 
 
 def test_json_puts_the_summary_alone_on_stdout(moto: Moto, aws_files: AwsFiles) -> None:
