@@ -22,6 +22,7 @@ from awsmfa_exec.config import (
     nearest,
     root_kind,
 )
+from awsmfa_exec.duration import minutes_left
 
 KEYS = "keys"  # long-term keys, no role: GetSessionToken only
 ROLE = "role"  # role_arn whose source has keys (or credential_source)
@@ -63,7 +64,7 @@ def held_by_agent(environ: Mapping[str, str]) -> Mapping[str, Held]:
     session: dict[str, int] = {}
     role: dict[str, int] = {}
     for entry in holdings(environ):
-        minutes = int(entry["seconds_left"]) // 60
+        minutes = minutes_left(int(entry["seconds_left"]))
         kind = role if entry["kind"] == "role" else session
         for name in {str(entry["profile"]), *map(str, entry["used_by"])}:
             if entry["kind"] == "role" and name != entry["profile"]:
