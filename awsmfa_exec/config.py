@@ -335,12 +335,26 @@ def _below_role(
             f"profile {name} sets both source_profile and credential_source; keep one"
         )
     if credential_source:
-        if str(credential_source).lower() != "environment":
-            raise ConfigError(
-                f"profile {name}: credential_source = {credential_source} is not "
-                "supported; use Environment or source_profile"
-            )
-        return _environment_source(name, environ)
+        return _credential_source(name, str(credential_source), environ)
+    return _source_profile(name, values, profiles, files, keys_from)
+
+
+def _credential_source(name: str, credential_source: str, environ: Mapping[str, str]) -> Source:
+    """The root a `credential_source` names: only `Environment` is supported."""
+    if credential_source.lower() != "environment":
+        raise ConfigError(
+            f"profile {name}: credential_source = {credential_source} is not "
+            "supported; use Environment or source_profile"
+        )
+    return _environment_source(name, environ)
+
+
+def _source_profile(
+    name: str, values: Mapping[str, Any], profiles: Profiles, files: Files, keys_from: KeysFrom
+) -> Source | str:
+    """The profile role profile `name` names in `source_profile`, or its own keys when it
+    names itself."""
+    parent = values.get("source_profile")
     if not parent:
         raise ConfigError(
             f"profile {name} has role_arn but no source_profile; "
@@ -357,6 +371,71 @@ def _below_role(
     return parent
 
 
+@dataclass
+class _Walk:
+    """What the walk down `source_profile` gathers: the profiles passed (the target first),
+    the role hops (the target's first), and the settings taken nearest-first on the way."""
+
+    names: list[str] = field(default_factory=list)
+    hops: list[RoleHop] = field(default_factory=list)
+    mfa_serial: str | None = None
+    mfa_process: str | None = None
+    session_duration: int | None = None
+    region: str | None = None
+
+    def visit(self, name: str, values: Mapping[str, Any]) -> None:
+        """Pass profile `name`: each of its settings counts unless a profile above set it."""
+        self.names.append(name)
+        self.mfa_serial = self.mfa_serial or values.get("mfa_serial") or None
+        self.mfa_process = self.mfa_process or values.get("mfa_process") or None
+        self.session_duration = self.session_duration or _int_setting(
+            name, values, "mfa_session_duration"
+        )
+        self.region = self.region or values.get("region") or None
+
+
+def _ends_chain(values: Mapping[str, Any]) -> bool:
+    """A profile with no `role_arn` holds the chain's root, and so does a web identity root
+    (botocore assumes its role itself)."""
+    return not values.get("role_arn") or root_kind(values) == "web-identity"
+
+
+def _role_hop(name: str, values: Mapping[str, Any]) -> RoleHop:
+    """The AssumeRole step of role profile `name`."""
+    return RoleHop(
+        profile=name,
+        role_arn=str(values["role_arn"]),
+        external_id=values.get("external_id") or None,
+        session_name=values.get("role_session_name") or default_session_name(),
+        duration_seconds=_int_setting(name, values, "duration_seconds"),
+    )
+
+
+def _walk_to_root(
+    name: str,
+    profiles: Profiles,
+    files: Files,
+    environ: Mapping[str, str],
+    keys_from: KeysFrom,
+) -> tuple[_Walk, Source]:
+    """Follow `source_profile` from `name` to the `Source` that ends the chain; a cycle or
+    more than `MAX_HOPS` profiles is an error."""
+    walk = _Walk()
+    current = name
+    while True:
+        if current in walk.names or len(walk.names) > MAX_HOPS:
+            raise _walk_error(name, walk.names, current, files)
+        values = profiles[current]
+        walk.visit(current, values)
+        if _ends_chain(values):
+            return walk, _root(current, values, files, keys_from)
+        walk.hops.append(_role_hop(current, values))
+        below = _below_role(current, values, profiles, files, environ, keys_from)
+        if isinstance(below, Source):
+            return walk, below
+        current = below
+
+
 def resolve(
     name: str,
     profiles: Profiles,
@@ -370,54 +449,20 @@ def resolve(
     `AWS_DEFAULT_REGION`."""
     if name not in profiles:
         raise unknown_profile(name, profiles, files)
-    hops: list[RoleHop] = []
-    walked: list[str] = []
-    mfa_serial: str | None = None
-    mfa_process: str | None = None
-    session_duration: int | None = None
-    region: str | None = None
-    current = name
-    while True:
-        if current in walked or len(walked) > MAX_HOPS:
-            raise _walk_error(name, walked, current, files)
-        walked.append(current)
-        values = profiles[current]
-        mfa_serial = mfa_serial or values.get("mfa_serial") or None
-        mfa_process = mfa_process or values.get("mfa_process") or None
-        session_duration = session_duration or _int_setting(current, values, "mfa_session_duration")
-        region = region or values.get("region") or None
-        role_arn = values.get("role_arn")
-        if not role_arn or root_kind(values) == "web-identity":
-            source = _root(current, values, files, keys_from)
-            break
-        hops.append(
-            RoleHop(
-                profile=current,
-                role_arn=str(role_arn),
-                external_id=values.get("external_id") or None,
-                session_name=values.get("role_session_name") or default_session_name(),
-                duration_seconds=_int_setting(current, values, "duration_seconds"),
-            )
-        )
-        below = _below_role(current, values, profiles, files, environ, keys_from)
-        if isinstance(below, Source):
-            source = below
-            break
-        current = below
-    hops.reverse()
+    walk, source = _walk_to_root(name, profiles, files, environ, keys_from)
     target = profiles[name]
     return Chain(
         profile=name,
         source=source,
-        hops=tuple(hops),
-        mfa_serial=mfa_serial,
-        mfa_process=mfa_process,
-        region=region or region_in(environ),
+        hops=tuple(reversed(walk.hops)),
+        mfa_serial=walk.mfa_serial,
+        mfa_process=walk.mfa_process,
+        region=walk.region or region_in(environ),
         settings=target,
         duration_seconds=_int_setting(name, target, "duration_seconds"),
-        mfa_session_duration=session_duration,
-        mfa_prompt=nearest(profiles, walked, "mfa_prompt")[0],
-        mfa_ykman_account=nearest(profiles, walked, "mfa_ykman_account")[0],
+        mfa_session_duration=walk.session_duration,
+        mfa_prompt=nearest(profiles, walk.names, "mfa_prompt")[0],
+        mfa_ykman_account=nearest(profiles, walk.names, "mfa_ykman_account")[0],
     )
 
 

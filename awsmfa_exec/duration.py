@@ -1,4 +1,8 @@
-"""`--duration` values: `3600`, `90m`, `1h`, `1h30m`, `12h`."""
+"""Spans of seconds: `--duration` values read (`3600`, `90m`, `1h`, `1h30m`, `12h`), and
+every way a span is written for a person, each in the form its place needs.
+
+Light: no imports beyond the standard library and `errors`; `request` reads `-d` through it.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +37,42 @@ def parse_duration(text: str) -> int:
 
 
 def describe(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
+    """A credential lifetime as `-d` takes it: `1h30m`, `1h`, `15m` (seconds dropped).
+
+    Used where a message speaks of a duration asked of STS (`rules`, `providers`,
+    `role_limits`), so the user can type it back as `-d`. Never negative: below 0 is `0m`.
+    """
+    hours, rest = divmod(max(seconds, 0), 3600)
     minutes = rest // 60
     if hours and minutes:
         return f"{hours}h{minutes}m"
     return f"{hours}h" if hours else f"{minutes}m"
+
+
+def countdown(seconds: int) -> str:
+    """Time left on credentials, read like a clock: `1h05m`, or `5m03s` under the hour.
+
+    Used by `status` ("expires in"), where the last minutes matter, so seconds are shown
+    below the hour and minutes are padded to two digits after hours. Never negative: what
+    has run out is `0m00s` (`status` says "expired" itself).
+    """
+    hours, rest = divmod(max(seconds, 0), 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
+def minutes_left(seconds: float) -> int:
+    """Whole minutes in `seconds`, rounded down, never negative (what has run out is 0).
+
+    Used for what the agent holds: `list`'s MFA LEFT and ROLE LEFT columns (which print the
+    number with `m`, and give it as a number in `--json`), and `minutes_text`.
+    """
+    return max(int(seconds), 0) // 60
+
+
+def minutes_text(seconds: float) -> str:
+    """`42 min`: the time left on what the agent holds, in whole minutes (`minutes_left`).
+
+    Used by `agent status` (its LEFT column) and the agent's `--debug` line when it serves
+    held credentials: entries live for minutes to hours, so seconds would be noise.
+    """
+    return f"{minutes_left(seconds)} min"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.duration import minutes_text
 from awsmfa_exec.margin import REFRESH_MARGIN
 
 
@@ -104,8 +105,8 @@ class Store:
                 entry = self._held(key, margin)
                 if entry is not None:
                     entry.users.add(user)
-                    minutes = int(entry.credentials.seconds_left() // 60)
-                    log.debug(f"the agent holds the {kind} of {label} ({minutes} min left)")
+                    left = minutes_text(entry.credentials.seconds_left())
+                    log.debug(f"the agent holds the {kind} of {label} ({left} left)")
                     return entry.credentials
                 if self._may_make(key, caller):
                     self._flying.setdefault(key, []).append(caller)

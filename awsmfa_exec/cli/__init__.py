@@ -19,8 +19,15 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from awsmfa_exec import __version__, completion, log, spellings
-from awsmfa_exec.cli import agent, each, keys, profiles
-from awsmfa_exec.cli.options import Duration, NoSession, Region, TokenCode
+from awsmfa_exec.cli import agent, each, keys, options, profiles
+from awsmfa_exec.cli.options import (
+    Duration,
+    ExecProfile,
+    NoSession,
+    OptionalProfile,
+    Region,
+    TokenCode,
+)
 from awsmfa_exec.ending import conclude, fail, interrupted, leave
 from awsmfa_exec.errors import ExitCode
 from awsmfa_exec.request import make_request
@@ -75,14 +82,7 @@ def _root(
     ),
 )
 def exec_command(
-    profile: Annotated[
-        str,
-        typer.Argument(
-            metavar="[PROFILE]",
-            help="Profile from ~/.aws/config; default $AWS_PROFILE.",
-            autocompletion=completion.profile_names,
-        ),
-    ],
+    profile: ExecProfile,
     command: Annotated[
         list[str] | None,
         typer.Argument(
@@ -123,26 +123,14 @@ def exec_command(
     ),
 )
 def env_command(
-    profile: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[PROFILE]",
-            help="Profile from ~/.aws/config; default $AWS_PROFILE.",
-            show_default=False,
-            autocompletion=completion.profile_names,
-        ),
-    ] = None,
+    profile: OptionalProfile = None,
     token_code: TokenCode = None,
     duration: Duration = None,
     region: Region = None,
     no_session: NoSession = False,
     shell: Annotated[
         str | None,
-        typer.Option(
-            *spellings.SHELL,
-            metavar="SHELL",
-            help=f"{', '.join(SHELLS)}; detected when omitted.",
-        ),
+        options.valued(spellings.SHELL, "SHELL", f"{', '.join(SHELLS)}; detected when omitted."),
     ] = None,
     unset: Annotated[bool, typer.Option("--unset", help="Print code that removes them.")] = False,
 ) -> None:

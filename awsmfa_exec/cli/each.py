@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from awsmfa_exec import completion, spellings
+from awsmfa_exec import spellings
+from awsmfa_exec.cli import options
 from awsmfa_exec.cli.options import Duration, JsonOutput, NoSession, Region, TokenCode
 from awsmfa_exec.request import make_request
 
@@ -42,21 +43,17 @@ def take_command(args: Sequence[str]) -> list[str]:
 def each_command(
     patterns: Annotated[
         list[str] | None,
-        typer.Argument(
-            metavar="PATTERN... -- COMMAND [ARG]...",
-            help="Profile names or shell globs ('acct-*'), then the command after --.",
-            show_default=False,
-            autocompletion=completion.profile_names,
+        options.profile_argument(
+            "Profile names or shell globs ('acct-*'), then the command after --.",
+            "PATTERN... -- COMMAND [ARG]...",
         ),
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option(
-            *spellings.JOBS,
-            metavar="N",
-            help="Profiles run at once (credentials and commands); default the CPU count, "
-            "at most 16.",
-            show_default=False,
+        options.valued(
+            spellings.JOBS,
+            "N",
+            "Profiles run at once (credentials and commands); default the CPU count, at most 16.",
         ),
     ] = None,
     keep_going: Annotated[
@@ -73,23 +70,17 @@ def each_command(
     no_session: NoSession = False,
     from_file: Annotated[
         str | None,
-        typer.Option(
-            *spellings.FROM_FILE,
-            metavar="F",
-            help="Profiles from F, one a line (- for stdin).",
-            show_default=False,
-        ),
+        options.valued(spellings.FROM_FILE, "F", "Profiles from F, one a line (- for stdin)."),
     ] = None,
     no_prefix: Annotated[
         bool, typer.Option("--no-prefix", help="Output lines as they are, no 'PROFILE | '.")
     ] = False,
     output_dir: Annotated[
         str | None,
-        typer.Option(
-            *spellings.OUTPUT_DIR,
-            metavar="D",
-            help="Each profile's output in D/PROFILE.log instead of the terminal.",
-            show_default=False,
+        options.valued(
+            spellings.OUTPUT_DIR,
+            "D",
+            "Each profile's output in D/PROFILE.log instead of the terminal.",
         ),
     ] = None,
     as_json: JsonOutput = False,

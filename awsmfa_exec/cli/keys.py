@@ -7,19 +7,14 @@ from typing import Annotated
 
 import typer
 
-from awsmfa_exec import completion
+from awsmfa_exec.cli import options
 from awsmfa_exec.cli.options import TokenCode
 
 commands = typer.Typer()
 """Registered into the `awsmfa` app by `cli`."""
 
 Profile = Annotated[
-    str,
-    typer.Argument(
-        metavar="PROFILE",
-        help="Profile whose long-term keys are meant.",
-        autocompletion=completion.profile_names,
-    ),
+    str, options.profile_argument("Profile whose long-term keys are meant.", "PROFILE")
 ]
 CredentialProcess = Annotated[
     bool,
@@ -60,11 +55,8 @@ def remove_command(profile: Profile) -> None:
 def import_command(
     profiles: Annotated[
         list[str] | None,
-        typer.Argument(
-            metavar="[PROFILE]...",
-            help="Profiles to import; all that hold keys when none is named.",
-            show_default=False,
-            autocompletion=completion.profile_names,
+        options.profile_argument(
+            "Profiles to import; all that hold keys when none is named.", "[PROFILE]..."
         ),
     ] = None,
     credential_process: CredentialProcess = True,

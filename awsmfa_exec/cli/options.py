@@ -1,34 +1,53 @@
-"""Options and arguments shared by several commands, declared once for typer."""
+"""Options and arguments shared by several commands, declared once for typer.
+
+`valued` and `profile_argument` hold the settings every such declaration repeats (a metavar,
+no default shown, profile names offered to tab completion); the `Annotated` types below are
+the declarations more than one command takes as they are.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from awsmfa_exec import spellings
+from awsmfa_exec import completion, spellings
+
+
+def valued(spelled: tuple[str, ...], metavar: str, help: str) -> Any:
+    """An option that takes a value (`-t 123456`); `--help` shows no default for it."""
+    return typer.Option(*spelled, metavar=metavar, help=help, show_default=False)
+
+
+def profile_argument(help: str, metavar: str = "[PROFILE]") -> Any:
+    """A PROFILE argument (or several: `metavar`) whose words tab-complete to profile names;
+    `--help` shows no default for it."""
+    return typer.Argument(
+        metavar=metavar, help=help, show_default=False, autocompletion=completion.profile_names
+    )
+
+
+_PROFILE_OR_AWS_PROFILE = "Profile from ~/.aws/config; default $AWS_PROFILE."
+
+OptionalProfile = Annotated[str | None, profile_argument(_PROFILE_OR_AWS_PROFILE)]
+"""`[PROFILE]`, which the command takes from $AWS_PROFILE when it is left out (`env`)."""
+ExecProfile = Annotated[str, profile_argument(_PROFILE_OR_AWS_PROFILE)]
+"""`exec`'s `[PROFILE]`, the same to the user; typer always finds a word for it, as `arrange`
+puts $AWS_PROFILE (or "") in its place when it is left out."""
 
 TokenCode = Annotated[
-    str | None,
-    typer.Option(
-        *spellings.TOKEN_CODE,
-        metavar="CODE",
-        help="MFA code (6 digits). Also AWSMFA_TOKEN_CODE.",
-        show_default=False,
-    ),
+    str | None, valued(spellings.TOKEN_CODE, "CODE", "MFA code (6 digits). Also AWSMFA_TOKEN_CODE.")
 ]
 Duration = Annotated[
     str | None,
-    typer.Option(
-        *spellings.DURATION,
-        metavar="D",
-        help="Lifetime of the final credentials: seconds, or 90m, 1h, 12h (roles: at most 12h).",
-        show_default=False,
+    valued(
+        spellings.DURATION,
+        "D",
+        "Lifetime of the final credentials: seconds, or 90m, 1h, 12h (roles: at most 12h).",
     ),
 ]
 Region = Annotated[
-    str | None,
-    typer.Option(*spellings.REGION, metavar="R", help="Region for the child; else the profile's."),
+    str | None, valued(spellings.REGION, "R", "Region for the child; else the profile's.")
 ]
 NoSession = Annotated[
     bool,

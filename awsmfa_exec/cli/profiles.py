@@ -9,13 +9,8 @@ from typing import Annotated
 import typer
 
 from awsmfa_exec import completion, spellings
-from awsmfa_exec.cli.options import (
-    Duration,
-    JsonOutput,
-    NoSession,
-    Region,
-    TokenCode,
-)
+from awsmfa_exec.cli import options
+from awsmfa_exec.cli.options import Duration, JsonOutput, NoSession, Region, TokenCode
 from awsmfa_exec.request import make_request
 from awsmfa_exec.shells.registry import COMPLETIONS, spelled
 
@@ -80,23 +75,17 @@ def status_command(
 def login_command(
     profile: Annotated[
         str | None,
-        typer.Argument(
-            metavar="[PROFILE]",
-            help="Role profile from ~/.aws/config; default $AWS_PROFILE.",
-            show_default=False,
-            autocompletion=completion.profile_names,
-        ),
+        options.profile_argument("Role profile from ~/.aws/config; default $AWS_PROFILE."),
     ] = None,
     print_url: Annotated[
         bool, typer.Option("--print", help="Print the sign-in URL on stdout; open no browser.")
     ] = False,
     destination: Annotated[
         str | None,
-        typer.Option(
-            *spellings.DESTINATION,
-            metavar="URL",
-            help="Console page to land on; default the console home of the profile's region.",
-            show_default=False,
+        options.valued(
+            spellings.DESTINATION,
+            "URL",
+            "Console page to land on; default the console home of the profile's region.",
         ),
     ] = None,
     token_code: TokenCode = None,

@@ -12,6 +12,7 @@ from typing import Any
 from awsmfa_exec.agent import client
 from awsmfa_exec.agent.paths import Untrusted, socket_path
 from awsmfa_exec.agent.protocol import Message, ProtocolError
+from awsmfa_exec.duration import minutes_text
 from awsmfa_exec.errors import AwsmfaError
 
 STOP_WAIT = 5.0
@@ -60,10 +61,6 @@ def run_stop(environ: Mapping[str, str]) -> None:
     _say(f"agent stopped (pid {answer.get('pid')}); everything it held is forgotten")
 
 
-def _minutes(seconds: Any) -> str:
-    return f"{max(int(seconds), 0) // 60} min"
-
-
 def run_status(environ: Mapping[str, str], as_json: bool) -> None:
     path = socket_path(environ)
     status = _ask_agent(path, {"op": "status"})
@@ -80,7 +77,7 @@ def run_status(environ: Mapping[str, str], as_json: bool) -> None:
     _say(f"agent running (pid {status.get('pid')}) at {path}; holds {len(held)} credential(s)")
     rows = [("PROFILE", "KIND", "LEFT", "USED BY")]
     rows += [
-        (str(h["profile"]), str(h["kind"]), _minutes(h["seconds_left"]), ",".join(h["used_by"]))
+        (str(h["profile"]), str(h["kind"]), minutes_text(h["seconds_left"]), ",".join(h["used_by"]))
         for h in held
     ]
     if held:

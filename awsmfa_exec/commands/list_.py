@@ -22,6 +22,7 @@ from awsmfa_exec.config import (
     nearest,
     root_kind,
 )
+from awsmfa_exec.duration import minutes_left
 
 KEYS = "keys"  # long-term keys, no role: GetSessionToken only
 ROLE = "role"  # role_arn whose source has keys (or credential_source)
@@ -31,7 +32,7 @@ OTHER = "other"  # nothing awsmfa can start from (settings only)
 
 
 @dataclass(frozen=True)
-class Held:
+class AgentMinutes:
     """Whole minutes left on what the agent holds for one profile (None: nothing held)."""
 
     session_minutes_left: int | None = None
@@ -39,7 +40,9 @@ class Held:
 
 
 @dataclass(frozen=True)
-class Entry:
+class ProfileRow:
+    """What `list` shows of one profile (a table row, or an object in `--json`)."""
+
     name: str
     kind: str
     keys: str | None  # where the chain's root keys come from: keyring, file, env, or a root kind
@@ -53,7 +56,7 @@ class Entry:
     role_minutes_left: int | None = None
 
 
-def held_by_agent(environ: Mapping[str, str]) -> Mapping[str, Held]:
+def held_by_agent(environ: Mapping[str, str]) -> Mapping[str, AgentMinutes]:
     """Per profile, the minutes left on the MFA session and role credentials the agent holds.
 
     Asks a running agent only (never starts one); nothing when none answers.
@@ -62,14 +65,16 @@ def held_by_agent(environ: Mapping[str, str]) -> Mapping[str, Held]:
 
     session: dict[str, int] = {}
     role: dict[str, int] = {}
-    for entry in holdings(environ):
-        minutes = int(entry["seconds_left"]) // 60
-        kind = role if entry["kind"] == "role" else session
-        for name in {str(entry["profile"]), *map(str, entry["used_by"])}:
-            if entry["kind"] == "role" and name != entry["profile"]:
+    for holding in holdings(environ):
+        minutes = minutes_left(int(holding["seconds_left"]))
+        kind = role if holding["kind"] == "role" else session
+        for name in {str(holding["profile"]), *map(str, holding["used_by"])}:
+            if holding["kind"] == "role" and name != holding["profile"]:
                 continue
             kind[name] = max(kind.get(name, 0), minutes)
-    return {name: Held(session.get(name), role.get(name)) for name in sorted({*session, *role})}
+    return {
+        name: AgentMinutes(session.get(name), role.get(name)) for name in sorted({*session, *role})
+    }
 
 
 def _text(values: Mapping[str, object], key: str) -> str | None:
@@ -131,16 +136,16 @@ def _kind(name: str, values: Mapping[str, object], profiles: Profiles) -> str:
 
 
 def classify(
-    profiles: Profiles, held: Mapping[str, Held], environ: Mapping[str, str] | None = None
-) -> list[Entry]:
-    """One entry per profile, sorted by name; never reads a secret key into an entry."""
+    profiles: Profiles, held: Mapping[str, AgentMinutes], environ: Mapping[str, str] | None = None
+) -> list[ProfileRow]:
+    """One row per profile, sorted by name; never reads a secret key into a row."""
     entries = []
     for name in sorted(profiles):
         values = profiles[name]
-        minutes = held.get(name, Held())
+        minutes = held.get(name, AgentMinutes())
         region, region_from = _region(name, profiles, environ or {})
         entries.append(
-            Entry(
+            ProfileRow(
                 name=name,
                 kind=_kind(name, values, profiles),
                 keys=_keys_at(name, profiles),
@@ -157,25 +162,25 @@ def classify(
     return entries
 
 
-def _source(entry: Entry) -> str:
-    if entry.source_profile:
-        return entry.source_profile
-    if entry.credential_source:
-        return f"({entry.credential_source.lower()})"
+def _source(row: ProfileRow) -> str:
+    if row.source_profile:
+        return row.source_profile
+    if row.credential_source:
+        return f"({row.credential_source.lower()})"
     return "-"
 
 
-def _region_cell(entry: Entry) -> str:
-    if entry.region is None:
+def _region_cell(row: ProfileRow) -> str:
+    if row.region is None:
         return "-"
-    return f"{entry.region} ({entry.region_from})" if entry.region_from else entry.region
+    return f"{row.region} ({row.region_from})" if row.region_from else row.region
 
 
 def _minutes(value: int | None) -> str:
     return "-" if value is None else f"{value}m"
 
 
-def table(entries: Sequence[Entry]) -> str:
+def table(entries: Sequence[ProfileRow]) -> str:
     """Plain aligned columns; the agent's columns appear only when it holds something."""
     header = ["PROFILE", "KIND", "SOURCE", "KEYS", "MFA SERIAL", "REGION"]
     rows = [

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials, format_expiration, mask_key_id, parse_expiration
+from awsmfa_exec.duration import countdown
 from awsmfa_exec.environ import credentials_in, region_in
 from awsmfa_exec.errors import AuthError, AwsmfaError, ExitCode
 
@@ -147,11 +148,6 @@ def inspect(environ: Mapping[str, str], verify: bool) -> Status:
     )
 
 
-def _duration(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
-
-
 _ENDPOINT = "the exec --server endpoint (refreshes itself)"
 
 
@@ -159,7 +155,7 @@ def describe(status: Status) -> str:
     """The human summary, one `key: value` line each."""
     left = "no expiry (long-term keys)"
     if status.seconds_left is not None:
-        left = _duration(status.seconds_left) + f" (until {status.expiration})"
+        left = countdown(status.seconds_left) + f" (until {status.expiration})"
     lines = [
         ("profile", status.profile or "- (not set by awsmfa)"),
         ("account", status.account or "-"),

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from awsmfa_exec.commands.list_ import Held, classify, table
+from awsmfa_exec.commands.list_ import AgentMinutes, classify, table
 from awsmfa_exec.commands.status import parse_arn
 from awsmfa_exec.errors import UsageError
 from awsmfa_exec.signin import console_home, federation_endpoint, login_url, partition
@@ -52,7 +52,9 @@ def test_table_never_shows_a_secret_and_adds_agent_columns_only_when_held() -> N
     assert "never-shown" not in plain
     assert "AKIAEXAMPLE" not in plain
     assert "LEFT" not in plain
-    held = table(classify(PROFILES, {"role": Held(session_minutes_left=700, role_minutes_left=42)}))
+    held = table(
+        classify(PROFILES, {"role": AgentMinutes(session_minutes_left=700, role_minutes_left=42)})
+    )
     header, *rows = held.splitlines()
     assert header.split()[-4:] == ["MFA", "LEFT", "ROLE", "LEFT"]
     assert next(r for r in rows if r.startswith("role ")).split()[-2:] == ["700m", "42m"]
