@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from awsmfa_exec.cli.options import profile_argument
+
 commands = typer.Typer()
 """Registered into the `awsmfa` app by `cli`."""
 
@@ -51,10 +53,7 @@ def agent_status(
 
 @commands.command("clear")
 def clear_command(
-    profile: Annotated[
-        str | None,
-        typer.Argument(metavar="[PROFILE]", help="Only what PROFILE used.", show_default=False),
-    ] = None,
+    profile: Annotated[str | None, profile_argument("Only what PROFILE used.")] = None,
 ) -> None:
     """Make the agent forget everything, or PROFILE's role and the MFA session under it."""
     from awsmfa_exec.commands.agent import run_clear

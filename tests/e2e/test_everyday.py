@@ -205,6 +205,8 @@ def test_completion_of_exec_d_offers_dev(aws_files: AwsFiles) -> None:
     assert result.stdout.split() == ["deep", "dev"]
     login = awsmfa(env={**env, "COMP_WORDS": "awsmfa login p", "COMP_CWORD": "2"})
     assert login.stdout.split() == ["prod"]
+    clear = awsmfa(env={**env, "COMP_WORDS": "awsmfa clear de", "COMP_CWORD": "2"})
+    assert clear.stdout.split() == ["deep", "dev"]
 
 
 def test_bash_completion_script_completes_profiles(aws_files: AwsFiles) -> None:
