@@ -84,6 +84,9 @@ def _failed(source: Source, exc: Exception) -> AwsmfaError:
         exceptions.SSOTokenLoadError,
         exceptions.UnauthorizedSSOTokenError,
         exceptions.TokenRetrievalError,
+        # the Sign-In service refused to refresh an `aws login` session (newer botocore only)
+        getattr(exceptions, "LoginRefreshRequired", ()),
+        getattr(exceptions, "LoginInsufficientPermissions", ()),
     )
     if isinstance(exc, refused):
         return AuthError(message)

@@ -1,4 +1,5 @@
-"""Chain roots botocore resolves (a credential_process, a web identity token file), each
+"""Chain roots botocore resolves (a credential_process, a web identity token file, IAM
+Identity Center, an `aws login` session), each
 carrying an MFA-guarded role hop, with the session agent and without it, under the strict
 STS double: a temporary root never calls GetSessionToken, and the hop's role requires MFA.
 """
@@ -8,7 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import sys
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -24,7 +28,10 @@ from tests.conftest import (
     awsmfa,
     role_arn_of,
 )
+from tests.support.login_cache import SESSION, write_login_token
+from tests.support.signin_service import REFRESHED, signin_service
 from tests.support.sso_portal import ACCESS_TOKEN, sso_portal
+from tests.support.sts_server import session_token
 
 AGENT = {"on": {}, "off": {"AWSMFA_AGENT": "off"}}
 IDENTITY = ["aws", "sts", "get-caller-identity", "--output", "json"]
@@ -177,6 +184,136 @@ def sso_token(files: AwsFiles, expires: str) -> None:
     (cache / f"{name}.json").write_text(json.dumps(token))
 
 
+LOGIN_ROOT = f"[profile root]\nlogin_session = {SESSION}\nregion = eu-west-1\n"
+
+
+@pytest.fixture
+def login_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where `aws login` leaves its token (AWS_LOGIN_CACHE_DIRECTORY), empty to start with."""
+    directory = tmp_path / "login-cache"
+    monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(directory))
+    return directory
+
+
+def login_token(moto: Moto, directory: Path, valid: timedelta) -> Path:
+    """The token of an `aws login` session whose credentials are an STS session moto issued
+    (so the strict double knows them as temporary, and as carrying no MFA), expiring after
+    `valid` (botocore refreshes within 15 minutes of the expiry: an hour needs none)."""
+    keys = session_token(moto.url)
+    return write_login_token(directory, keys, datetime.now(timezone.utc) + valid)
+
+
+@pytest.mark.parametrize("agent", AGENT)
+def test_login_root_carries_an_mfa_guarded_hop(
+    moto: Moto, aws_files: AwsFiles, login_cache: Path, agent: str
+) -> None:
+    """The token `aws login` leaves, read by botocore's LoginProvider (which needs awscrt)."""
+    aws_files.write(LOGIN_ROOT + hop("root"), "")
+    token = login_token(moto, login_cache, timedelta(hours=1))
+    minted = sts_calls(moto)  # the test's own GetSessionToken
+    moto.role("hop", requires_mfa=True)
+    env = AGENT[agent]
+    assert exec_hop(env, "-t", CODE).startswith(role_arn_of("hop"))
+    calls = sts_calls(moto)
+    # temporary root keys: no GetSessionToken; the code goes on the AssumeRole
+    assert calls == [*minted, "AssumeRole"]
+    assert moto.refusals() == []
+    root_key = json.loads(token.read_text())["accessToken"]["accessKeyId"]
+    issued = moto.issued()
+    assert issued.pop(root_key) is False  # the root carries no MFA: the role's MFA is the code
+    assert list(issued.values()) == [True]
+    if agent == "on":  # held by the agent: the root is not read again
+        token.unlink()
+        assert exec_hop(env).startswith(role_arn_of("hop"))
+        assert sts_calls(moto) == calls
+
+
+@pytest.mark.parametrize("agent", AGENT)
+def test_expired_login_root_is_refreshed_by_botocore(
+    moto: Moto, aws_files: AwsFiles, login_cache: Path, monkeypatch: pytest.MonkeyPatch, agent: str
+) -> None:
+    """An `aws login` session past its expiry: botocore refreshes it at the Sign-In service
+    (a stub on loopback) with the refresh token and a DPoP proof, saves the new token in the
+    cache as the AWS CLI does, and the hop is assumed with the new credentials."""
+    aws_files.write(LOGIN_ROOT + hop("root"), "")
+    token = login_token(moto, login_cache, timedelta(hours=-1))
+    moto.role("hop", requires_mfa=True)
+    with signin_service(moto.url) as signin:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SIGNIN", signin.url)
+        assert exec_hop(AGENT[agent], "-t", CODE).startswith(role_arn_of("hop"))
+    [(asked, with_proof)] = signin.asked
+    assert asked["grantType"] == "refresh_token"
+    assert asked["refreshToken"] == "login-refresh-token-for-tests"
+    assert with_proof
+    saved = json.loads(token.read_text())
+    assert saved["refreshToken"] == REFRESHED
+    # the test's session, the refreshed one, then the hop signed with the refreshed keys
+    assert sts_calls(moto) == ["GetSessionToken", "GetSessionToken", "AssumeRole"]
+    assert moto.refusals() == []
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port bound but not listening: a connection to it is refused at once."""
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        yield bound.getsockname()[1]
+
+
+LOGIN_FAILING = {
+    # no token in the cache: botocore asks for `aws login`
+    "no-session": (
+        {},
+        3,
+        "no credentials from login_session (run `aws login`): Error loading login session "
+        f"token: Unable to load a existing login session for session {SESSION}. Please "
+        "reauthenticate with 'aws login'.",
+    ),
+    # as without awscrt installed (awsmfa does not depend on it): botocore names it
+    "no-awscrt": (
+        {"BOTO_DISABLE_CRT": "true"},
+        3,
+        'requires an additional dependency. You will need to pip install "botocore[crt]"',
+    ),
+    # expired, and the Sign-In service is unreachable
+    "expired-unreachable": ({}, 5, "Could not connect to the endpoint URL"),
+    # expired, and the Sign-In service says the session has ended
+    "expired-refused": ({}, 4, "Please reauthenticate using 'aws login'"),
+}
+
+
+@pytest.mark.parametrize("agent", AGENT)
+@pytest.mark.parametrize("case", LOGIN_FAILING)
+def test_a_login_root_that_gives_nothing_is_one_line(
+    moto: Moto,
+    aws_files: AwsFiles,
+    login_cache: Path,
+    closed_port: int,
+    monkeypatch: pytest.MonkeyPatch,
+    agent: str,
+    case: str,
+) -> None:
+    env, status, message = LOGIN_FAILING[case]
+    aws_files.write(LOGIN_ROOT + hop("root"), "")
+    if case == "no-awscrt":
+        login_token(moto, login_cache, timedelta(hours=1))
+    elif case.startswith("expired"):
+        login_token(moto, login_cache, timedelta(hours=-1))
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SIGNIN", f"http://127.0.0.1:{closed_port}")
+    minted = sts_calls(moto)
+    with signin_service(moto.url, refuse=True) as signin:
+        if case == "expired-refused":
+            monkeypatch.setenv("AWS_ENDPOINT_URL_SIGNIN", signin.url)
+        command = ("exec", "hop", "-t", CODE, "--", "true")
+        result = awsmfa(*command, env={**os.environ, **env, **AGENT[agent]})
+    assert result.returncode == status, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("awsmfa: error: profile root: no credentials from login_session")
+    assert message in lines[0]
+    assert sts_calls(moto) == minted
+
+
 FAILING = {
     "process": (
         '[profile root]\ncredential_process = sh -c "echo op: not signed in >&2; exit 1"\n',
@@ -190,11 +327,6 @@ FAILING = {
         "credential_process runs awsmfa for root again",
     ),
     "sso-expired": (SSO_ROOT, 4, "no credentials from the IAM Identity Center token cache"),
-    "login": (
-        "[profile root]\nlogin_session = arn:aws:iam::1:user/alice\n",
-        3,
-        "no credentials from login_session (run `aws login`)",
-    ),
 }
 
 
@@ -232,7 +364,7 @@ def test_list_names_each_root_kind(aws_files: AwsFiles, tmp_path: Path) -> None:
     config += (
         "\n[profile sso]\nsso_session = corp\nsso_account_id = 111122223333\n"
         "sso_role_name = Admin\n\n[sso-session corp]\nsso_start_url = https://x.awsapps.com/start\n"
-        "sso_region = eu-west-1\n\n[profile login]\nlogin_session = arn:aws:iam::1:user/a\n"
+        f"sso_region = eu-west-1\n\n[profile login]\nlogin_session = {SESSION}\n"
     )
     aws_files.write(config, "")
     result = awsmfa("list", "--json")
@@ -246,4 +378,5 @@ def test_list_names_each_root_kind(aws_files: AwsFiles, tmp_path: Path) -> None:
     table = awsmfa("list").stdout
     rows = [line.split() for line in table.splitlines()]
     assert ["wi", "root", "-", "web-identity"] in [row[:4] for row in rows]
+    assert ["login", "root", "-", "login"] in [row[:4] for row in rows]
     assert ["hop", "role", "proc", "process", SERIAL] in [row[:5] for row in rows]

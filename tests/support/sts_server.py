@@ -1,5 +1,7 @@
-"""A moto STS server of tests.support (strict_sts, picky_sts) started on loopback, and the
-`Moto` client of the strict double's test endpoints (/_awsmfa/...)."""
+"""A moto STS server of tests.support (strict_sts, picky_sts) started on loopback, the
+`Moto` client of the strict double's test endpoints (/_awsmfa/...), and `session_token`:
+temporary credentials that server issues, for the roots (SSO, `aws login`) whose own
+service hands out STS sessions."""
 
 from __future__ import annotations
 
@@ -10,9 +12,13 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from tests.support.aws_files import ACCOUNT
+from tests.support.aws_files import ACCOUNT, LANDING_KEY_ID, LANDING_SECRET
 from tests.support.commands import ROOT
+
+if TYPE_CHECKING:
+    from mypy_boto3_sts.type_defs import CredentialsTypeDef
 
 
 @dataclass
@@ -52,6 +58,21 @@ class Moto:
         with urllib.request.urlopen(f"{self.url}/_awsmfa/issued", timeout=10) as answer:
             issued: dict[str, bool] = json.load(answer)
         return issued
+
+
+def session_token(sts_url: str) -> CredentialsTypeDef:
+    """A GetSessionToken answer (valid 1 h, no MFA) for the landing keys from the STS at
+    `sts_url`: temporary credentials the strict double knows it handed out."""
+    import boto3
+
+    sts = boto3.client(
+        "sts",
+        region_name="us-east-1",
+        endpoint_url=sts_url,
+        aws_access_key_id=LANDING_KEY_ID,
+        aws_secret_access_key=LANDING_SECRET,
+    )
+    return sts.get_session_token(DurationSeconds=3600)["Credentials"]
 
 
 @contextmanager
