@@ -9,6 +9,13 @@ second uid (by the fixtures it uses), is marked `e2e`: `pytest -m "not e2e"` is 
 from __future__ import annotations
 
 import os
+
+# botocore as most users run it: without awscrt. The test extra installs awscrt for the
+# `aws login` root, which needs it; botocore would then sign every request through it, in
+# this process (read once, at its import: hence before anything imports botocore) and in
+# every awsmfa, agent and aws CLI started here. The login root's tests turn it back on.
+os.environ["BOTO_DISABLE_CRT"] = "true"
+
 from collections.abc import Iterator
 from pathlib import Path
 

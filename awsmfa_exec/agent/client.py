@@ -40,7 +40,16 @@ ANSWER_TIMEOUT = 600.0
 START_TIMEOUT = 10.0
 # What the agent's process keeps of the starter's environment: nothing that shapes an STS
 # call (each request carries those), nothing secret.
-_AGENT_ENV = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "AWSMFA_AGENT_GRACE")
+_AGENT_ENV = (
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "LANG",
+    "LC_ALL",
+    "AWSMFA_AGENT_GRACE",
+    "BOTO_DISABLE_CRT",  # botocore's own switch: the agent signs as the user's botocore does
+)
 # What it needs to reach the user's keyring the way the commands do (`keystore`).
 _KEYRING_ENV = (
     "DBUS_SESSION_BUS_ADDRESS",

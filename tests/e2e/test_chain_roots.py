@@ -189,7 +189,9 @@ LOGIN_ROOT = f"[profile root]\nlogin_session = {SESSION}\nregion = eu-west-1\n"
 
 @pytest.fixture
 def login_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Where `aws login` leaves its token (AWS_LOGIN_CACHE_DIRECTORY), empty to start with."""
+    """Where `aws login` leaves its token (AWS_LOGIN_CACHE_DIRECTORY), empty to start with;
+    awscrt, which botocore's LoginProvider needs, is on (tests/conftest.py turns it off)."""
+    monkeypatch.delenv("BOTO_DISABLE_CRT")
     directory = tmp_path / "login-cache"
     monkeypatch.setenv("AWS_LOGIN_CACHE_DIRECTORY", str(directory))
     return directory
