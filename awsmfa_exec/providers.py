@@ -118,21 +118,54 @@ def for_chain(
     environ: Mapping[str, str],
     wrap: Wrap = _unwrapped,
     root: Provider | None = None,
+    expect_temporary: bool | None = None,
 ) -> tuple[Provider, str | None]:
     """The provider chain for `chain` (`build`), and the region the child gets: the
     options' region, else the chain's. STS is reached as `environ` and the profile say.
     Every path that calls STS starts here: `obtain.plan`, the agent's `get`, `each`."""
     region = options.region or chain.region
     endpoint = sts.Endpoint.from_environ(environ, chain.settings, region)
-    return build(chain, options, mfa, endpoint, wrap, root), region
+    return build(chain, options, mfa, endpoint, wrap, root, expect_temporary), region
+
+
+class RootKindChanged(Exception):
+    """The root gave credentials of the other kind (temporary or long-term) than the chain
+    was built for."""
+
+
+@dataclass
+class ExpectedRoot:
+    """The root of a chain built on what it gave last time: fetched once, and refused
+    (RootKindChanged) when it now gives the other kind."""
+
+    root: Provider
+    temporary: bool
+    got: Credentials | None = field(default=None, repr=False)
+
+    def retrieve(self) -> Credentials:
+        if self.got is None:
+            self.got = self.root.retrieve()
+        if (self.got.session_token is not None) != self.temporary:
+            raise RootKindChanged
+        return self.got
+
+
+def _stand_in(temporary: bool) -> Credentials:
+    """What a chain is planned on before its root is fetched: only its kind is read."""
+    return Credentials("(not fetched)", "", "(not fetched)" if temporary else None)
 
 
 @dataclass
 class RootFirst:
     """A chain whose root botocore resolves: whether its credentials are temporary (no
-    GetSessionToken, every role chained) is known only once they are fetched, so the rest
-    of the chain is built then. Fetched only when called: credentials held for the whole
-    chain (the agent's `final` step) need no root at all."""
+    GetSessionToken, every role chained) decides the rest of the chain. Fetched only when
+    called: credentials held for the whole chain (the agent's `final` step) need no root
+    at all.
+
+    `expect_temporary` is what the root gave last time (None: unknown). Unknown, the root
+    is fetched first and the chain built on its credentials. Known, and with a role above
+    it, the chain is built at once, so an MFA session the agent holds serves without the
+    root; a root that then gives the other kind gets the chain rebuilt on what it gave."""
 
     chain: Chain
     options: Options
@@ -140,25 +173,43 @@ class RootFirst:
     endpoint: sts.Endpoint
     root: Provider
     wrap: Wrap = _unwrapped
+    expect_temporary: bool | None = None
     built: Provider | None = field(default=None, repr=False)
+    expected: ExpectedRoot | None = field(default=None, repr=False)
 
     def settle(self) -> Provider:
-        """The chain built on the root's credentials, fetching them now if not yet."""
+        """The chain built on the root's credentials, fetching them now if not yet (unless
+        their kind is expected)."""
         if self.built is None:
-            creds = self.root.retrieve()
-            source = replace(self.chain.source, credentials=creds)
-            self.built = build(
-                replace(self.chain, source=source),
-                self.options,
-                self.mfa,
-                self.endpoint,
-                self.wrap,
-                root=self.root,
-            )
+            expect = self.expect_temporary
+            if expect is None or not self.chain.hops:
+                self.built = self._build_on(self.root.retrieve(), self.root)
+            else:
+                kind = "temporary credentials" if expect else "long-term keys"
+                log.debug(
+                    f"{self.chain.source.profile} gave {kind} last time: the chain is built "
+                    "for them, and the root is fetched only if a call needs it"
+                )
+                self.expected = ExpectedRoot(self.root, expect)
+                self.built = self._build_on(_stand_in(expect), self.expected)
         return self.built
 
+    def _build_on(self, creds: Credentials, root: Provider) -> Provider:
+        source = replace(self.chain.source, credentials=creds)
+        chain = replace(self.chain, source=source)
+        return build(chain, self.options, self.mfa, self.endpoint, self.wrap, root=root)
+
     def retrieve(self) -> Credentials:
-        return self.settle().retrieve()
+        try:
+            return self.settle().retrieve()
+        except RootKindChanged:
+            got = self.expected.got if self.expected else None
+            if got is None:
+                raise
+            kind = "temporary credentials" if got.session_token else "long-term keys"
+            log.debug(f"{self.chain.source.profile} now gives {kind}: the chain is built anew")
+            self.built = self._build_on(got, StaticProvider(got))
+            return self.built.retrieve()
 
 
 def build(
@@ -168,12 +219,14 @@ def build(
     endpoint: sts.Endpoint,
     wrap: Wrap = _unwrapped,
     root: Provider | None = None,
+    expect_temporary: bool | None = None,
 ) -> Provider:
     """The provider chain that turns `chain`'s long-term keys into its final credentials,
     as the table of `rules.plan` says.
 
     `wrap` lets the agent hold the MFA session and the final role credentials. `root`
-    fetches the credentials of a root botocore resolves (`config.Source.deferred`).
+    fetches the credentials of a root botocore resolves (`config.Source.deferred`);
+    `expect_temporary` is whether they were temporary last time, if known (`RootFirst`).
     """
     source = chain.source
     if source.deferred:
@@ -185,7 +238,8 @@ def build(
         def inner(provider: Provider, step: str) -> Provider:  # the outer step is wrapped once
             return provider if step == outer else wrap(provider, step)
 
-        return wrap(RootFirst(chain, options, mfa, endpoint, root, inner), outer)
+        first = RootFirst(chain, options, mfa, endpoint, root, inner, expect_temporary)
+        return wrap(first, outer)
     where = "the environment" if source.origin == "environment" else f"profile {source.profile}"
     what = f"{source.origin} credentials" if root is not None else "long-term keys"
     log.debug(f"{chain.profile}: {what} from {where}")

@@ -6,7 +6,8 @@ edited one is parsed again. Credentials are keyed by what produced them (keys, s
 ARNs, options, endpoint), never by profile name alone: an edited chain is never served stale.
 A root botocore resolves (a credential_process, a web identity, SSO, login) is keyed by its
 profile's settings, and its credentials are asked of the client only when an STS call
-needs them (`ClientRoot`).
+needs them (`ClientRoot`); the store remembers whether they were temporary, so the next
+chain on that root is planned without asking for them (`providers.RootFirst`).
 A request's `margin` (the client's refresh margin) says how much life what it gets must have
 left: anything held with less, the MFA session or the role, is made anew for it.
 """
@@ -115,15 +116,17 @@ class ClientCode(MfaCode):
 
 
 class ClientRoot:
-    """The chain's root credentials, asked of the client once, when an STS call needs them."""
+    """The chain's root credentials, asked of the client once, when an STS call needs them;
+    whether they are temporary is told to `learned` (the store remembers it for the root)."""
 
-    def __init__(self, profile: str, ask: AskRoot) -> None:
-        self._profile, self._ask = profile, ask
+    def __init__(self, profile: str, ask: AskRoot, learned: Callable[[bool], None]) -> None:
+        self._profile, self._ask, self._learned = profile, ask, learned
         self._got: Credentials | None = None
 
     def retrieve(self) -> Credentials:
         if self._got is None:
             self._got = self._ask(self._profile)
+            self._learned(self._got.session_token is not None)
         return self._got
 
 
@@ -218,7 +221,11 @@ def handle_get(
     profile = str(request.get("profile"))
     files = Files(Path(paths[0]), Path(paths[1]))
     chain = resolve(profile, parsed.profiles(files), files, environ, parsed.keyring_keys)
-    root = ClientRoot(profile, ask_root) if chain.source.deferred and ask_root else None
+    root, expect_temporary = None, None
+    if chain.source.deferred and ask_root:
+        identity = _identity(chain)
+        root = ClientRoot(profile, ask_root, lambda temporary: store.learn(identity, temporary))
+        expect_temporary = store.root_temporary(identity)
     provider, region = providers.for_chain(
         chain,
         options,
@@ -226,6 +233,7 @@ def handle_get(
         environ,
         _wrapper(store, chain, options, margin, caller),
         root,
+        expect_temporary,
     )
     creds = provider.retrieve()
     return {

@@ -7,6 +7,10 @@ less is made anew for it and replaces the held entry, which stays for others unt
 A caller that brought its own MFA code never waits behind a maker whose client is at a
 prompt: it makes the credentials itself, beside it. When the prompted client answers after
 that, its code is not spent: the maker takes what the other caller made (`Superseded`).
+
+It also remembers, for each root botocore resolves (by its identity: kind, profile, hashed
+settings), whether the credentials it gave last time were temporary: that decides the
+chain's calls before the root is fetched again. `clear` forgets it.
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ class Store:
         self._entries: dict[str, StoredCredentials] = {}
         self._flying: dict[str, list[Caller]] = {}
         self._changed = threading.Condition()
+        self._root_temporary: dict[tuple[str, ...], bool] = {}
 
     def _fresh(self, key: str) -> StoredCredentials | None:
         entry = self._entries.get(key)
@@ -172,9 +177,21 @@ class Store:
             self.purge()
             return not self._entries and not self._flying
 
-    def clear(self, profile: str | None) -> int:
-        """Forget everything, or what `profile` used (its role and the MFA session under it)."""
+    def root_temporary(self, root: tuple[str, ...]) -> bool | None:
+        """Whether `root` gave temporary credentials last time; None: not known."""
         with self._changed:
+            return self._root_temporary.get(root)
+
+    def learn(self, root: tuple[str, ...], temporary: bool) -> None:
+        with self._changed:
+            self._root_temporary[root] = temporary
+
+    def clear(self, profile: str | None) -> int:
+        """Forget everything, or what `profile` used (its role and the MFA session under it).
+        Either way what each root gave last time is forgotten (learning it again costs at
+        most one fetch of the root)."""
+        with self._changed:
+            self._root_temporary.clear()
             doomed = [
                 key
                 for key, entry in self._entries.items()
