@@ -35,14 +35,15 @@ from tests.support.sts_server import session_token
 
 AGENT = {"on": {}, "off": {"AWSMFA_AGENT": "off"}}
 IDENTITY = ["aws", "sts", "get-caller-identity", "--output", "json"]
-# Prints the credential_process JSON: the landing keys, or (`temporary`) a session that
-# moto hands out for them at run time. Each run adds a line to the file named by $RUNS.
+# Prints the credential_process JSON: the landing keys, or (`temporary`, or KEYS=temporary
+# in its environment) a session that moto hands out for them at run time. Each run adds a
+# line to the file named by $RUNS.
 PROCESS = f"""\
 import json, os, sys
 with open(os.environ["RUNS"], "a") as runs:
     runs.write("ran\\n")
 keys = {{"Version": 1, "AccessKeyId": "{LANDING_KEY_ID}", "SecretAccessKey": "{LANDING_SECRET}"}}
-if sys.argv[1:] == ["temporary"]:
+if sys.argv[1:] == ["temporary"] or os.environ.get("KEYS") == "temporary":
     import boto3
     sts = boto3.client("sts", region_name="us-east-1", aws_access_key_id=keys["AccessKeyId"],
                        aws_secret_access_key=keys["SecretAccessKey"])
@@ -53,9 +54,9 @@ print(json.dumps(keys))
 """
 
 
-def hop(source: str) -> str:
+def hop(source: str, name: str = "hop") -> str:
     return (
-        f"\n[profile hop]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/hop\n"
+        f"\n[profile {name}]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/{name}\n"
         f"source_profile = {source}\nmfa_serial = {SERIAL}\n"
     )
 
@@ -94,8 +95,8 @@ def assumed(result: object) -> str:
     return arn
 
 
-def exec_hop(env: dict[str, str], *options: str) -> str:
-    result = awsmfa("exec", "hop", *options, "--", *IDENTITY, env={**os.environ, **env})
+def exec_hop(env: dict[str, str], *options: str, profile: str = "hop") -> str:
+    result = awsmfa("exec", profile, *options, "--", *IDENTITY, env={**os.environ, **env})
     assert result.returncode == 0, result.stderr
     return assumed(result)
 
@@ -122,6 +123,32 @@ def test_credential_process_root_carries_an_mfa_guarded_hop(
         assert exec_hop(env).startswith(role_arn_of("hop"))
         assert runs.read_text().count("ran") == 1
         assert sts_calls(moto) == calls
+
+
+def test_the_agent_plans_a_new_role_on_a_process_root_without_running_it(
+    moto: Moto, aws_files: AwsFiles, tmp_path: Path, runs: Path
+) -> None:
+    """The agent remembers that the process printed long-term keys: a second role on it is
+    assumed with the MFA session it holds, with no code and without running the process.
+    When the process later prints a session instead, the chain is planned anew for it (no
+    GetSessionToken with temporary keys: the strict double refuses that) and the process
+    runs once. hop3's own mfa_session_duration keys its MFA session apart from the held one,
+    so hop3 needs the root."""
+    config = process_root(tmp_path) + hop("root") + hop("root", "hop2") + hop("root", "hop3")
+    aws_files.write(config + "mfa_session_duration = 7200\n", "")
+    for name in ("hop", "hop2", "hop3"):
+        moto.role(name, requires_mfa=True)
+    assert exec_hop({}, "-t", CODE).startswith(role_arn_of("hop"))
+    assert exec_hop({}, profile="hop2").startswith(role_arn_of("hop2"))  # no code, no terminal
+    assert runs.read_text().count("ran") == 1
+    assert sts_calls(moto) == ["GetSessionToken", "AssumeRole", "AssumeRole"]
+
+    temporary = {"KEYS": "temporary"}
+    assert exec_hop(temporary, "-t", CODE, profile="hop3").startswith(role_arn_of("hop3"))
+    assert runs.read_text().count("ran") == 2
+    # the process's own GetSessionToken (the landing keys, no MFA), then hop3 with the code
+    assert sts_calls(moto)[3:] == ["GetSessionToken", "AssumeRole"]
+    assert moto.refusals() == []
 
 
 @pytest.mark.parametrize("agent", AGENT)
