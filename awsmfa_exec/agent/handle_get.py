@@ -19,6 +19,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -117,16 +118,16 @@ class ClientCode(MfaCode):
 
 class ClientRoot:
     """The chain's root credentials, asked of the client once, when an STS call needs them;
-    whether they are temporary is told to `learned` (the store remembers it for the root)."""
+    whether they are temporary is told to `remember` (the store keeps it for the root)."""
 
-    def __init__(self, profile: str, ask: AskRoot, learned: Callable[[bool], None]) -> None:
-        self._profile, self._ask, self._learned = profile, ask, learned
+    def __init__(self, profile: str, ask: AskRoot, remember: Callable[[bool], None]) -> None:
+        self._profile, self._ask, self._remember = profile, ask, remember
         self._got: Credentials | None = None
 
     def retrieve(self) -> Credentials:
         if self._got is None:
             self._got = self._ask(self._profile)
-            self._learned(self._got.session_token is not None)
+            self._remember(self._got.session_token is not None)
         return self._got
 
 
@@ -224,7 +225,7 @@ def handle_get(
     root, expect_temporary = None, None
     if chain.source.deferred and ask_root:
         identity = _identity(chain)
-        root = ClientRoot(profile, ask_root, lambda temporary: store.learn(identity, temporary))
+        root = ClientRoot(profile, ask_root, partial(store.remember_root, identity))
         expect_temporary = store.root_temporary(identity)
     provider, region = providers.for_chain(
         chain,

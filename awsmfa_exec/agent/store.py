@@ -182,7 +182,7 @@ class Store:
         with self._changed:
             return self._root_temporary.get(root)
 
-    def learn(self, root: tuple[str, ...], temporary: bool) -> None:
+    def remember_root(self, root: tuple[str, ...], temporary: bool) -> None:
         with self._changed:
             self._root_temporary[root] = temporary
 

@@ -146,7 +146,7 @@ def test_each_fetch_is_remembered_so_the_switch_is_made_once(
 def test_clear_forgets_what_each_root_gave(store: Store, profile: str | None) -> None:
     root = ("root", "process", "vault", "0123")
     assert store.root_temporary(root) is None
-    store.learn(root, False)
+    store.remember_root(root, False)
     assert store.root_temporary(root) is False
     store.clear(profile)
     assert store.root_temporary(root) is None
