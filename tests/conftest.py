@@ -21,40 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.aws_files import (
-    ACCOUNT,
-    CODE,
-    LANDING_KEY_ID,
-    LANDING_SECRET,
-    SEED_CONFIG,
-    SEED_CREDENTIALS,
-    SERIAL,
-    AwsFiles,
-    role_arn_of,
-)
-from tests.support.commands import AWSMFA, BIN, ROOT, awsmfa, run
+from tests.support.aws_files import AwsFiles
+from tests.support.commands import BIN, ROOT
 from tests.support.sts_server import Moto, serving
-
-# The helpers this module held before they moved to tests/support/, still importable from
-# here for tests written against it; new tests import them from tests/support/.
-__all__ = [
-    "ACCOUNT",
-    "AWSMFA",
-    "BIN",
-    "CODE",
-    "LANDING_KEY_ID",
-    "LANDING_SECRET",
-    "ROOT",
-    "SEED_CONFIG",
-    "SEED_CREDENTIALS",
-    "SERIAL",
-    "AwsFiles",
-    "Moto",
-    "awsmfa",
-    "role_arn_of",
-    "run",
-    "serving",
-]
 
 pytest_plugins = [
     "tests.support.proof",  # the fault, audit and keyring summaries in the CI log

@@ -17,21 +17,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import (
+from tests.support.aws_files import (
     ACCOUNT,
     CODE,
     LANDING_KEY_ID,
     LANDING_SECRET,
     SERIAL,
     AwsFiles,
-    Moto,
-    awsmfa,
     role_arn_of,
 )
+from tests.support.commands import awsmfa
 from tests.support.login_cache import SESSION, write_login_token
 from tests.support.signin_service import REFRESHED, signin_service
 from tests.support.sso_portal import ACCESS_TOKEN, sso_portal
-from tests.support.sts_server import session_token
+from tests.support.sts_server import Moto, session_token
 
 AGENT = {"on": {}, "off": {"AWSMFA_AGENT": "off"}}
 IDENTITY = ["aws", "sts", "get-caller-identity", "--output", "json"]

@@ -15,22 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import (
+from tests.e2e.hardening.test_syscall_audit import FETCH, handed_out, run_audited
+from tests.e2e.test_exec_server_terraform import apply_under_server
+from tests.support.aws_files import (
     ACCOUNT,
-    AWSMFA,
     CODE,
     LANDING_KEY_ID,
     LANDING_SECRET,
     SERIAL,
     AwsFiles,
-    Moto,
-    awsmfa,
     role_arn_of,
-    run,
 )
-from tests.e2e.hardening.test_syscall_audit import FETCH, handed_out, run_audited
-from tests.e2e.test_exec_server_terraform import apply_under_server
+from tests.support.commands import AWSMFA, awsmfa, run
 from tests.support.proof import files_holding, record_audit
+from tests.support.sts_server import Moto
 
 DEV = f"""
 [profile dev]

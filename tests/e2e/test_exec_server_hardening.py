@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import AWSMFA, CODE, ROOT, AwsFiles, Moto, run
+from tests.support.aws_files import CODE, AwsFiles
+from tests.support.commands import AWSMFA, ROOT, run
 from tests.support.other_uid import OtherUid
+from tests.support.sts_server import Moto
 
 FLOOD = str(ROOT / "tests" / "support" / "flood.py")
 IDLE = 1500

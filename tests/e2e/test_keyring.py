@@ -14,22 +14,20 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import (
+from tests.support.aws_files import (
     ACCOUNT,
-    AWSMFA,
     CODE,
     LANDING_KEY_ID,
     LANDING_SECRET,
     SEED_CREDENTIALS,
     SERIAL,
     AwsFiles,
-    Moto,
-    awsmfa,
     role_arn_of,
-    run,
 )
+from tests.support.commands import AWSMFA, awsmfa, run
 from tests.support.proof import files_holding, record_keyring
 from tests.support.secret_service import SecretService
+from tests.support.sts_server import Moto
 
 # The seed's layout with the landing keys in [default], as `aws configure` leaves them.
 DEFAULT_CONFIG = f"""\

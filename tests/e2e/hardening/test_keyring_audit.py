@@ -14,11 +14,13 @@ import os
 import re
 from pathlib import Path
 
-from tests.conftest import AWSMFA, CODE, LANDING_SECRET, AwsFiles, Moto
 from tests.e2e.test_keyring import _iam
+from tests.support.aws_files import CODE, LANDING_SECRET, AwsFiles
+from tests.support.commands import AWSMFA
 from tests.support.proof import files_holding, record_audit, record_keyring
 from tests.support.secret_service import SecretService
 from tests.support.strace_audit import Audit, audit, traced_run
+from tests.support.sts_server import Moto
 
 
 def _traced(args: list[str], tmp_path: Path, name: str) -> Audit:
