@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from awsmfa_exec import log
 from awsmfa_exec.errors import launch_failure
-from awsmfa_exec.signals import PYTHON_IGNORED
+from awsmfa_exec.signals import PYTHON_IGNORED, exit_status
 
 if TYPE_CHECKING:
     import psutil
@@ -97,8 +97,7 @@ def _reap(pid: int) -> int | None:
         if found == 0:
             return ended
         if found == pid:
-            code = os.waitstatus_to_exitcode(status)
-            ended = 128 - code if code < 0 else code
+            ended = exit_status(os.waitstatus_to_exitcode(status))
 
 
 def wait(pid: int) -> int:

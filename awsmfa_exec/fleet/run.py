@@ -30,6 +30,7 @@ from awsmfa_exec.fleet.retry import retrying
 from awsmfa_exec.fleet.summary import ERROR, FAILED, INTERRUPTED, OK, Result
 from awsmfa_exec.fleet.supply import Supply
 from awsmfa_exec.request import Obtained
+from awsmfa_exec.signals import exit_status
 
 GRACE = 10.0
 # The signals that stop a run, each passed on as itself: Ctrl-C, `kill`, a closed terminal.
@@ -83,10 +84,6 @@ class Fleet:
             raise  # the code is refused or cannot be had: no profile would fare better
         except AwsmfaError as exc:
             self._ended(first, began, ERROR, exc.exit_code, exc.message)
-
-    @property
-    def interrupted(self) -> bool:
-        return self.ended_by is not None
 
     @contextmanager
     def _signals_noted(self) -> Iterator[None]:
@@ -162,7 +159,7 @@ class Fleet:
         with self._lock:
             del self._running[process.pid]
             signalled = process.pid in self._signalled
-        code = 128 - status if status < 0 else status
+        code = exit_status(status)
         kind = INTERRUPTED if signalled else OK if code == 0 else FAILED
         self._ended(result, began, kind, code)
 
