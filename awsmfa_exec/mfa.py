@@ -22,8 +22,11 @@ from awsmfa_exec.prompts import Asking, Driver, Need
 T = TypeVar("T")
 
 MAX_PROMPTS = 3
-REJECTED = "STS rejected that MFA code; wait for the next one and try again"
+# Why a new code is wanted: told to an asker elsewhere (the agent's client, `ClientCode`).
 REUSED = "that MFA code was used already and STS accepts each code once"
+# The same, said to the person at this process's prompt.
+REJECTED_NOTE = "STS rejected that MFA code; wait for the next one and try again"
+REUSED_NOTE = "that MFA code was used already; wait for the next one"
 _CODE = re.compile(r"\d{6}\Z")
 
 
@@ -71,7 +74,7 @@ class MfaCode:
                 self._code = code
             elif self._may_ask_again():
                 why = REUSED
-                self._asking_again("that MFA code was used already; wait for the next one")
+                self._asking_again(REUSED_NOTE)
             else:
                 raise UsageError(
                     f"profile {self.profile} needs a second MFA code and STS accepts each code "
@@ -96,7 +99,7 @@ class MfaCode:
                 if not self._may_ask_again():
                     raise
                 why = exc.message
-                self._asking_again(REJECTED)
+                self._asking_again(REJECTED_NOTE)
                 continue
             self._spent.add(code)
             self._code = None
