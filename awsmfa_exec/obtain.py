@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
     """Credentials for `request.profile`, with the region the child should see."""
     given = given_code(request, environ)
-    reused = inherited(request, environ)
+    reused = reuse_inherited(request, environ)
     if reused is not None:
         return reused
 
@@ -44,7 +44,7 @@ def obtain(request: Request, environ: Mapping[str, str]) -> Obtained:
     return got
 
 
-def inherited(request: Request, environ: Mapping[str, str]) -> Obtained | None:
+def reuse_inherited(request: Request, environ: Mapping[str, str]) -> Obtained | None:
     """The credentials a parent awsmfa left in the environment for this profile, when they
     have life left and the request asks for nothing they might not have (-d, --no-session)."""
     options = request.options

@@ -20,7 +20,7 @@ from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.config import Chain, Files, Profiles, resolve
 from awsmfa_exec.errors import MfaCodeRejected
 from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.obtain import agent_or_direct, direct_root, inherited
+from awsmfa_exec.obtain import agent_or_direct, direct_root, reuse_inherited
 from awsmfa_exec.options import Options
 from awsmfa_exec.prompts import Asking
 from awsmfa_exec.request import GivenCode, Obtained, Request
@@ -86,7 +86,7 @@ class Supply:
     def obtain(self, profile: str) -> Obtained:
         """What `awsmfa exec PROFILE` would get, with the run's options."""
         options, request = self.options, Request(profile, None, self.options)
-        reused = inherited(request, self.environ)
+        reused = reuse_inherited(request, self.environ)
         if reused is not None:
             return reused
         chain = resolve(profile, self.profiles, self.files, self.environ)
