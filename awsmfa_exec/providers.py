@@ -130,7 +130,11 @@ def for_chain(
 
 class RootKindChanged(Exception):
     """The root gave credentials of the other kind (temporary or long-term) than the chain
-    was built for."""
+    was built for; they are in `credentials`, for the chain to be built on."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        super().__init__("the root gave the other kind of credentials")
+        self.credentials = credentials
 
 
 @dataclass
@@ -146,7 +150,7 @@ class ExpectedRoot:
         if self.got is None:
             self.got = self.root.retrieve()
         if (self.got.session_token is not None) != self.temporary:
-            raise RootKindChanged
+            raise RootKindChanged(self.got)
         return self.got
 
 
@@ -175,7 +179,6 @@ class RootFirst:
     wrap: Wrap = _unwrapped
     expect_temporary: bool | None = None
     built: Provider | None = field(default=None, repr=False)
-    expected: ExpectedRoot | None = field(default=None, repr=False)
 
     def settle(self) -> Provider:
         """The chain built on the root's credentials, fetching them now if not yet (unless
@@ -190,8 +193,8 @@ class RootFirst:
                     f"{self.chain.source.profile} gave {kind} last time: the chain is built "
                     "for them, and the root is fetched only if a call needs it"
                 )
-                self.expected = ExpectedRoot(self.root, expect)
-                self.built = self._build_on(_stand_in(expect), self.expected)
+                expected = ExpectedRoot(self.root, expect)
+                self.built = self._build_on(_stand_in(expect), expected)
         return self.built
 
     def _build_on(self, creds: Credentials, root: Provider) -> Provider:
@@ -202,10 +205,8 @@ class RootFirst:
     def retrieve(self) -> Credentials:
         try:
             return self.settle().retrieve()
-        except RootKindChanged:
-            got = self.expected.got if self.expected else None
-            if got is None:
-                raise
+        except RootKindChanged as changed:
+            got = changed.credentials
             kind = "temporary credentials" if got.session_token else "long-term keys"
             log.debug(f"{self.chain.source.profile} now gives {kind}: the chain is built anew")
             self.built = self._build_on(got, StaticProvider(got))
