@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -466,9 +467,45 @@ def resolve(
     )
 
 
-def load_chain(name: str, environ: Mapping[str, str], keys_from: KeysFrom = keyring_keys) -> Chain:
-    files = Files.from_environ(environ)
-    return resolve(name, load_profiles(files), files, environ, keys_from)
+def load_chain(
+    name: str,
+    environ: Mapping[str, str],
+    keys_from: KeysFrom = keyring_keys,
+    files: Files | None = None,
+) -> Chain:
+    """`resolve` of `name` in `files` (else the files `environ` names), parsed once while
+    neither file changes (`parsed`)."""
+    files = files or Files.from_environ(environ)
+    return resolve(name, parsed(files), files, environ, keys_from)
+
+
+_KEEP_PARSED = 8
+_parsed: dict[Files, tuple[object, Profiles]] = {}
+_parsed_lock = threading.Lock()
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def parsed(files: Files) -> Profiles:
+    """`load_profiles(files)`, reused while neither file's stat signature changes: the
+    agent and an `each` run parse a large config once, and an edited one again."""
+    signature = (_signature(files.config), _signature(files.credentials))
+    with _parsed_lock:
+        held = _parsed.get(files)
+        if held is not None and held[0] == signature:
+            return held[1]
+    profiles = load_profiles(files)
+    with _parsed_lock:
+        if len(_parsed) >= _KEEP_PARSED:
+            _parsed.pop(next(iter(_parsed)))
+        _parsed[files] = (signature, profiles)
+    return profiles
 
 
 def no_keys_read(name: str) -> Credentials:

@@ -1,80 +1,147 @@
-"""Where an MFA code comes from: the option or AWSMFA_TOKEN_CODE, else a prompt driver
-(`prompts`: mfa_process, the terminal, a desktop dialog, ykman).
+"""Where an MFA code comes from, and the one loop that retries a call with a new code.
 
-A code is fetched only when an STS call needs it, so a cached path never prompts. A code
-that is not 6 digits is refused before any network call. When STS rejects a code a person
-typed, the driver asks again, up to `MAX_PROMPTS` times. A code STS accepted is never sent
-again (AWS refuses a code twice): a second call that needs one asks for the next code.
+An `Asker` gives a code for a `Need` (serial, profile, why the last code failed, how the
+caller's own files say to get one) and decides whether it may be asked again: the retry
+policy is the asker's, passed in by the caller. The askers:
+
+- `Given`: the code of -t/--token-code or AWSMFA_TOKEN_CODE, checked where it enters
+  (`request.given_code`); one code, never asked again.
+- `Prompting`: a prompt driver (`prompts`: mfa_process, the terminal, a desktop dialog,
+  ykman), chosen from the caller's own files and environment at the first need. A person
+  gets `MAX_PROMPTS` codes; what they type is checked here, and a mistyped one asked again.
+- `Refusing`: asks no one (`exec --server`'s refreshes: the command owns the terminal).
+- `agent/serve_get.RemoteAsker` (the agent asks its client over the socket) and
+  `fleet/supply.SharedAsker` (one code per device for a whole `each` run).
+
+`MfaCode` asks only when an STS call needs a code, so a cached path never prompts. A code
+STS accepted is never sent again (AWS refuses a code twice): a second call that needs one
+asks for the next code.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from awsmfa_exec import log
-from awsmfa_exec.errors import MfaCodeRejected, UsageError
+from awsmfa_exec.errors import AuthError, MfaCodeRejected, UsageError
 from awsmfa_exec.prompts import HOW_TO_GIVE_A_CODE as HOW_TO_GIVE_A_CODE  # noqa: PLC0414
 from awsmfa_exec.prompts import Asking, Driver, Need
 
 T = TypeVar("T")
 
 MAX_PROMPTS = 3
-# Why a new code is wanted: told to an asker elsewhere (the agent's client, `ClientCode`).
+# Why a new code is wanted, when the last one was accepted already.
 REUSED = "that MFA code was used already and STS accepts each code once"
-# The same, said to the person at this process's prompt.
+# What the person at this process's prompt is told before it asks again.
 REJECTED_NOTE = "STS rejected that MFA code; wait for the next one and try again"
 REUSED_NOTE = "that MFA code was used already; wait for the next one"
-_CODE = re.compile(r"\d{6}\Z")
+MISTYPED_NOTE = "an MFA code is 6 digits; try again"
 
 
 def check_code(code: str, origin: str) -> str:
-    code = code.strip()
-    if not _CODE.match(code):
+    """`code` without spaces when it is 6 digits, else a usage error naming `origin`."""
+    code = "".join(code.split())
+    if len(code) != 6 or not code.isascii() or not code.isdigit():
         raise UsageError(f"the MFA code from {origin} must be 6 digits")
     return code
 
 
-class MfaCode:
-    """The MFA code for one serial, asked for at most once per STS call that needs it.
+class Asker(Protocol):
+    def ask(self, need: Need) -> str:
+        """A 6-digit code for `need`."""
+        ...
 
-    `asking` and `environ` are the caller's own: the client's files and environment choose
-    the driver (`prompts.choose`), never a session agent."""
+    def may_ask_again(self, need: Need) -> bool:
+        """Whether to ask for another code after the last one failed for `need.why`."""
+        ...
 
-    def __init__(
-        self,
-        serial: str | None,
-        *,
-        given: str | None = None,
-        given_origin: str = "--token-code",
-        asking: Asking | None = None,
-        profile: str = "",
-        environ: Mapping[str, str] | None = None,
-    ) -> None:
-        self.serial = serial
-        self.profile = profile
-        self._given = check_code(given, given_origin) if given is not None else None
-        self._asking = asking or Asking()
+
+class CodeWanted(AuthError):
+    """A code is needed and this run asks no one for one (`Refusing`)."""
+
+
+class Given:
+    """One code the user gave up front (checked by `request.given_code`)."""
+
+    def __init__(self, code: str, origin: str) -> None:
+        self.code, self.origin = code, origin
+
+    def __repr__(self) -> str:
+        return f"Given(origin={self.origin!r})"
+
+    def ask(self, need: Need) -> str:
+        return self.code
+
+    def may_ask_again(self, need: Need) -> bool:
+        return False
+
+
+class Refusing:
+    def ask(self, need: Need) -> str:
+        raise CodeWanted(f"profile {need.profile} needs a new MFA code")
+
+    def may_ask_again(self, need: Need) -> bool:
+        return False
+
+
+class Prompting:
+    """The prompt driver the caller's own files and environment choose (`prompts.choose`):
+    never one a session agent names."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
         self._driver: Driver | None = None
+        self._asked = 0
+
+    def ask(self, need: Need) -> str:
+        if need.why is not None:
+            log.note(REUSED_NOTE if need.why == REUSED else REJECTED_NOTE)
+        while True:
+            if self._driver is None:
+                from awsmfa_exec.prompts.choose import choose  # only when a code is wanted
+
+                self._driver = choose(need.asking, need.profile, self._environ)
+            self._asked += 1
+            try:
+                return check_code(self._driver.ask(need), self._driver.origin)
+            except UsageError:
+                if not self._driver.interactive or self._asked >= MAX_PROMPTS:
+                    raise
+                log.note(MISTYPED_NOTE)
+
+    def may_ask_again(self, need: Need) -> bool:
+        driver = self._driver
+        return driver is not None and driver.interactive and self._asked < MAX_PROMPTS
+
+
+class MfaCode:
+    """The MFA code for one serial, asked of `asker` at most once per STS call that needs
+    one; `asking` is how the caller's files say to get it."""
+
+    def __init__(
+        self, serial: str | None, profile: str, asker: Asker, asking: Asking | None = None
+    ) -> None:
+        self.serial, self.profile, self.asker = serial, profile, asker
+        self._asking = asking or Asking()
         self._code: str | None = None
         self._spent: set[str] = set()
-        self._prompts = 0
 
     def __repr__(self) -> str:
         return f"MfaCode(serial={self.serial!r})"
 
+    def _need(self, why: str | None) -> Need:
+        return Need(self.serial, self.profile, why, self._asking)
+
     def get(self, why: str | None = None) -> str:
         """The code to send next: the one held, else a new one not sent before."""
         while self._code is None:
-            code = self._fetch(why)
+            code = self.asker.ask(self._need(why))
             if code not in self._spent:
                 self._code = code
-            elif self._may_ask_again():
+            elif self.asker.may_ask_again(self._need(REUSED)):
                 why = REUSED
-                self._asking_again(REUSED_NOTE)
             else:
                 raise UsageError(
                     f"profile {self.profile} needs a second MFA code and STS accepts each code "
@@ -83,12 +150,9 @@ class MfaCode:
         return self._code
 
     def call(self, fn: Callable[[str], T]) -> T:
-        """`fn(code)`, with a new code while STS rejects one and `_may_ask_again` allows.
-
-        The one retry loop, on both sides of the agent's socket: here the policy is the
-        driver's (a person at a prompt gets MAX_PROMPTS tries); the agent's `ClientCode`
-        overrides the three steps below to ask its client instead. A code held when `fn`
-        fails otherwise (a role's duration limit) is kept for the next call."""
+        """`fn(code)`, with a new code while STS rejects one and the asker may ask again.
+        A code held when `fn` fails otherwise (a role's duration limit) is kept for the
+        next call."""
         why: str | None = None
         while True:
             code = self.get(why)
@@ -96,31 +160,10 @@ class MfaCode:
                 result = fn(code)
             except MfaCodeRejected as exc:
                 self._code = None
-                if not self._may_ask_again():
+                if not self.asker.may_ask_again(self._need(exc.message)):
                     raise
                 why = exc.message
-                self._asking_again(REJECTED_NOTE)
                 continue
             self._spent.add(code)
             self._code = None
             return result
-
-    def _fetch(self, why: str | None) -> str:
-        """A new code from the option or the prompt driver (`why` is for a remote asker;
-        a driver says a code was rejected from its own count)."""
-        if self._given is not None:
-            return self._given
-        if self._driver is None:
-            from awsmfa_exec.prompts.choose import choose  # only when a code is wanted
-
-            self._driver = choose(self._asking, self.profile, self._environ)
-        self._prompts += 1
-        need = Need(self.serial, self.profile, rejected=self._prompts > 1)
-        return check_code(self._driver.ask(need), self._driver.origin)
-
-    def _may_ask_again(self) -> bool:
-        driver = self._driver
-        return driver is not None and driver.interactive and self._prompts < MAX_PROMPTS
-
-    def _asking_again(self, note: str) -> None:
-        log.note(note)

@@ -1,5 +1,6 @@
 """What is asked for and what comes back: a `Request` (profile, code, options), the code the
-user gave up front, and the `Obtained` credentials with the child's region.
+user gave up front and who gives the codes (`given_code`, `asker_for`), and the `Obtained`
+credentials with the child's region.
 
 Every path that gets credentials speaks these: `obtain` (here, the agent, or STS),
 the agent's client, `exec --server` and `each`. Light to import: nothing but dataclasses.
@@ -15,6 +16,7 @@ from awsmfa_exec.options import Options
 
 if TYPE_CHECKING:
     from awsmfa_exec.credentials import Credentials
+    from awsmfa_exec.mfa import Asker, Given
 
 
 @dataclass(frozen=True)
@@ -29,14 +31,7 @@ class Obtained:
     profile: str
     credentials: Credentials
     region: str | None
-
-
-@dataclass(frozen=True)
-class GivenCode:
-    """A code the user passed up front, and where it came from (for error messages)."""
-
-    code: str | None
-    origin: str = ""
+    via: str = "direct"  # "inherited" (from a parent awsmfa), "agent" or "direct" (STS here)
 
 
 def make_request(
@@ -57,13 +52,22 @@ def make_request(
     return Request(profile=profile, token_code=token_code, options=options)
 
 
-def given_code(request: Request, environ: Mapping[str, str]) -> GivenCode:
+def given_code(request: Request, environ: Mapping[str, str]) -> Given | None:
     """The code of --token-code, else of AWSMFA_TOKEN_CODE, checked to be 6 digits."""
-    from awsmfa_exec.mfa import check_code
+    from awsmfa_exec.mfa import Given, check_code
 
-    if request.token_code is not None:
-        return GivenCode(check_code(request.token_code, "--token-code"), "--token-code")
-    if environ.get("AWSMFA_TOKEN_CODE"):
-        code = check_code(environ["AWSMFA_TOKEN_CODE"], "AWSMFA_TOKEN_CODE")
-        return GivenCode(code, "AWSMFA_TOKEN_CODE")
-    return GivenCode(None)
+    code, origin = request.token_code, "--token-code"
+    if code is None and environ.get("AWSMFA_TOKEN_CODE"):
+        code, origin = environ["AWSMFA_TOKEN_CODE"], "AWSMFA_TOKEN_CODE"
+    return None if code is None else Given(check_code(code, origin), origin)
+
+
+def asker_for(request: Request, environ: Mapping[str, str]) -> Asker:
+    """Who gives the MFA codes of a run: the code given up front, else the caller's own
+    prompt driver."""
+    given = given_code(request, environ)
+    if given is not None:
+        return given
+    from awsmfa_exec.mfa import Prompting
+
+    return Prompting(environ)

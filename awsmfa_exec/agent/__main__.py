@@ -2,6 +2,6 @@
 
 import sys
 
-from awsmfa_exec.agent.daemon import main
+from awsmfa_exec.agent.daemon.process import main
 
 sys.exit(main(sys.argv[1:]))

@@ -29,11 +29,11 @@ from awsmfa_exec.agent.trust import check_peer, check_socket
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected
 from awsmfa_exec.files import Files
 from awsmfa_exec.margin import refresh_margin
-from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.prompts import Asking
 
 if TYPE_CHECKING:
-    from awsmfa_exec.request import GivenCode, Obtained, Request
+    from awsmfa_exec.mfa import Asker, MfaCode
+    from awsmfa_exec.prompts import Asking
+    from awsmfa_exec.request import Obtained, Request
 
 CONNECT_TIMEOUT = 2.0
 ANSWER_TIMEOUT = 600.0
@@ -167,14 +167,6 @@ def _shaping(environ: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-class CodeWanted(Exception):
-    """The agent needs an MFA code, and this request has none to give (a refresh)."""
-
-
-class AgentUnavailable(Exception):
-    """No agent answers, or the one that does misbehaves."""
-
-
 def own_asking(profile: str, environ: Mapping[str, str]) -> tuple[str | None, Asking]:
     """The profile's MFA serial, and how to get its code (mfa_process, mfa_prompt,
     mfa_ykman_account), as the caller's own files say: the only commands and dialogs a
@@ -182,25 +174,21 @@ def own_asking(profile: str, environ: Mapping[str, str]) -> tuple[str | None, As
     or a prompt for the client to use."""
     # only when a code is wanted: off the cached path; the keys stay with the agent
     from awsmfa_exec.config import load_chain, no_keys_read
+    from awsmfa_exec.prompts import Asking
 
     chain = load_chain(profile, environ, no_keys_read)
     return chain.mfa_serial, Asking.of(chain)
 
 
 class _Conversation:
+    """One `get` to its end: the agent may ask for a code (`need_code`, given by `asker`)
+    or for the chain's root credentials (`need_root`, fetched here)."""
+
     def __init__(
-        self,
-        sock: socket.socket,
-        req: Request,
-        environ: Mapping[str, str],
-        given: GivenCode | None,
-        mfa: MfaCode | None = None,
+        self, sock: socket.socket, req: Request, environ: Mapping[str, str], asker: Asker
     ) -> None:
-        self.sock = sock
-        self.req = req
-        self.environ = environ
-        self.given = given
-        self.mfa = mfa
+        self.sock, self.req, self.environ, self.asker = sock, req, environ, asker
+        self.mfa: MfaCode | None = None
 
     def next(self) -> Message:
         answer = receive(self.sock)
@@ -217,21 +205,13 @@ class _Conversation:
         return answer
 
     def answer_code(self, need: Message) -> Message:
-        if self.given is None:
-            raise CodeWanted
         if self.mfa is None:
-            given = self.given.code
-            serial, asking = need.get("serial"), None
-            if given is None:
+            from awsmfa_exec.mfa import Given, MfaCode, Refusing
+
+            serial, asking = str(need.get("serial") or "") or None, None
+            if not isinstance(self.asker, Given | Refusing):  # a prompt: the client's own
                 serial, asking = own_asking(self.req.profile, self.environ)
-            self.mfa = MfaCode(
-                serial,
-                given=given,
-                given_origin=self.given.origin,
-                asking=asking,
-                profile=self.req.profile,
-                environ=self.environ,
-            )
+            self.mfa = MfaCode(serial, self.req.profile, self.asker, asking)
         return self.mfa.call(self.code_step)
 
     def answer_root(self) -> Message:
@@ -249,6 +229,24 @@ class _Conversation:
         send(self.sock, {"credentials": dump_credentials(creds)})
         return self.next()
 
+    def run(self, message: Message) -> Obtained:
+        from awsmfa_exec.request import Obtained
+
+        with self.sock:
+            send(self.sock, message)
+            answer = self.next()
+            while answer.get("type") in ("need_code", "need_root"):
+                answer = (
+                    self.answer_root()
+                    if answer["type"] == "need_root"
+                    else self.answer_code(answer)
+                )
+        if answer.get("type") == "error":
+            raise load_error(answer)
+        creds = load_credentials(answer.get("credentials"))
+        region = answer.get("region")
+        return Obtained(self.req.profile, creds, str(region) if region else None, "agent")
+
 
 def _get(req: Request, environ: Mapping[str, str]) -> Message:
     files = Files.from_environ(environ)
@@ -263,43 +261,18 @@ def _get(req: Request, environ: Mapping[str, str]) -> Message:
     }
 
 
-def _get_conversation(
-    sock: socket.socket,
-    req: Request,
-    environ: Mapping[str, str],
-    message: Message,
-    given: GivenCode | None,
-    mfa: MfaCode | None = None,
-) -> Obtained:
-    """One `get` conversation to its end; a code is given when the agent needs one, from
-    `mfa` when set (a code shared by many requests), else from `given` or the client's own
-    prompt driver, except when `given` is None (CodeWanted)."""
-    from awsmfa_exec.request import Obtained
-
-    with sock:
-        send(sock, message)
-        talk = _Conversation(sock, req, environ, given, mfa)
-        answer = talk.next()
-        while answer.get("type") in ("need_code", "need_root"):
-            if answer["type"] == "need_root":
-                answer = talk.answer_root()
-            else:
-                answer = talk.answer_code(answer)
-    if answer.get("type") == "error":
-        raise load_error(answer)
-    creds = load_credentials(answer.get("credentials"))
-    region = answer.get("region")
-    return Obtained(req.profile, creds, str(region) if region else None)
-
-
-def obtain_through_agent(
-    req: Request, environ: Mapping[str, str], given: GivenCode, mfa: MfaCode | None = None
+def through_agent(
+    req: Request, environ: Mapping[str, str], asker: Asker, *, start: bool = True
 ) -> Obtained | None:
+    """`req` answered by the agent (started first when none answers and `start`), codes
+    given by `asker`; None when no agent can be used (the caller goes to STS itself)."""
+    from awsmfa_exec.mfa import Given
+
     # With a code of its own, a request need not wait behind another client's prompt.
-    message = {**_get(req, environ), "code_given": given.code is not None}
+    message = {**_get(req, environ), "code_given": isinstance(asker, Given)}
     path = socket_path(environ)
     try:
-        sock = connect_or_start(path)
+        sock = connect_or_start(path) if start else connect(path)
     except Untrusted as exc:
         log.note(f"not using the agent: {exc.message}; calling STS directly")
         return None
@@ -307,28 +280,7 @@ def obtain_through_agent(
         log.debug("the agent is unavailable: calling STS directly")
         return None
     try:
-        return _get_conversation(sock, req, environ, message, given, mfa)
+        return _Conversation(sock, req, environ, asker).run(message)
     except (OSError, ProtocolError) as exc:
         log.debug(f"the agent failed ({exc}): calling STS directly")
         return None
-
-
-def refresh_through_agent(req: Request, environ: Mapping[str, str]) -> Obtained:
-    """Fresh credentials from the running agent, never asking for a code.
-
-    Starts no agent (one started from `exec --server` would be its orphan). Raises
-    CodeWanted when the agent holds no MFA session to make them from, AgentUnavailable
-    when no agent answers properly, and the agent's own AwsmfaError when STS failed.
-    """
-    message = _get(req, environ)
-    path = socket_path(environ)
-    try:
-        sock = connect(path)
-    except Untrusted as exc:
-        raise AgentUnavailable(f"not using the agent: {exc.message}") from None
-    if sock is None:
-        raise AgentUnavailable(f"no agent answers at {path}")
-    try:
-        return _get_conversation(sock, req, environ, message, None)
-    except (OSError, ProtocolError) as exc:
-        raise AgentUnavailable(f"the agent failed ({exc})") from None

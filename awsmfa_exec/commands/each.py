@@ -18,6 +18,7 @@ from awsmfa_exec.fleet.output import Terminal, prepare_dir
 from awsmfa_exec.fleet.run import Fleet, Setup
 from awsmfa_exec.fleet.summary import OK, Result, as_json, table
 from awsmfa_exec.fleet.supply import Supply
+from awsmfa_exec.mfa import Prompting
 from awsmfa_exec.request import Request, given_code
 
 MAX_DEFAULT_JOBS = 16
@@ -67,7 +68,7 @@ def run_each(each: Each, environ: Mapping[str, str]) -> int:
         prefix=not each.no_prefix and folder is None,
         folder=folder,
     )
-    supply = Supply(environ, each.request.options, given, profiles, files)
+    supply = Supply(environ, each.request.options, lambda: given or Prompting(environ))
     terminal = Terminal(len(chosen), progress=os.isatty(2), only_stderr=each.as_json)
     fleet = Fleet(setup, supply, terminal)
     results = [Result(name) for name in chosen]

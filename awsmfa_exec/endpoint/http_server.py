@@ -18,14 +18,24 @@ import socket
 import threading
 from http.server import BaseHTTPRequestHandler
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from awsmfa_exec import log
-from awsmfa_exec.credentials import format_expiration
+from awsmfa_exec.credentials import Credentials, format_expiration
 from awsmfa_exec.endpoint.intake import READ_SECONDS, Intake
-from awsmfa_exec.endpoint.refresh import Refresher
 from awsmfa_exec.errors import AwsmfaError
+
+
+class Refresher(Protocol):
+    """What the endpoint serves (`endpoint/refresh.Refresher`)."""
+
+    profile: str
+
+    def credentials(self) -> Credentials:
+        """Final credentials valid for the refresh margin, or `AwsmfaError` saying why not."""
+        ...
+
 
 HOST = "127.0.0.1"
 PATH = "/credentials"

@@ -1,29 +1,29 @@
 """Fresh final credentials for `exec --server`: the one seam between the endpoint and STS.
 
-The endpoint asks a `Refresher` for credentials on every request. `HoldingRefresher` hands
-out the current credentials while they have more than the refresh margin left, fetches
-fresh ones after that, and, when none can be had, keeps handing out the current ones until
-`LAST_USE` before they expire. Two fetch them:
-
-- `AgentRefresher` (endpoint/through_agent.py) asks the session agent, which holds the MFA
-  session every shell shares and re-assumes the role from it;
-- `InProcessRefresher` keeps the MFA session in this process's memory (never on disk) and
-  re-runs only the AssumeRole hop(s) above it: with AWSMFA_AGENT=off, or no agent to ask.
+The endpoint asks the `Refresher` for credentials on every request. It hands out the current
+ones while they have more than the refresh margin left, then gets fresh ones the way the
+first ones came, with `obtain`: from the session agent when it gave the first ones (it holds
+the MFA session every shell shares and re-assumes the role from it), else from this process,
+whose cache holds the MFA session in memory (never on disk). A refresh never asks for a code,
+since the command owns the terminal (`mfa.Refusing`). When none can be had, the current
+ones are handed out until `LAST_USE` before they expire, and the user is told how to go on.
 """
 
 from __future__ import annotations
 
+import shlex
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Protocol
 
 from awsmfa_exec import log
+from awsmfa_exec.chain.cache import Cache, Use
 from awsmfa_exec.credentials import Credentials, format_expiration, utcnow
 from awsmfa_exec.errors import AuthError, AwsmfaError
 from awsmfa_exec.margin import REFRESH_MARGIN
-from awsmfa_exec.providers import AssumeRoleProvider, Provider, RootFirst, SessionTokenProvider
+from awsmfa_exec.mfa import Asker, CodeWanted, Refusing
+from awsmfa_exec.obtain import OFF, RUNNING, obtain
+from awsmfa_exec.request import Obtained, Request
 
 LAST_USE = 60
 """When no fresh credentials can be had, the current ones are handed out until this close
@@ -43,39 +43,80 @@ class SessionEnded(AuthError):
         self.how = how or message
 
 
-class Refresher(Protocol):
-    profile: str
-
-    def credentials(self) -> Credentials:
-        """Final credentials valid for the refresh margin, or `AwsmfaError` saying why not."""
-        ...
+def renew_command(request: Request) -> str:
+    """The plain `exec` that gives the agent a new MFA session for this request's chain."""
+    words = ["awsmfa", "exec", request.profile, *request.options.to_words(), "--", "true"]
+    return shlex.join(words)
 
 
-class HoldingRefresher:
-    """Holds the current credentials; subclasses say how fresh ones are fetched."""
+class Refresher:
+    """The endpoint's credentials: the first ones (`first`), then fresh ones near expiry."""
 
     def __init__(
         self,
-        profile: str,
+        request: Request,
+        environ: Mapping[str, str],
         *,
         margin: int = REFRESH_MARGIN,
         now: Callable[[], datetime] = utcnow,
-        current: Credentials | None = None,
     ) -> None:
-        self.profile = profile
-        self._margin = margin
-        self._now = now
+        self.profile = request.profile
+        self._request, self._environ = request, dict(environ)
+        self._use = Use(Cache(now), margin)
+        self._margin, self._now = margin, now
         self._lock = threading.Lock()
-        self._current = current
+        self._current: Credentials | None = None
+        self._agent_use = OFF
         self._told_ended = False
         self._last_failure = ""
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(profile={self.profile!r}, current={self._current!r})"
+        return f"Refresher(profile={self.profile!r}, current={self._current!r})"
 
-    def fetch(self, current: Credentials | None) -> Credentials:
+    def first(self, asker: Asker | None = None) -> Obtained:
+        """The first credentials, asking for a code now if one is needed."""
+        got = obtain(self._request, self._environ, cache=self._use, asker=asker)
+        self._agent_use = OFF if got.via == "direct" else RUNNING
+        if got.via == "agent":
+            log.debug(f"{self.profile}: refreshes go through the session agent")
+        else:
+            log.debug(f"{self.profile}: this process holds the MFA session for refreshes")
+        self._current = got.credentials
+        return got
+
+    def fetch(self) -> Credentials:
         """Fresh final credentials, or SessionEnded / another AwsmfaError."""
-        raise NotImplementedError
+        try:
+            return obtain(
+                self._request,
+                self._environ,
+                cache=self._use,
+                asker=Refusing(),
+                agent_use=self._agent_use,
+            ).credentials
+        except CodeWanted:
+            raise self._ended() from None
+
+    def _ended(self) -> SessionEnded:
+        profile = self.profile
+        if self._agent_use == OFF:
+            again = f"awsmfa exec {profile} --server"
+            return SessionEnded(
+                f"the MFA session for {profile} has ended and fresh credentials need a new "
+                f"MFA code: run the command again with {again}",
+                f"the MFA session for {profile} has ended; the command keeps its "
+                "credentials until {until}, then to continue run it again with "
+                f"`{again} -- …` and a new MFA code",
+            )
+        again = renew_command(self._request)
+        return SessionEnded(
+            f"the MFA session for {profile} has ended: run `{again}` in another terminal to "
+            "give the agent a new one, and this endpoint serves fresh credentials again",
+            f"the MFA session for {profile} has ended; the command keeps its credentials "
+            "until {until}; to go on, run "
+            f"`{again}` in another terminal (it asks for a new MFA code) and the endpoint "
+            "serves fresh credentials again",
+        )
 
     def credentials(self) -> Credentials:
         with self._lock:
@@ -83,7 +124,7 @@ class HoldingRefresher:
             if current is not None and self._fresh(current):
                 return current
             try:
-                fresh = self.fetch(current)
+                fresh = self.fetch()
             except SessionEnded as exc:
                 if current is None:
                     raise
@@ -115,78 +156,3 @@ class HoldingRefresher:
         if usable:
             return current
         raise ended
-
-
-@dataclass
-class RememberedProvider:
-    """Calls its inner provider once and keeps the answer in memory."""
-
-    inner: Provider
-    kept: Credentials | None = None
-
-    def retrieve(self) -> Credentials:
-        if self.kept is None:
-            self.kept = self.inner.retrieve()
-        return self.kept
-
-
-Layer = AssumeRoleProvider | SessionTokenProvider
-
-
-def _carries_mfa(provider: Provider) -> bool:
-    return isinstance(provider, Layer) and provider.mfa is not None
-
-
-def remember_mfa_session(top: Provider) -> tuple[Provider, RememberedProvider | None]:
-    """A copy of the chain `top` in which the provider below `top` that uses the MFA code
-    is wrapped so it is called only once, and that wrapper; `top` is left as it was.
-
-    No wrapper when no provider below `top` uses a code: either none does (every refresh
-    starts from the long-term keys) or `top` itself does (its credentials are the MFA
-    session).
-    """
-    if not isinstance(top, Layer):
-        return top, None
-    if _carries_mfa(top.source):
-        wrapped = RememberedProvider(top.source)
-        return replace(top, source=wrapped), wrapped
-    below, remembered = remember_mfa_session(top.source)
-    return (top, None) if remembered is None else (replace(top, source=below), remembered)
-
-
-class InProcessRefresher(HoldingRefresher):
-    """Holds the MFA session in memory and re-assumes the role(s) from it on demand."""
-
-    def __init__(
-        self,
-        profile: str,
-        provider: Provider,
-        *,
-        margin: int = REFRESH_MARGIN,
-        now: Callable[[], datetime] = utcnow,
-    ) -> None:
-        super().__init__(profile, margin=margin, now=now)
-        if isinstance(provider, RootFirst):  # its layers are known once the root is fetched
-            provider = provider.settle()
-        self._final_is_session = _carries_mfa(provider)
-        self._top, self._session = remember_mfa_session(provider)
-
-    def fetch(self, current: Credentials | None) -> Credentials:
-        if current is not None and not self._can_refresh():
-            profile = self.profile
-            raise SessionEnded(
-                f"the MFA session for {profile} has ended and fresh credentials need a new "
-                f"MFA code: run the command again with awsmfa exec {profile} --server",
-                f"the MFA session for {profile} has ended; the command keeps its "
-                "credentials until {until}, then to continue run it again with "
-                f"`awsmfa exec {profile} --server -- …` and a new MFA code",
-            )
-        return self._top.retrieve()
-
-    def _can_refresh(self) -> bool:
-        if self._final_is_session:
-            return False
-        if self._session is None:
-            return True
-        kept = self._session.kept
-        return kept is not None and self._fresh(kept)

@@ -20,11 +20,10 @@ from awsmfa_exec.agent.harden import no_dumps
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.endpoint import child
 from awsmfa_exec.endpoint.http_server import CredentialServer, more_open_files
-from awsmfa_exec.endpoint.refresh import InProcessRefresher, Refresher
+from awsmfa_exec.endpoint.refresh import Refresher
 from awsmfa_exec.endpoint.views import default_profile_views
 from awsmfa_exec.files import Files
 from awsmfa_exec.margin import refresh_margin
-from awsmfa_exec.obtain import agent_or_direct, plan
 from awsmfa_exec.request import Request
 
 TOKEN_BYTES = 32
@@ -57,38 +56,14 @@ def child_environment(
     return env_vars.apply(environ, changes)
 
 
-def _first_credentials(
-    request: Request, environ: Mapping[str, str]
-) -> tuple[Refresher, Credentials, str | None]:
-    """The refresher, and the first credentials and region from it: any MFA prompt happens
-    now, before the command runs."""
-    margin = refresh_margin(environ)
-
-    def through_agent() -> tuple[Refresher, Credentials, str | None] | None:
-        from awsmfa_exec.endpoint.through_agent import start_through_agent
-
-        started = start_through_agent(request, environ, margin)
-        if started is None:
-            log.debug("no session agent to use: this process holds the MFA session for refreshes")
-            return None
-        refresher, got = started
-        log.debug(f"{request.profile}: refreshes go through the session agent")
-        return refresher, got.credentials, got.region
-
-    def in_process() -> tuple[Refresher, Credentials, str | None]:
-        planned = plan(request, environ)
-        refresher = InProcessRefresher(planned.profile, planned.provider, margin=margin)
-        return refresher, refresher.credentials(), planned.region
-
-    return agent_or_direct(environ, through_agent, in_process)
-
-
 def run_server_exec(request: Request, command: Sequence[str], environ: Mapping[str, str]) -> int:
     """Run `command` under the endpoint; its exit status (128+N when killed by signal N)."""
     for measure, took in no_dumps().items():
         if not took:
             log.debug(f"could not apply {measure.replace('_', ' ')} to this process")
-    refresher, first, region = _first_credentials(request, environ)
+    refresher = Refresher(request, environ, margin=refresh_margin(environ))
+    got = refresher.first()  # any MFA prompt happens now, before the command runs
+    first, region = got.credentials, got.region
     token = secrets.token_urlsafe(TOKEN_BYTES)
     mask = child.block_signals()
     child.become_subreaper()

@@ -1,127 +1,100 @@
 """Credentials for many profiles from one MFA code.
 
-With the session agent, every profile is asked of the agent, which holds the one MFA
-session and single-flights its STS calls. Without it (AWSMFA_AGENT=off, or no agent
-answers) the same happens in this process: the MFA session step of every provider chain is
-kept in one in-process store, made once however many threads ask. Either way, the code
-itself comes from one `SharedCode` per MFA device: asked for once, and once STS has refused
-it for good, refused again without another STS call.
+Every profile is had by `obtain`, as `awsmfa exec PROFILE` would have it, with two things
+kept for the whole run: one cache (with the agent off, or once no agent answers, the MFA
+session every profile shares is made once however many threads ask) and one `SharedAsker`
+(one code per MFA device: asked for once, and once STS has refused it for good, refused
+again without another STS call). With the agent, the agent holds the session.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from dataclasses import replace
 
-from awsmfa_exec import log, providers
-from awsmfa_exec.agent.handle_get import Kept
-from awsmfa_exec.agent.store import Caller, Store
-from awsmfa_exec.config import Chain, Files, Profiles, resolve
-from awsmfa_exec.errors import MfaCodeRejected
-from awsmfa_exec.mfa import MfaCode
-from awsmfa_exec.obtain import agent_or_direct, direct_root, reuse_inherited
+from awsmfa_exec import log
+from awsmfa_exec.chain.cache import Use
+from awsmfa_exec.errors import MfaCodeRejected, UsageError
+from awsmfa_exec.mfa import REUSED, Asker
+from awsmfa_exec.obtain import OFF, START, obtain
 from awsmfa_exec.options import Options
-from awsmfa_exec.prompts import Asking
-from awsmfa_exec.request import GivenCode, Obtained, Request
-from awsmfa_exec.sts import Endpoint
-
-T = TypeVar("T")
+from awsmfa_exec.prompts import Need
+from awsmfa_exec.request import Obtained, Request
 
 
-class SharedCode(MfaCode):
-    """The MFA code of one device for a whole run, fetched by one thread at a time."""
+class _Device:
+    """One MFA device's asker for the run, and what it handed out or had refused."""
 
-    def __init__(self, chain: Chain, given: GivenCode) -> None:
-        super().__init__(
-            chain.mfa_serial,
-            given=given.code,
-            given_origin=given.origin,
-            asking=Asking.of(chain),
-            profile=chain.profile,
-        )
+    def __init__(self, asker: Asker) -> None:
+        self.asker = asker
+        self.lock = threading.Lock()
+        self.handed: set[str] = set()
+        self.refused: str | None = None
+
+
+class SharedAsker:
+    """The MFA codes of a whole run, one device at a time: each code is handed to one STS
+    call only, and a code STS refused for good is refused to every later call."""
+
+    def __init__(self, make: Callable[[], Asker]) -> None:
+        self._make = make
+        self._devices: dict[tuple[str | None, str | None], _Device] = {}
         self._lock = threading.Lock()
-        self._refused: str | None = None
 
-    def get(self, why: str | None = None) -> str:
+    def _device(self, need: Need) -> _Device:
         with self._lock:
-            if self._refused is not None:
-                raise MfaCodeRejected(self._refused)
-            return super().get(why)
+            key = (need.serial, need.asking.process)
+            if key not in self._devices:
+                self._devices[key] = _Device(self._make())
+            return self._devices[key]
 
-    def call(self, fn: Callable[[str], T]) -> T:
-        try:
-            return super().call(fn)
-        except MfaCodeRejected as exc:
-            with self._lock:
-                self._refused = exc.message
-            raise
+    def ask(self, need: Need) -> str:
+        device = self._device(need)
+        with device.lock:
+            while True:
+                if device.refused is not None:
+                    raise MfaCodeRejected(device.refused)
+                code = device.asker.ask(need)
+                if code not in device.handed:
+                    device.handed.add(code)
+                    return code
+                need = replace(need, why=REUSED)
+                if not device.asker.may_ask_again(need):
+                    raise UsageError(
+                        f"profile {need.profile} needs a second MFA code and STS accepts each "
+                        "code once; run it again with the next code, or use the terminal prompt"
+                    )
+
+    def may_ask_again(self, need: Need) -> bool:
+        """The device's own asker decides; a code it will not replace is refused for good."""
+        device = self._device(need)
+        with device.lock:
+            if device.asker.may_ask_again(need):
+                return True
+            if need.why != REUSED:
+                device.refused = need.why
+            return False
 
 
 class Supply:
     """Credentials for the profiles of one run; `obtain` may be called from many threads."""
 
     def __init__(
-        self,
-        environ: Mapping[str, str],
-        options: Options,
-        given: GivenCode,
-        profiles: Profiles,
-        files: Files,
+        self, environ: Mapping[str, str], options: Options, make: Callable[[], Asker]
     ) -> None:
-        self.environ, self.options, self.given = environ, options, given
-        self.profiles, self.files = profiles, files
-        self.through_agent = True  # until the agent fails once
-        self._codes: dict[tuple[str | None, str | None], SharedCode] = {}
-        self._store = Store()
-        self._lock = threading.Lock()
-
-    def _code(self, chain: Chain) -> SharedCode:
-        with self._lock:
-            key = (chain.mfa_serial, chain.mfa_process)
-            if key not in self._codes:
-                self._codes[key] = SharedCode(chain, self.given)
-            return self._codes[key]
+        self.environ, self.options = environ, options
+        self.asker = SharedAsker(make)
+        self.use = Use()
+        self.agent_use = START  # until the agent fails once
 
     def obtain(self, profile: str) -> Obtained:
         """What `awsmfa exec PROFILE` would get, with the run's options."""
-        options, request = self.options, Request(profile, None, self.options)
-        reused = reuse_inherited(request, self.environ)
-        if reused is not None:
-            return reused
-        chain = resolve(profile, self.profiles, self.files, self.environ)
-
-        def through_agent() -> Obtained | None:
-            if not self.through_agent:
-                return None
-            from awsmfa_exec.agent.client import obtain_through_agent
-
-            got = obtain_through_agent(request, self.environ, self.given, self._code(chain))
-            if got is None:
-                log.debug("the agent is unavailable: the rest of the run calls STS from here")
-                self.through_agent = False
-            return got
-
-        def direct() -> Obtained:
-            root = direct_root(chain, self.environ, options.region or chain.region)
-            provider, region = providers.for_chain(
-                chain, options, self._code(chain), self.environ, self._keep_session(chain), root
-            )
-            return Obtained(profile, provider.retrieve(), region)
-
-        return agent_or_direct(self.environ, through_agent, direct)
-
-    def _keep_session(self, chain: Chain) -> providers.Wrap:
-        """Keeps the MFA session step in the run's store, keyed by what makes it."""
-
-        def wrap(inner: providers.Provider, step: str) -> providers.Provider:
-            if step != "session":
-                return inner
-            endpoint = getattr(inner, "endpoint", None)
-            url = endpoint.url if isinstance(endpoint, Endpoint) else None
-            key = repr((chain.source, chain.mfa_serial, url, getattr(inner, "duration", None)))
-            source = chain.source.profile
-            caller = Caller(has_code=self.given.code is not None)
-            return Kept(self._store, key, "mfa-session", source, chain.profile, inner, 0, caller)
-
-        return wrap
+        request = Request(profile, None, self.options)
+        got = obtain(
+            request, self.environ, cache=self.use, asker=self.asker, agent_use=self.agent_use
+        )
+        if got.via == "direct" and self.agent_use != OFF:
+            log.debug("no agent answered: the rest of the run calls STS from here")
+            self.agent_use = OFF
+        return got

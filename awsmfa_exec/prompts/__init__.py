@@ -21,23 +21,6 @@ HOW_TO_GIVE_A_CODE = (
 
 
 @dataclass(frozen=True)
-class Need:
-    """What a driver is asked for: a code for `serial`, for `profile`."""
-
-    serial: str | None
-    profile: str
-    rejected: bool = False  # STS refused the previous code
-
-
-class Driver(Protocol):
-    name: str
-    origin: str  # where the code came from, for the message when it is not 6 digits
-    interactive: bool  # a person answers: worth asking again when STS rejects a code
-
-    def ask(self, need: Need) -> str: ...
-
-
-@dataclass(frozen=True)
 class Asking:
     """How a profile's own files say to get a code: the nearest setting of each key."""
 
@@ -48,6 +31,30 @@ class Asking:
     @classmethod
     def of(cls, chain: Chain) -> Asking:
         return cls(chain.mfa_process, chain.mfa_prompt, chain.mfa_ykman_account)
+
+
+@dataclass(frozen=True)
+class Need:
+    """What an asker is asked for: a code for `serial`, for `profile`; `why` the last code
+    failed (None for the first), and how the caller's own files say to get one."""
+
+    serial: str | None
+    profile: str
+    why: str | None = None
+    asking: Asking = Asking()
+
+    @property
+    def rejected(self) -> bool:
+        """A code was asked for before and failed."""
+        return self.why is not None
+
+
+class Driver(Protocol):
+    name: str
+    origin: str  # where the code came from, for the message when it is not 6 digits
+    interactive: bool  # a person answers: worth asking again when STS rejects a code
+
+    def ask(self, need: Need) -> str: ...
 
 
 def question(need: Need) -> str:

@@ -56,7 +56,8 @@ def code_for_planted_need(need: dict[str, object], environ: dict[str, str]) -> o
     import threading
 
     from awsmfa_exec.agent.protocol import receive, send
-    from awsmfa_exec.request import GivenCode, Request
+    from awsmfa_exec.mfa import Prompting
+    from awsmfa_exec.request import Request
 
     mine, agents = socket.socketpair()
     got: list[object] = []
@@ -68,7 +69,7 @@ def code_for_planted_need(need: dict[str, object], environ: dict[str, str]) -> o
 
     thread = threading.Thread(target=agent)
     thread.start()
-    talk = client._Conversation(mine, Request("dev"), environ, GivenCode(None, ""))
+    talk = client._Conversation(mine, Request("dev"), environ, Prompting(environ))
     try:
         talk.answer_code(talk.next())
     finally:

@@ -3,14 +3,15 @@ that decides which calls to make: it records each call and hands out numbered ke
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from awsmfa_exec import sts
 from awsmfa_exec.credentials import Credentials, utcnow
-from awsmfa_exec.errors import MfaCodeRejected
+from awsmfa_exec.errors import MfaCodeRejected, StsUnavailable
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,17 @@ class Call:
 class FakeSts:
     calls: list[Call] = field(default_factory=list)
     rejected: set[str] = field(default_factory=set)  # codes answered with MfaCodeRejected
+    clock: Callable[[], datetime] = utcnow  # what the credentials' lives are counted from
+    failing: bool = False  # every call answered with StsUnavailable
 
     def _issue(self, call: Call, prefix: str, duration: int) -> Credentials:
+        if self.failing:
+            raise StsUnavailable(f"STS is unavailable for {call.action} (Throttling); try later")
         if call.code is not None and call.code in self.rejected:
             self.calls.append(call)
             raise MfaCodeRejected(f"STS rejected the MFA code {call.code}")
         self.calls.append(call)
-        expiry = utcnow() + timedelta(seconds=duration)
+        expiry = self.clock() + timedelta(seconds=duration)
         return Credentials(f"{prefix}{len(self.calls):08d}", "secret", "token", expiry)
 
     def get_session_token(

@@ -1,5 +1,5 @@
-"""The agent's handler of `get` (agent/handle_get.py) against a fake STS: which calls it makes,
-what the store keeps between requests, when it asks the client for a code, and the
+"""The agent's handler of `get` (agent/daemon/get.py) against a fake STS: which calls it makes,
+what the cache keeps between requests, when it asks the client for a code, and the
 requests it refuses."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from awsmfa_exec.agent.handle_get import ParsedFiles, handle_get
+from awsmfa_exec.agent.daemon.get import HeldKeys, handle_get
 from awsmfa_exec.agent.protocol import Message, ProtocolError
-from awsmfa_exec.agent.store import Caller, Store
+from awsmfa_exec.chain.cache import Cache, Caller
+from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.options import Options
 from tests.support.aws_files import ACCOUNT, CODE, LANDING_KEY_ID, SERIAL, AwsFiles
 from tests.support.fake_sts import FakeSts
@@ -33,6 +34,10 @@ class Client:
         return self.codes.pop(0)
 
 
+def no_root(profile: str) -> Credentials:
+    raise AssertionError(f"{profile} has no root for the client to fetch")
+
+
 def get_message(aws_files: AwsFiles, profile: str, **extra: Any) -> Message:
     return {
         "op": "get",
@@ -47,11 +52,12 @@ def get_message(aws_files: AwsFiles, profile: str, **extra: Any) -> Message:
 
 @pytest.fixture
 def agent(aws_files: AwsFiles, fake_sts: FakeSts) -> Callable[..., Message]:
-    """`get` as one agent answers it: one store and one parse cache across the calls."""
-    store, parsed = Store(), ParsedFiles()
+    """`get` as one agent answers it: one cache and one keyring hold across the calls."""
+    cache, keys = Cache(), HeldKeys()
 
     def get(profile: str, client: Client, **extra: Any) -> Message:
-        return handle_get(get_message(aws_files, profile, **extra), store, parsed, client, Caller())
+        message = get_message(aws_files, profile, **extra)
+        return handle_get(message, cache, keys, client, Caller(), no_root)
 
     return get
 
@@ -150,14 +156,14 @@ def test_a_malformed_request_is_a_protocol_error(
 
 
 def test_files_are_parsed_once_until_they_change(aws_files: AwsFiles, tmp_path: Path) -> None:
+    from awsmfa_exec.config import parsed
     from awsmfa_exec.files import Files
 
-    parsed = ParsedFiles()
     files = Files(aws_files.config, aws_files.credentials)
-    first = parsed.profiles(files)
-    assert parsed.profiles(files) is first
+    first = parsed(files)
+    assert parsed(files) is first
     aws_files.config.write_text(aws_files.config.read_text() + "\n[profile extra]\nregion = x\n")
-    assert parsed.profiles(files) is not first
+    assert parsed(files) is not first
 
 
 @pytest.mark.parametrize(

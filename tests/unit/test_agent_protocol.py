@@ -14,7 +14,8 @@ from awsmfa_exec.agent import client, enabled
 from awsmfa_exec.agent.paths import check_dir, prepare_dir, socket_path
 from awsmfa_exec.agent.protocol import ProtocolError, receive, send
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected
-from awsmfa_exec.request import GivenCode, Request
+from awsmfa_exec.mfa import CodeWanted, Given, Refusing
+from awsmfa_exec.request import Request
 
 
 def test_frames_round_trip() -> None:
@@ -87,7 +88,7 @@ def test_a_rejected_given_code_is_not_retried() -> None:
 
     thread = threading.Thread(target=agent)
     thread.start()
-    talk = client._Conversation(mine, Request("dev"), {}, GivenCode("123456", "--token-code"))
+    talk = client._Conversation(mine, Request("dev"), {}, Given("123456", "--token-code"))
     with pytest.raises(MfaCodeRejected, match="STS rejected it"):
         talk.answer_code(talk.next())
     mine.close()
@@ -105,13 +106,13 @@ def test_a_refresh_gives_no_code() -> None:
     mine, agents = socket.socketpair()
     with mine, agents:
         send(agents, {"type": "need_code", "serial": "arn:mfa", "profile": "dev"})
-        talk = client._Conversation(mine, Request("dev"), {}, None)
-        with pytest.raises(client.CodeWanted):
+        talk = client._Conversation(mine, Request("dev"), {}, Refusing())
+        with pytest.raises(CodeWanted):
             talk.answer_code(talk.next())
 
 
 def test_a_refresh_starts_no_agent(tmp_path: Path) -> None:
     path = tmp_path / "agent" / "agent.sock"
-    with pytest.raises(client.AgentUnavailable, match="no agent answers"):
-        client.refresh_through_agent(Request("dev"), {"AWSMFA_AGENT_SOCK": str(path)})
+    environ = {"AWSMFA_AGENT_SOCK": str(path)}
+    assert client.through_agent(Request("dev"), environ, Refusing(), start=False) is None
     assert not path.exists()

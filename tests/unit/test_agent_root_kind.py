@@ -1,6 +1,6 @@
 """The agent remembers whether a root botocore resolves gave temporary credentials, and
-plans the next chain on that root without fetching it (agent/handle_get.py,
-providers.RootFirst), against a fake STS and a fake client that hands out the root's
+plans the next chain on that root without fetching it (agent/daemon/get.py,
+chain/steps.credentials), against a fake STS and a fake client that hands out the root's
 credentials and counts each time it is asked."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import pytest
 
-from awsmfa_exec.agent.handle_get import ParsedFiles, handle_get
+from awsmfa_exec.agent.daemon.get import HeldKeys, handle_get
 from awsmfa_exec.agent.protocol import Message
-from awsmfa_exec.agent.store import Caller, Store
+from awsmfa_exec.chain.cache import Cache, Caller
 from awsmfa_exec.credentials import Credentials
 from tests.support.aws_files import ACCOUNT, CODE, LANDING_KEY_ID, LANDING_SECRET, SERIAL, AwsFiles
 from tests.support.fake_sts import FakeSts
@@ -54,8 +54,8 @@ Get = Callable[[str, Client], Message]
 
 
 @pytest.fixture
-def store() -> Store:
-    return Store()
+def store() -> Cache:
+    return Cache()
 
 
 @pytest.fixture
@@ -64,14 +64,14 @@ def root() -> Root:
 
 
 @pytest.fixture
-def agent(aws_files: AwsFiles, store: Store, root: Root) -> Get:
+def agent(aws_files: AwsFiles, store: Cache, root: Root) -> Get:
     """`get` as one agent answers it, for the root above and hops on it."""
     aws_files.write(CONFIG, "")
-    parsed = ParsedFiles()
+    keys = HeldKeys()
 
     def get(profile: str, client: Client) -> Message:
         message = get_message(aws_files, profile)
-        return handle_get(message, store, parsed, client, Caller(), root)
+        return handle_get(message, store, keys, client, Caller(), root)
 
     return get
 
@@ -143,7 +143,7 @@ def test_each_fetch_is_remembered_so_the_switch_is_made_once(
 
 
 @pytest.mark.parametrize("profile", [None, "elsewhere"])
-def test_clear_forgets_what_each_root_gave(store: Store, profile: str | None) -> None:
+def test_clear_forgets_what_each_root_gave(store: Cache, profile: str | None) -> None:
     root = ("root", "process", "vault", "0123")
     assert store.root_temporary(root) is None
     store.remember_root(root, False)
@@ -153,7 +153,7 @@ def test_clear_forgets_what_each_root_gave(store: Store, profile: str | None) ->
 
 
 def test_after_clear_the_root_is_fetched_first_again(
-    agent: Get, root: Root, store: Store, fake_sts: FakeSts
+    agent: Get, root: Root, store: Cache, fake_sts: FakeSts
 ) -> None:
     agent("hop", Client(CODE))
     store.clear(None)

@@ -1,24 +1,23 @@
-"""The in-process refresher against a fake STS and a clock the test moves."""
+"""`exec --server`'s refresher with the agent off, against a fake STS and a clock the test
+moves: the MFA session is held in the refresher's own cache."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
-from awsmfa_exec import sts
-from awsmfa_exec.config import load_chain
-from awsmfa_exec.credentials import Credentials
-from awsmfa_exec.endpoint.refresh import LAST_USE, InProcessRefresher, SessionEnded
+from awsmfa_exec.endpoint.refresh import LAST_USE, Refresher, SessionEnded
 from awsmfa_exec.errors import StsUnavailable, UsageError
 from awsmfa_exec.margin import REFRESH_MARGIN, refresh_margin
-from awsmfa_exec.mfa import MfaCode
 from awsmfa_exec.options import Options
-from awsmfa_exec.providers import build
+from awsmfa_exec.prompts import Need
+from awsmfa_exec.request import Request
 from tests.support.aws_files import SEED_CONFIG, SEED_CREDENTIALS, AwsFiles
+from tests.support.fake_sts import FakeSts
 
 START = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 NO_MFA_CONFIG = """
@@ -44,82 +43,79 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
-@dataclass
-class FakeSts:
-    """Answers like STS: credentials that last the asked duration from the clock's now."""
+class Counting:
+    """Gives 123456 whenever asked, and counts the asks."""
 
-    clock: Clock
-    calls: list[str] = field(default_factory=list)
-    failing: bool = False
+    def __init__(self) -> None:
+        self.fetched = 0
 
-    def _answer(self, action: str, duration: int) -> Credentials:
-        if self.failing:
-            raise StsUnavailable("STS is unavailable for AssumeRole (Throttling); try later")
-        self.calls.append(action)
-        n = len(self.calls)
-        return Credentials(
-            f"ASIA{n:016d}", f"secret-{n}", f"token-{n}", self.clock() + timedelta(seconds=duration)
-        )
-
-    def get_session_token(self, endpoint: Any, keys: Any, **kw: Any) -> Credentials:
-        return self._answer("GetSessionToken", kw["duration"])
-
-    def assume_role(self, endpoint: Any, creds: Any, **kw: Any) -> Credentials:
-        return self._answer("AssumeRole", kw["duration"])
-
-
-class CountingCode(MfaCode):
-    fetched = 0
-
-    def _fetch(self, why: str | None) -> str:
-        CountingCode.fetched += 1
+    def ask(self, need: Need) -> str:
+        self.fetched += 1
         return "123456"
+
+    def may_ask_again(self, need: Need) -> bool:
+        return False
 
 
 @pytest.fixture
-def fake_sts(monkeypatch: pytest.MonkeyPatch) -> FakeSts:
-    fake = FakeSts(Clock())
-    monkeypatch.setattr(sts, "get_session_token", fake.get_session_token)
-    monkeypatch.setattr(sts, "assume_role", fake.assume_role)
-    CountingCode.fetched = 0
-    return fake
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def fake_sts(fake_sts: FakeSts, clock: Clock) -> FakeSts:
+    fake_sts.clock = clock
+    return fake_sts
+
+
+@pytest.fixture
+def code() -> Counting:
+    return Counting()
 
 
 def refresher(
-    files: AwsFiles, fake: FakeSts, profile: str, margin: int = REFRESH_MARGIN, **options: Any
-) -> InProcessRefresher:
+    files: AwsFiles, code: Counting, clock: Clock, profile: str, **options: Any
+) -> Refresher:
+    """An agent-less endpoint's refresher for `profile`, its first credentials had."""
     files.write(SEED_CONFIG + NO_MFA_CONFIG, SEED_CREDENTIALS + NO_MFA_CREDENTIALS)
-    chain = load_chain(profile, os.environ)
-    mfa = CountingCode(chain.mfa_serial, profile=profile)
-    provider = build(chain, Options(**options), mfa, sts.Endpoint("us-east-1"))
-    return InProcessRefresher(profile, provider, margin=margin, now=fake.clock)
+    environ = {**os.environ, "AWSMFA_AGENT": "off"}
+    request = Request(profile, None, Options(**options))
+    r = Refresher(request, environ, margin=REFRESH_MARGIN, now=clock)
+    r.first(code)
+    return r
 
 
-def test_fresh_credentials_are_handed_out_again(isolated: AwsFiles, fake_sts: FakeSts) -> None:
-    r = refresher(isolated, fake_sts, "dev")
+def test_fresh_credentials_are_handed_out_again(
+    isolated: AwsFiles, fake_sts: FakeSts, code: Counting, clock: Clock
+) -> None:
+    r = refresher(isolated, code, clock, "dev")
     first = r.credentials()
-    fake_sts.clock.advance(3600 - REFRESH_MARGIN - 1)
+    clock.advance(3600 - REFRESH_MARGIN - 1)
     assert r.credentials() is first
-    assert fake_sts.calls == ["GetSessionToken", "AssumeRole"]
+    assert fake_sts.actions() == ["GetSessionToken", "AssumeRole"]
 
 
-def test_near_expiry_one_assume_role_and_no_mfa_code(isolated: AwsFiles, fake_sts: FakeSts) -> None:
-    r = refresher(isolated, fake_sts, "dev")
+def test_near_expiry_one_assume_role_and_no_mfa_code(
+    isolated: AwsFiles, fake_sts: FakeSts, code: Counting, clock: Clock
+) -> None:
+    r = refresher(isolated, code, clock, "dev")
     keys = [r.credentials().access_key_id]
     for _ in range(3):
-        fake_sts.clock.advance(3600 - REFRESH_MARGIN)
+        clock.advance(3600 - REFRESH_MARGIN)
         keys.append(r.credentials().access_key_id)
     assert len(set(keys)) == 4
-    assert fake_sts.calls == ["GetSessionToken"] + ["AssumeRole"] * 4
-    assert CountingCode.fetched == 1
+    assert fake_sts.actions() == ["GetSessionToken"] + ["AssumeRole"] * 4
+    assert code.fetched == 1
 
 
-def test_a_role_chain_reassumes_every_hop(isolated: AwsFiles, fake_sts: FakeSts) -> None:
-    r = refresher(isolated, fake_sts, "deep")
+def test_a_role_chain_reassumes_every_hop(
+    isolated: AwsFiles, fake_sts: FakeSts, code: Counting, clock: Clock
+) -> None:
+    r = refresher(isolated, code, clock, "deep")
     r.credentials()
-    fake_sts.clock.advance(3600)
+    clock.advance(3600)
     r.credentials()
-    assert fake_sts.calls == [
+    assert fake_sts.actions() == [
         "GetSessionToken",
         "AssumeRole",
         "AssumeRole",
@@ -129,20 +125,24 @@ def test_a_role_chain_reassumes_every_hop(isolated: AwsFiles, fake_sts: FakeSts)
 
 
 def test_ended_session_hands_out_what_is_left_then_says_so(
-    isolated: AwsFiles, fake_sts: FakeSts, capsys: pytest.CaptureFixture[str]
+    isolated: AwsFiles,
+    fake_sts: FakeSts,
+    code: Counting,
+    clock: Clock,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    r = refresher(isolated, fake_sts, "dev")
+    r = refresher(isolated, code, clock, "dev")
     r.credentials()
-    fake_sts.clock.advance(12 * 3600 - 2 * REFRESH_MARGIN)
+    clock.advance(12 * 3600 - 2 * REFRESH_MARGIN)
     last = r.credentials()  # refreshed: the MFA session is still good beyond the margin
-    assert fake_sts.calls == ["GetSessionToken", "AssumeRole", "AssumeRole"]
-    fake_sts.clock.advance(3600 - REFRESH_MARGIN)
+    assert fake_sts.actions() == ["GetSessionToken", "AssumeRole", "AssumeRole"]
+    clock.advance(3600 - REFRESH_MARGIN)
     assert r.credentials() is last  # session over: the current ones, while they last
     assert r.credentials() is last
-    fake_sts.clock.advance(REFRESH_MARGIN - LAST_USE + 1)
+    clock.advance(REFRESH_MARGIN - LAST_USE + 1)
     with pytest.raises(SessionEnded, match="MFA session for dev has ended"):
         r.credentials()
-    assert fake_sts.calls == ["GetSessionToken", "AssumeRole", "AssumeRole"]
+    assert fake_sts.actions() == ["GetSessionToken", "AssumeRole", "AssumeRole"]
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("awsmfa: the MFA session for dev has ended;")
@@ -150,73 +150,83 @@ def test_ended_session_hands_out_what_is_left_then_says_so(
 
 
 def test_keys_only_profile_cannot_refresh_its_mfa_session(
-    isolated: AwsFiles, fake_sts: FakeSts
+    isolated: AwsFiles, fake_sts: FakeSts, code: Counting, clock: Clock
 ) -> None:
-    r = refresher(isolated, fake_sts, "landing", duration=900)
+    r = refresher(isolated, code, clock, "landing", duration=900)
     first = r.credentials()
-    fake_sts.clock.advance(900 - LAST_USE)
+    clock.advance(900 - LAST_USE)
     assert r.credentials() is first
-    fake_sts.clock.advance(1)
+    clock.advance(1)
     with pytest.raises(SessionEnded):
         r.credentials()
-    assert fake_sts.calls == ["GetSessionToken"]
+    assert fake_sts.actions() == ["GetSessionToken"]
 
 
-def test_no_session_single_hop_cannot_refresh(isolated: AwsFiles, fake_sts: FakeSts) -> None:
-    r = refresher(isolated, fake_sts, "dev", no_session=True)
+def test_no_session_single_hop_cannot_refresh(
+    isolated: AwsFiles, fake_sts: FakeSts, code: Counting, clock: Clock
+) -> None:
+    r = refresher(isolated, code, clock, "dev", no_session=True)
     r.credentials()
-    fake_sts.clock.advance(3600)
+    clock.advance(3600)
     with pytest.raises(SessionEnded):
         r.credentials()
-    assert fake_sts.calls == ["AssumeRole"]
+    assert fake_sts.actions() == ["AssumeRole"]
 
 
 def test_no_session_chain_refreshes_the_hops_above_the_first(
-    isolated: AwsFiles, fake_sts: FakeSts
+    isolated: AwsFiles, fake_sts: FakeSts, code: Counting, clock: Clock
 ) -> None:
-    r = refresher(isolated, fake_sts, "deep", no_session=True, duration=900)
+    r = refresher(isolated, code, clock, "deep", no_session=True, duration=900)
     r.credentials()
-    fake_sts.clock.advance(900 - REFRESH_MARGIN)
+    clock.advance(900 - REFRESH_MARGIN)
     r.credentials()
-    assert fake_sts.calls == ["AssumeRole", "AssumeRole", "AssumeRole"]
-    assert CountingCode.fetched == 1
+    assert fake_sts.actions() == ["AssumeRole", "AssumeRole", "AssumeRole"]
+    assert code.fetched == 1
 
 
 def test_without_mfa_every_refresh_starts_from_the_keys(
-    isolated: AwsFiles, fake_sts: FakeSts
+    isolated: AwsFiles, fake_sts: FakeSts, code: Counting, clock: Clock
 ) -> None:
-    r = refresher(isolated, fake_sts, "nomfa")
+    r = refresher(isolated, code, clock, "nomfa")
     r.credentials()
-    fake_sts.clock.advance(24 * 3600)
+    clock.advance(24 * 3600)
     r.credentials()
-    assert fake_sts.calls == ["AssumeRole", "AssumeRole"]
-    assert CountingCode.fetched == 0
+    assert fake_sts.actions() == ["AssumeRole", "AssumeRole"]
+    assert code.fetched == 0
 
 
 def test_failed_refresh_keeps_the_current_ones_while_they_last(
-    isolated: AwsFiles, fake_sts: FakeSts, capsys: pytest.CaptureFixture[str]
+    isolated: AwsFiles,
+    fake_sts: FakeSts,
+    code: Counting,
+    clock: Clock,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    r = refresher(isolated, fake_sts, "dev")
+    r = refresher(isolated, code, clock, "dev")
     first = r.credentials()
     fake_sts.failing = True
-    fake_sts.clock.advance(3600 - REFRESH_MARGIN)
+    clock.advance(3600 - REFRESH_MARGIN)
     assert r.credentials() is first
     assert r.credentials() is first
     err = capsys.readouterr().err
     assert err.count("could not refresh the dev credentials: STS is unavailable") == 1
-    fake_sts.clock.advance(REFRESH_MARGIN)
+    clock.advance(REFRESH_MARGIN)
     with pytest.raises(StsUnavailable):
         r.credentials()
 
 
-def test_first_failure_is_raised(isolated: AwsFiles, fake_sts: FakeSts) -> None:
+def test_first_failure_is_raised(
+    isolated: AwsFiles, fake_sts: FakeSts, code: Counting, clock: Clock
+) -> None:
     fake_sts.failing = True
     with pytest.raises(StsUnavailable):
-        refresher(isolated, fake_sts, "dev").credentials()
+        refresher(isolated, code, clock, "dev").credentials()
 
 
-def test_repr_shows_no_secret(isolated: AwsFiles, fake_sts: FakeSts) -> None:
-    r = refresher(isolated, fake_sts, "dev")
+def test_repr_shows_no_secret(
+    isolated: AwsFiles, fake_sts: FakeSts, code: Counting, clock: Clock
+) -> None:
+    r = refresher(isolated, code, clock, "dev")
     creds = r.credentials()
     assert creds.secret_access_key not in repr(r)
     assert str(creds.session_token) not in repr(r)

@@ -1,5 +1,5 @@
 """`obtain`, the path from a profile name to credentials, with its parts faked: inherited
-credentials, the agent (a stand-in for `obtain_through_agent`), and STS (FakeSts)."""
+credentials, the agent (a stand-in for `agent.client.through_agent`), and STS (FakeSts)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ import pytest
 from awsmfa_exec.agent import client as agent_client
 from awsmfa_exec.credentials import Credentials, format_expiration, utcnow
 from awsmfa_exec.errors import UsageError
-from awsmfa_exec.obtain import agent_or_direct, obtain
-from awsmfa_exec.request import GivenCode, Obtained, Request, given_code, make_request
+from awsmfa_exec.mfa import Asker, Given
+from awsmfa_exec.obtain import OFF, RUNNING, START, obtain
+from awsmfa_exec.request import Obtained, Request, given_code, make_request
 from tests.support.aws_files import CODE, AwsFiles
 from tests.support.fake_sts import FakeSts
 
 DIRECT = {"AWSMFA_AGENT": "off"}
-FROM_AGENT = Obtained("dev", Credentials("ASIAFROMAGENT", "s", "t"), "eu-central-1")
+FROM_AGENT = Obtained("dev", Credentials("ASIAFROMAGENT", "s", "t"), "eu-central-1", "agent")
 
 
 def inherited_dev(minutes: float) -> dict[str, str]:
@@ -35,11 +36,11 @@ def agent_asked(monkeypatch: pytest.MonkeyPatch) -> list[Request]:
     """Each request that reached the (fake) agent; it answers with FROM_AGENT."""
     asked: list[Request] = []
 
-    def through_agent(request: Request, environ: object, given: GivenCode) -> Obtained:
+    def through_agent(request: Request, environ: object, asker: Asker, *, start: bool) -> Obtained:
         asked.append(request)
         return FROM_AGENT
 
-    monkeypatch.setattr(agent_client, "obtain_through_agent", through_agent)
+    monkeypatch.setattr(agent_client, "through_agent", through_agent)
     return asked
 
 
@@ -89,19 +90,21 @@ def test_without_an_agent_sts_is_called_directly(
 def test_an_agent_that_cannot_answer_falls_back_to_sts(
     aws_files: AwsFiles, fake_sts: FakeSts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(agent_client, "obtain_through_agent", lambda *_: None)
+    monkeypatch.setattr(agent_client, "through_agent", lambda *_, **__: None)
     got = obtain(make_request("dev", CODE, None, None, False), {})
     assert fake_sts.actions() == ["GetSessionToken", "AssumeRole"]
     assert got.region == "eu-central-1"
 
 
 def test_the_option_code_comes_before_the_variable() -> None:
+    def given(request: Request, environ: dict[str, str]) -> tuple[str, str] | None:
+        got = given_code(request, environ)
+        return None if got is None else (got.code, got.origin)
+
     request = Request("dev", token_code=CODE)
-    assert given_code(request, {"AWSMFA_TOKEN_CODE": "654321"}) == GivenCode(CODE, "--token-code")
-    assert given_code(Request("dev"), {"AWSMFA_TOKEN_CODE": "654321"}) == GivenCode(
-        "654321", "AWSMFA_TOKEN_CODE"
-    )
-    assert given_code(Request("dev"), {}) == GivenCode(None)
+    assert given(request, {"AWSMFA_TOKEN_CODE": "654321"}) == (CODE, "--token-code")
+    assert given(Request("dev"), {"AWSMFA_TOKEN_CODE": "654321"}) == ("654321", "AWSMFA_TOKEN_CODE")
+    assert given(Request("dev"), {}) is None
 
 
 @pytest.mark.parametrize(
@@ -137,21 +140,34 @@ def test_an_unneeded_code_gets_one_note_after_success(
 
 
 @pytest.mark.parametrize(
-    ("environ", "agent_answers", "expected", "agent_called"),
+    ("environ", "agent_use", "answers", "via", "started"),
     [
-        ({}, "agent", "agent", True),
-        ({}, None, "direct", True),  # no agent could be used
-        ({"AWSMFA_AGENT": "off"}, "agent", "direct", False),
+        ({}, START, True, "agent", [True]),
+        ({}, RUNNING, True, "agent", [False]),  # a refresh: no agent is started
+        ({}, START, False, "direct", [True]),  # no agent could be used
+        ({}, OFF, True, "direct", []),
+        ({"AWSMFA_AGENT": "off"}, START, True, "direct", []),
     ],
 )
 def test_agent_or_direct_is_one_choice_for_every_caller(
-    environ: dict[str, str], agent_answers: str | None, expected: str, agent_called: bool
+    aws_files: AwsFiles,
+    fake_sts: FakeSts,
+    monkeypatch: pytest.MonkeyPatch,
+    environ: dict[str, str],
+    agent_use: str,
+    answers: bool,
+    via: str,
+    started: list[bool],
 ) -> None:
-    called: list[str] = []
+    asked: list[bool] = []
 
-    def through_agent() -> str | None:
-        called.append("agent")
-        return agent_answers
+    def through_agent(
+        request: Request, env: object, asker: Asker, *, start: bool
+    ) -> Obtained | None:
+        asked.append(start)
+        return FROM_AGENT if answers else None
 
-    assert agent_or_direct(environ, through_agent, lambda: "direct") == expected
-    assert called == (["agent"] if agent_called else [])
+    monkeypatch.setattr(agent_client, "through_agent", through_agent)
+    got = obtain(Request("dev"), environ, asker=Given(CODE, "-t"), agent_use=agent_use)
+    assert (got.via, asked) == (via, started)
+    assert fake_sts.actions() == ([] if via == "agent" else ["GetSessionToken", "AssumeRole"])

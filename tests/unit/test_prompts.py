@@ -9,7 +9,7 @@ import pytest
 
 from awsmfa_exec.config import Files, load_profiles, resolve
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected, UsageError
-from awsmfa_exec.mfa import MfaCode
+from awsmfa_exec.mfa import MfaCode, Prompting
 from awsmfa_exec.prompts import Asking, Need, choose, terminal
 from awsmfa_exec.prompts.process import program_name
 from awsmfa_exec.prompts.ykman import account_of
@@ -91,7 +91,7 @@ def test_a_prompt_that_cannot_be_had_is_refused(
 
 
 def test_zenity_text_survives_its_escapes_and_mnemonics() -> None:
-    need = Need("arn:aws:iam::1:mfa/a_b", "my_dev\\n", rejected=True)
+    need = Need("arn:aws:iam::1:mfa/a_b", "my_dev\\n", why="STS rejected it")
     text = Zenity("/usr/bin/zenity").argv(need)[-1]
     assert text == (
         "--text=STS rejected that code; wait for the next one.\n"
@@ -159,7 +159,7 @@ def test_a_rejected_code_is_asked_again_only_of_a_person(
         raise MfaCodeRejected("no")
 
     with pytest.raises(MfaCodeRejected):
-        MfaCode(SERIAL, profile="dev", environ={}).call(sts)
+        MfaCode(SERIAL, "dev", Prompting({})).call(sts)
     assert [need.rejected for need in driver.needs] == [False, True, True][:asked]
 
 

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from awsmfa_exec import providers, sts
-from awsmfa_exec.config import Files, resolve
+from awsmfa_exec import sts
+from awsmfa_exec.chain import steps as providers
+from awsmfa_exec.chain.cache import Use
+from awsmfa_exec.config import Chain, Files, resolve
 from awsmfa_exec.credentials import Credentials
-from awsmfa_exec.mfa import MfaCode
+from awsmfa_exec.mfa import Given, MfaCode
 from awsmfa_exec.options import Options
 from awsmfa_exec.request import Obtained, Request
 
@@ -38,7 +40,7 @@ def holders() -> list[object]:
     """Every kind of object that carries a secret, a key id or an MFA code."""
     creds = Credentials(KEY_ID, SECRET, TOKEN, EXPIRES)
     endpoint = sts.Endpoint("eu-west-1", proxies={"https": f"http://u:{PROXY_PASSWORD}@h:3128"})
-    mfa = MfaCode("arn:aws:iam::123456789012:mfa/alice", given=CODE, profile="dev")
+    mfa = MfaCode("arn:aws:iam::123456789012:mfa/alice", "dev", Given(CODE, "--token-code"))
     deep = resolve("deep", PROFILES, FILES, {})
     landing = resolve("landing", PROFILES, FILES, {})
     # Keys-only with long-term keys: temporary ones cannot call GetSessionToken.
@@ -53,6 +55,11 @@ def holders() -> list[object]:
         {"AWS_ACCESS_KEY_ID": KEY_ID, "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_SESSION_TOKEN": TOKEN},
     )
     options = Options(duration=3600)
+
+    def build(chain: Chain, options: Options) -> providers.Provider:
+        keys = providers.StaticProvider(chain.source.credentials)
+        return providers.build(chain, options, mfa, endpoint, Use(), keys, chain.source.temporary)
+
     return [
         creds,
         mfa,
@@ -65,9 +72,10 @@ def holders() -> list[object]:
         env_sourced,
         env_sourced.source,
         providers.StaticProvider(creds),
-        providers.build(deep, options, mfa, endpoint),
-        providers.build(landing_keys, options, mfa, endpoint),
-        providers.build(deep, Options(no_session=True), mfa, endpoint),
+        mfa.asker,
+        build(deep, options),
+        build(landing_keys, options),
+        build(deep, Options(no_session=True)),
         Request("dev", token_code=CODE, options=options),
         Obtained("dev", creds, "eu-west-1"),
     ]

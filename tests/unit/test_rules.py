@@ -1,4 +1,4 @@
-"""The decision table of `rules.plan`, role limits, and codes never sent twice (pure logic)."""
+"""The decision table of `chain/plan.plan`, role limits, and codes never sent twice (pure logic)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from awsmfa_exec import log, role_limits, rules
-from awsmfa_exec.agent.handle_get import ClientCode
+from awsmfa_exec import log, role_limits
+from awsmfa_exec.agent.daemon.get import RemoteAsker
+from awsmfa_exec.chain import plan as rules
 from awsmfa_exec.config import Chain, Files, resolve
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected, RoleLimitExceeded, UsageError
-from awsmfa_exec.mfa import MfaCode
+from awsmfa_exec.mfa import Given, MfaCode
 from awsmfa_exec.options import Options
 
 SERIAL = "arn:aws:iam::1:mfa/alice"
@@ -34,6 +35,11 @@ def chain(name: str, landing: dict[str, str] | None = None, **profiles: dict[str
     return resolve(name, everything, FILES, {})
 
 
+def plan(chain: Chain, options: Options) -> rules.Steps:
+    """The table's row for a chain whose keys are temporary as its source says."""
+    return rules.plan(chain, options, chain.source.temporary)
+
+
 def table(steps: rules.Steps) -> tuple[int | None, bool, list[tuple[str, int, bool]]]:
     """`steps` as (session duration, session with code, [(profile, duration, with code)])."""
     hops = [(h.role.profile, h.duration, h.with_code) for h in steps.hops]
@@ -47,7 +53,7 @@ def lines() -> Iterator[list[str]]:
 
 
 def test_one_role_up_to_an_hour_goes_through_the_mfa_session(lines: list[str]) -> None:
-    steps = rules.plan(chain("dev"), Options())
+    steps = plan(chain("dev"), Options())
     assert table(steps) == (43200, True, [("dev", 3600, False)])
     assert any("GetSessionToken with MFA for 12h" in line for line in lines)
 
@@ -55,14 +61,14 @@ def test_one_role_up_to_an_hour_goes_through_the_mfa_session(lines: list[str]) -
 def test_one_role_above_an_hour_is_assumed_with_the_code_from_the_long_term_keys(
     lines: list[str],
 ) -> None:
-    steps = rules.plan(chain("dev"), Options(duration=4 * 3600))
+    steps = plan(chain("dev"), Options(duration=4 * 3600))
     assert table(steps) == (None, False, [("dev", 14400, True)])
     assert any("straight from the long-term keys" in line for line in lines)
 
 
 def test_duration_seconds_of_the_profile_counts_like_d() -> None:
     dev4h = role("dev", "landing", duration_seconds="14400")
-    assert table(rules.plan(chain("dev4h", dev4h=dev4h), Options())) == (
+    assert table(plan(chain("dev4h", dev4h=dev4h), Options())) == (
         None,
         False,
         [("dev4h", 14400, True)],
@@ -70,7 +76,7 @@ def test_duration_seconds_of_the_profile_counts_like_d() -> None:
 
 
 def test_two_roles_are_chained_and_capped_with_one_note(lines: list[str]) -> None:
-    steps = rules.plan(chain("deep"), Options(duration=4 * 3600))
+    steps = plan(chain("deep"), Options(duration=4 * 3600))
     assert table(steps) == (43200, True, [("dev", 3600, False), ("deep", 3600, False)])
     notes = [line for line in lines if "limits chained role sessions to 1h" in line]
     assert len(notes) == 1
@@ -78,20 +84,20 @@ def test_two_roles_are_chained_and_capped_with_one_note(lines: list[str]) -> Non
 
 
 def test_keys_without_a_role_get_an_mfa_session_of_the_duration_asked() -> None:
-    assert table(rules.plan(chain("landing"), Options(duration=30 * 3600))) == (108000, True, [])
-    assert table(rules.plan(chain("landing"), Options())) == (43200, True, [])
+    assert table(plan(chain("landing"), Options(duration=30 * 3600))) == (108000, True, [])
+    assert table(plan(chain("landing"), Options())) == (43200, True, [])
 
 
 def test_no_session_sends_the_code_with_the_first_hop_only() -> None:
-    one = rules.plan(chain("dev"), Options(duration=4 * 3600, no_session=True))
+    one = plan(chain("dev"), Options(duration=4 * 3600, no_session=True))
     assert table(one) == (None, False, [("dev", 14400, True)])
-    two = rules.plan(chain("deep"), Options(duration=2 * 3600, no_session=True))
+    two = plan(chain("deep"), Options(duration=2 * 3600, no_session=True))
     assert table(two) == (None, False, [("dev", 3600, True), ("deep", 3600, False)])
 
 
 def test_no_mfa_serial_assumes_the_role_from_the_keys_without_a_code() -> None:
     plain = resolve("dev", {"landing": KEYS, "dev": role("dev", "landing")}, FILES, {})
-    assert table(rules.plan(plain, Options(duration=7200))) == (None, False, [("dev", 7200, False)])
+    assert table(plan(plain, Options(duration=7200))) == (None, False, [("dev", 7200, False)])
 
 
 def test_temporary_source_keys_never_call_get_session_token() -> None:
@@ -102,21 +108,21 @@ def test_temporary_source_keys_never_call_get_session_token() -> None:
         "AWS_SESSION_TOKEN": "t",
     }
     env_chain = resolve("dev", {**profiles}, FILES, environ)
-    assert table(rules.plan(env_chain, Options(duration=7200))) == (
+    assert table(plan(env_chain, Options(duration=7200))) == (
         None,
         False,
         [("dev", 3600, False)],
     )
     temporary = chain("landing", {"aws_session_token": "t"})
     with pytest.raises(ConfigError, match="GetSessionToken refuses them"):
-        rules.plan(temporary, Options())
+        plan(temporary, Options())
 
 
 def test_mfa_session_duration_is_inherited_down_the_chain() -> None:
-    steps = rules.plan(chain("deep", {"mfa_session_duration": "7200"}), Options())
+    steps = plan(chain("deep", {"mfa_session_duration": "7200"}), Options())
     assert steps.session == 7200
     own = chain("dev", dev=role("dev", "landing", mfa_session_duration="3600"))
-    assert rules.plan(own, Options()).session == 3600
+    assert plan(own, Options()).session == 3600
 
 
 @pytest.mark.parametrize(
@@ -134,13 +140,13 @@ def test_durations_out_of_range_are_usage_errors_naming_the_range(
     name: str, landing: dict[str, str] | None, options: Options, message: str
 ) -> None:
     with pytest.raises(UsageError, match=message):
-        rules.plan(chain(name, landing), options)
+        plan(chain(name, landing), options)
 
 
 def test_duration_seconds_out_of_range_names_the_profile() -> None:
     long = chain("dev", dev=role("dev", "landing", duration_seconds="50000"))
     with pytest.raises(UsageError, match=r"duration_seconds = 50000 of role profile dev"):
-        rules.plan(long, Options())
+        plan(long, Options())
 
 
 class FakeRole:
@@ -193,7 +199,7 @@ def test_a_refusal_at_one_hour_is_an_auth_error() -> None:
 
 
 def test_a_given_code_is_sent_once_then_a_second_call_asks_for_the_next() -> None:
-    mfa = MfaCode(SERIAL, given="123456", profile="dev")
+    mfa = MfaCode(SERIAL, "dev", Given("123456", "--token-code"))
     sent: list[str] = []
     assert mfa.call(lambda code: sent.append(code) or "ok") == "ok"  # type: ignore[func-returns-value]
     with pytest.raises(UsageError, match="needs a second MFA code"):
@@ -202,7 +208,7 @@ def test_a_given_code_is_sent_once_then_a_second_call_asks_for_the_next() -> Non
 
 
 def test_a_code_refused_for_the_role_limit_is_tried_again() -> None:
-    mfa = MfaCode(SERIAL, given="123456", profile="dev")
+    mfa = MfaCode(SERIAL, "dev", Given("123456", "--token-code"))
     fake = FakeRole(3600)
     role_limits.within_limit(None, "arn:r", "r", 7200, lambda s: mfa.call(lambda c: fake(s)))
     assert fake.asked == [7200, 3600]
@@ -216,7 +222,7 @@ def test_the_agent_asks_its_client_once_per_accepted_code() -> None:
         asked.append(why)
         return next(answers)
 
-    code = ClientCode(chain("dev"), ask)
+    code = MfaCode(SERIAL, "dev", RemoteAsker(ask))
     fake = FakeRole(3600)
     role_limits.within_limit(None, "arn:r", "r", 7200, lambda s: code.call(lambda c: fake(s)))
     assert asked == [None]  # the retry for the role's limit reused the code
@@ -238,7 +244,7 @@ def test_the_agent_asks_again_after_a_rejected_code() -> None:
             raise MfaCodeRejected("STS rejected the MFA code")
         return code
 
-    assert ClientCode(chain("dev"), ask).call(sts) == "222222"
+    assert MfaCode(SERIAL, "dev", RemoteAsker(ask)).call(sts) == "222222"
     assert whys == [None, "STS rejected the MFA code"]
 
 
@@ -260,10 +266,10 @@ def test_botocore_roots_are_deferred_and_keyed_by_their_settings() -> None:
         temporary = Credentials("ASIA0000EXAMPLE00001", "s", "t")
         settled = replace(hop, source=replace(hop.source, credentials=temporary))
         assert not settled.source.deferred
-        assert table(rules.plan(settled, Options())) == (None, False, [("hop", 3600, True)])
+        assert table(plan(settled, Options())) == (None, False, [("hop", 3600, True)])
         long_term = replace(hop, source=replace(hop.source, credentials=Credentials("AKIA1", "s")))
-        assert table(rules.plan(long_term, Options()))[:2] == (43200, True)
+        assert table(plan(long_term, Options()))[:2] == (43200, True)
     alone = chain("root", root=web)
     settled = replace(alone, source=replace(alone.source, credentials=Credentials("A", "s", "t")))
     with pytest.raises(ConfigError, match="temporary credentials from its web-identity root"):
-        rules.plan(settled, Options())
+        plan(settled, Options())

@@ -1,13 +1,14 @@
-"""The agent's store: expiry margin, single flight, clearing by profile."""
+"""The one credential cache: expiry margin, single flight, clearing by profile."""
 
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 
-from awsmfa_exec.agent.store import Caller, Store
+from awsmfa_exec.chain.cache import Cache, Caller
 from awsmfa_exec.credentials import Credentials, utcnow
 
 
@@ -15,16 +16,23 @@ def creds(minutes: float) -> Credentials:
     return Credentials("ASIAEXAMPLE", "secret", "token", utcnow() + timedelta(minutes=minutes))
 
 
+def waiting(cache: Cache, count: int) -> None:
+    """Until `count` callers wait inside `cache` for a maker (at most 10 s)."""
+    deadline = time.monotonic() + 10
+    while len(cache._changed._waiters) < count:  # type: ignore[attr-defined]
+        assert time.monotonic() < deadline, f"{count} callers never waited for the maker"
+        time.sleep(0.005)
+
+
 @pytest.mark.parametrize("has_code", [False, True])
 def test_concurrent_requests_for_one_key_make_it_once(has_code: bool) -> None:
     """With or without a code of their own: nobody is at a prompt, so all share one flight."""
-    store = Store()
+    store = Cache()
     made: list[int] = []
-    release = threading.Event()
 
     def make() -> Credentials:
         made.append(1)
-        release.wait(timeout=5)
+        waiting(store, 7)  # every other caller arrives while this one makes
         return creds(60)
 
     results: list[Credentials] = []
@@ -38,7 +46,6 @@ def test_concurrent_requests_for_one_key_make_it_once(has_code: bool) -> None:
     ]
     for thread in threads:
         thread.start()
-    release.set()
     for thread in threads:
         thread.join(timeout=10)
     assert len(made) == 1
@@ -47,26 +54,28 @@ def test_concurrent_requests_for_one_key_make_it_once(has_code: bool) -> None:
 
 
 def test_a_failed_maker_leaves_the_key_to_the_next_caller() -> None:
-    store = Store()
+    store = Cache()
 
     def fail() -> Credentials:
         raise RuntimeError("no code")
 
     with pytest.raises(RuntimeError):
         store.get_or_make("k", "role", "dev", "dev", fail)
-    assert store.get_or_make("k", "role", "dev", "dev", lambda: creds(60)).access_key_id
+    made = creds(60)
+    assert store.get_or_make("k", "role", "dev", "dev", lambda: made) is made
+    assert store.get_or_make("k", "role", "dev", "dev", fail) is made  # held now
     assert not store.idle()
 
 
 def test_entries_within_five_minutes_of_expiry_are_dropped() -> None:
-    store = Store()
+    store = Cache()
     store.get_or_make("k", "role", "dev", "dev", lambda: creds(4))
     assert store.held() == []
     assert store.idle()
 
 
 def test_clear_profile_drops_what_it_used() -> None:
-    store = Store()
+    store = Cache()
     store.get_or_make("s", "mfa-session", "landing", "dev", lambda: creds(600))
     store.get_or_make("s", "mfa-session", "landing", "prod", lambda: creds(600))
     store.get_or_make("d", "role", "dev", "dev", lambda: creds(60))
@@ -78,7 +87,7 @@ def test_clear_profile_drops_what_it_used() -> None:
 
 
 def test_a_wider_margin_gets_new_ones_that_replace_the_held() -> None:
-    store = Store()
+    store = Cache()
     old = store.get_or_make("k", "role", "dev", "dev", lambda: creds(15))
     assert store.get_or_make("k", "role", "dev", "dev", lambda: creds(60)) is old
     new = store.get_or_make("k", "role", "dev", "dev", lambda: creds(15), margin=3600)
@@ -89,7 +98,7 @@ def test_a_wider_margin_gets_new_ones_that_replace_the_held() -> None:
 class Prompted:
     """A maker whose client sits at a prompt until `answer` is set."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Cache) -> None:
         self.store = store
         self.caller = Caller()
         self.at_prompt = threading.Event()
@@ -116,7 +125,7 @@ class Prompted:
 
 
 def test_a_caller_with_a_code_does_not_wait_behind_a_prompt() -> None:
-    store = Store()
+    store = Cache()
     prompted = Prompted(store)
     thread = prompted.start()
     own = creds(60)
@@ -129,7 +138,7 @@ def test_a_caller_with_a_code_does_not_wait_behind_a_prompt() -> None:
 
 
 def test_callers_without_a_code_still_wait_for_the_prompt() -> None:
-    store = Store()
+    store = Cache()
     prompted = Prompted(store)
     thread = prompted.start()
     made: list[int] = []
@@ -143,8 +152,7 @@ def test_callers_without_a_code_still_wait_for_the_prompt() -> None:
         target=lambda: waiter_got.append(store.get_or_make("k", "role", "dev", "dev", make))
     )
     waiter.start()
-    waiter.join(timeout=0.5)
-    assert waiter.is_alive()  # it waits for the prompted maker: one prompt, one STS call
+    waiting(store, 1)  # it waits for the prompted maker: one prompt, one STS call
     prompted.answer.set()
     thread.join(timeout=10)
     waiter.join(timeout=10)

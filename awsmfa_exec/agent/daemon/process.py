@@ -20,7 +20,7 @@ from pathlib import Path
 
 from awsmfa_exec import log
 from awsmfa_exec.agent import harden
-from awsmfa_exec.agent.handle_get import ParsedFiles, handle_get
+from awsmfa_exec.agent.daemon.get import HeldKeys, handle_get
 from awsmfa_exec.agent.paths import addressable, prepare_dir
 from awsmfa_exec.agent.protocol import (
     Message,
@@ -30,8 +30,8 @@ from awsmfa_exec.agent.protocol import (
     receive,
     send,
 )
-from awsmfa_exec.agent.store import Caller, Store
 from awsmfa_exec.agent.trust import peer_uid
+from awsmfa_exec.chain.cache import Cache, Caller
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import AwsmfaError, ConfigError, ExitCode
 
@@ -89,8 +89,8 @@ class Agent:
         self.listener = listener
         self.grace = grace
         self.inode = path.stat().st_ino
-        self.store = Store()
-        self.parsed = ParsedFiles()
+        self.store = Cache()
+        self.keys = HeldKeys()
         self.started = time.time()
         self.hardening: dict[str, bool] = {}
         self.busy = 0
@@ -163,7 +163,7 @@ class Agent:
         elif op == "clear":
             profile = request.get("profile")
             count = self.store.clear(str(profile) if profile else None)
-            self.parsed.forget_keys()
+            self.keys.forget()
             send(conn, {"type": "cleared", "count": count})
         elif op == "stop":
             send(conn, {"type": "stopped", "pid": os.getpid()})
@@ -193,7 +193,7 @@ class Agent:
                 return load_credentials(reply["credentials"])
 
             try:
-                answer = handle_get(request, self.store, self.parsed, ask, caller, ask_root)
+                answer = handle_get(request, self.store, self.keys, ask, caller, ask_root)
             except AwsmfaError as exc:
                 answer = error_message(exc)
             except (OSError, ProtocolError, ClientGone):

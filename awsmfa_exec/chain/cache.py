@@ -1,5 +1,13 @@
-"""What the agent holds: credentials by key until 5 minutes before they expire, and the
+"""The one credential cache: credentials by key until 5 minutes before they expire, and the
 single flight that makes concurrent requests for one key share one STS call.
+
+Three users, three lifetimes, one type: the session agent's (`agent/serve_get.py`: every
+shell of the user, until the agent exits), a run of `each` with the agent off
+(`fleet/supply.py`: one MFA session for all its profiles), and `exec --server` with the
+agent off (`endpoint/refresh.py`: the MFA session its refreshes assume the role from).
+The keys are made here too (`identity`, `session_key`, `first_role_key`, `role_key`): by
+what produced the credentials, never by profile name alone, so an edited chain is never
+served stale.
 
 A request may want more life left than that (its refresh margin): what it finds held with
 less is made anew for it and replaces the held entry, which stays for others until then.
@@ -15,15 +23,58 @@ chain's calls before the root is fetched again. `clear` forgets it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from awsmfa_exec import log
-from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.credentials import Credentials, utcnow
 from awsmfa_exec.duration import minutes_text
 from awsmfa_exec.margin import REFRESH_MARGIN
+
+if TYPE_CHECKING:
+    from awsmfa_exec.config import Chain
+    from awsmfa_exec.options import Options
+
+
+def _hash(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def identity(chain: Chain) -> tuple[str, ...]:
+    """What the chain's credentials are made from: its keys (hashed), or a root botocore
+    resolves by its kind, profile and hashed settings (its credentials change with each
+    fetch, its settings do not)."""
+    source = chain.source
+    if source.deferred:
+        return ("root", source.origin, source.profile, _hash(source.settings))
+    keys = source.credentials
+    return (keys.access_key_id, _hash(keys.secret_access_key), _hash(keys.session_token or ""))
+
+
+def session_key(chain: Chain, url: str | None, duration: int) -> str:
+    """The MFA session of `chain`'s keys, at that endpoint, for that long."""
+    return _hash("session", identity(chain), chain.mfa_serial, url, duration)
+
+
+def first_role_key(chain: Chain, url: str | None, duration: int) -> str:
+    """The first role of `chain` assumed with the MFA code (no GetSessionToken before it),
+    when more roles follow: it is the chain's MFA session."""
+    hop = chain.hops[0]
+    first = (hop.role_arn, hop.external_id, hop.session_name)
+    return _hash("first-role", identity(chain), chain.mfa_serial, first, url, duration)
+
+
+def role_key(chain: Chain, options: Options, url: str | None) -> str:
+    """The final role credentials of `chain`, as `options` shape them."""
+    hops = [(h.role_arn, h.external_id, h.session_name, h.duration_seconds) for h in chain.hops]
+    shape = (options.duration, options.no_session, url)
+    return _hash("role", identity(chain), chain.mfa_serial, hops, shape)
 
 
 @dataclass
@@ -33,8 +84,8 @@ class StoredCredentials:
     label: str
     users: set[str] = field(default_factory=set)
 
-    def fresh(self) -> bool:
-        return self.credentials.valid_for(REFRESH_MARGIN)
+    def fresh(self, now: datetime) -> bool:
+        return self.credentials.valid_for(REFRESH_MARGIN, now)
 
 
 @dataclass(frozen=True)
@@ -65,8 +116,9 @@ class Superseded(Exception):
         self.key = key
 
 
-class Store:
-    def __init__(self) -> None:
+class Cache:
+    def __init__(self, now: Callable[[], datetime] = utcnow) -> None:
+        self._now = now
         self._entries: dict[str, StoredCredentials] = {}
         self._flying: dict[str, list[Caller]] = {}
         self._changed = threading.Condition()
@@ -74,14 +126,15 @@ class Store:
 
     def _fresh(self, key: str) -> StoredCredentials | None:
         entry = self._entries.get(key)
-        if entry is not None and not entry.fresh():
+        if entry is not None and not entry.fresh(self._now()):
             del self._entries[key]
             return None
         return entry
 
     def _held(self, key: str, margin: float) -> StoredCredentials | None:
         entry = self._fresh(key)
-        return entry if entry is not None and entry.credentials.seconds_left() > margin else None
+        left = entry.credentials.seconds_left(self._now()) if entry is not None else 0
+        return entry if left > margin else None
 
     def _may_make(self, key: str, caller: Caller) -> bool:
         makers = self._flying.get(key)
@@ -110,7 +163,7 @@ class Store:
                 entry = self._held(key, margin)
                 if entry is not None:
                     entry.users.add(user)
-                    left = minutes_text(entry.credentials.seconds_left())
+                    left = minutes_text(entry.credentials.seconds_left(self._now()))
                     log.debug(f"the agent holds the {kind} of {label} ({left} left)")
                     return entry.credentials
                 if self._may_make(key, caller):
@@ -161,7 +214,10 @@ class Store:
             self.purge()
             return [
                 HeldSummary(
-                    e.label, e.kind, int(e.credentials.seconds_left()), tuple(sorted(e.users))
+                    e.label,
+                    e.kind,
+                    int(e.credentials.seconds_left(self._now())),
+                    tuple(sorted(e.users)),
                 )
                 for e in self._entries.values()
             ]
@@ -200,3 +256,18 @@ class Store:
             for key in doomed:
                 del self._entries[key]
             return len(doomed)
+
+
+@dataclass(frozen=True)
+class Use:
+    """How one request uses a cache: the life it wants left in what it gets (its refresh
+    margin), and who it is in the single flight."""
+
+    cache: Cache = field(default_factory=Cache)
+    margin: float = 0
+    caller: Caller = field(default_factory=Caller)
+
+    def get(
+        self, key: str, kind: str, label: str, user: str, make: Callable[[], Credentials]
+    ) -> Credentials:
+        return self.cache.get_or_make(key, kind, label, user, make, self.margin, self.caller)

@@ -153,11 +153,11 @@ def _temporary_alone(chain: Chain) -> ConfigError:
     )
 
 
-def plan(chain: Chain, options: Options) -> Steps:
-    """The row of the table for `chain` and `options`, with the durations to ask for."""
+def plan(chain: Chain, options: Options, temporary: bool) -> Steps:
+    """The row of the table for `chain` and `options`, with the durations to ask for, when
+    the chain's keys are `temporary` (they carry a session token) or not."""
     final = check(chain, options)
     has_mfa = chain.mfa_serial is not None
-    temporary = chain.source.temporary
     roles = len(chain.hops)
     if not roles:
         if temporary:

@@ -1,4 +1,5 @@
-"""The refresher that asks the session agent, against a fake agent and a clock the test moves."""
+"""`exec --server`'s refresher when the session agent gave the first credentials: it asks
+the agent (a fake `agent.client.through_agent`) with no code, against a clock the test moves."""
 
 from __future__ import annotations
 
@@ -10,70 +11,81 @@ from datetime import timedelta
 import pytest
 
 from awsmfa_exec import fastpath
-from awsmfa_exec.agent.client import AgentUnavailable, CodeWanted
+from awsmfa_exec.agent import client as agent_client
 from awsmfa_exec.credentials import Credentials
-from awsmfa_exec.endpoint.refresh import LAST_USE, SessionEnded
-from awsmfa_exec.endpoint.through_agent import AgentRefresher, renew_command
+from awsmfa_exec.endpoint.refresh import LAST_USE, Refresher, SessionEnded, renew_command
 from awsmfa_exec.errors import StsUnavailable
 from awsmfa_exec.margin import REFRESH_MARGIN
+from awsmfa_exec.mfa import Asker, Given
 from awsmfa_exec.options import Options
+from awsmfa_exec.prompts import Need
 from awsmfa_exec.request import Obtained, Request
+from tests.support.aws_files import AwsFiles
+from tests.support.fake_sts import FakeSts
 from tests.unit.test_endpoint_refresh import Clock
 
 
 @dataclass
 class FakeAgent:
-    """Answers refreshes with role credentials of an hour, or fails as told."""
+    """Answers with role credentials of an hour; `failure` "code" when it holds no MFA
+    session (it asks for a code), "gone" when no agent answers, or an error it raises."""
 
     clock: Clock
-    failure: Exception | None = None
-    margins: list[str] = field(default_factory=list)
+    failure: str | Exception | None = None
+    asked: list[tuple[str, bool]] = field(default_factory=list)
 
-    def __call__(self, request: Request, environ: Mapping[str, str]) -> Obtained:
-        self.margins.append(environ.get("AWSMFA_REFRESH_MARGIN", ""))
-        if self.failure is not None:
+    def __call__(
+        self, request: Request, environ: Mapping[str, str], asker: Asker, *, start: bool
+    ) -> Obtained | None:
+        self.asked.append((environ.get("AWSMFA_REFRESH_MARGIN", ""), start))
+        if self.failure == "code":
+            asker.ask(Need("arn:aws:iam::123456789012:mfa/alice", request.profile))
+        if self.failure == "gone":
+            return None
+        if isinstance(self.failure, Exception):
             raise self.failure
-        n = len(self.margins)
+        n = len(self.asked)
+        key = "ASIAFIRST" if n == 1 else f"ASIA{n:016d}"
         expiry = self.clock() + timedelta(hours=1)
-        return Obtained(request.profile, Credentials(f"ASIA{n:016d}", "s", "t", expiry), None)
+        return Obtained(request.profile, Credentials(key, "s", "t", expiry), None, "agent")
 
 
-def refresher(agent: FakeAgent, **options: object) -> AgentRefresher:
-    first = Credentials("ASIAFIRST", "s", "t", agent.clock() + timedelta(hours=1))
+@pytest.fixture
+def agent(aws_files: AwsFiles, fake_sts: FakeSts, monkeypatch: pytest.MonkeyPatch) -> FakeAgent:
+    fake = FakeAgent(Clock())
+    monkeypatch.setattr(agent_client, "through_agent", fake)
+    return fake
+
+
+def refresher(agent: FakeAgent, **options: object) -> Refresher:
     request = Request("dev", options=Options(**options))  # type: ignore[arg-type]
     environ = {"AWSMFA_REFRESH_MARGIN": "300"}
-    return AgentRefresher(request, environ, first, now=agent.clock, ask=agent)
+    r = Refresher(request, environ, now=agent.clock)
+    assert r.first(Given("123456", "-t")).credentials.access_key_id == "ASIAFIRST"
+    return r
 
 
-def test_fresh_credentials_ask_no_one() -> None:
-    agent = FakeAgent(Clock())
+def test_fresh_credentials_ask_no_one(agent: FakeAgent) -> None:
     r = refresher(agent)
     agent.clock.advance(3600 - REFRESH_MARGIN - 1)
     assert r.credentials().access_key_id == "ASIAFIRST"
-    assert agent.margins == []
+    assert agent.asked == [("300", True)]
 
 
-def test_near_expiry_asks_the_agent_with_the_margin() -> None:
-    agent = FakeAgent(Clock())
+def test_near_expiry_asks_the_running_agent_with_the_margin(agent: FakeAgent) -> None:
     r = refresher(agent)
     agent.clock.advance(3600 - REFRESH_MARGIN)
-    assert r.credentials().access_key_id == "ASIA0000000000000001"
-    assert r.credentials().access_key_id == "ASIA0000000000000001"
-    assert agent.margins == ["300"]
+    assert r.credentials().access_key_id == "ASIA0000000000000002"
+    assert r.credentials().access_key_id == "ASIA0000000000000002"
+    assert agent.asked == [("300", True), ("300", False)]  # a refresh starts no agent
 
 
-@pytest.mark.parametrize(
-    ("failure", "why"),
-    [
-        (CodeWanted(), "the agent needs a new MFA code"),
-        (AgentUnavailable("no agent answers"), "the session agent that held it is gone"),
-    ],
-)
+@pytest.mark.parametrize("failure", ["code", "gone"])
 def test_no_session_in_the_agent_says_how_to_go_on_then_recovers(
-    capsys: pytest.CaptureFixture[str], failure: Exception, why: str
+    agent: FakeAgent, fake_sts: FakeSts, capsys: pytest.CaptureFixture[str], failure: str
 ) -> None:
-    agent = FakeAgent(Clock(), failure)
     r = refresher(agent, duration=7200)
+    agent.failure = failure
     agent.clock.advance(3600 - REFRESH_MARGIN)
     assert r.credentials().access_key_id == "ASIAFIRST"  # while they last
     assert r.credentials().access_key_id == "ASIAFIRST"
@@ -82,21 +94,22 @@ def test_no_session_in_the_agent_says_how_to_go_on_then_recovers(
         r.credentials()
     err = capsys.readouterr().err
     assert err == (
-        f"awsmfa: the MFA session for dev has ended ({why}); the command keeps its "
+        "awsmfa: the MFA session for dev has ended; the command keeps its "
         "credentials until 2026-11-30T13:00:00Z; to go on, run `awsmfa exec dev -d 7200 -- "
         "true` in another terminal (it asks for a new MFA code) and the endpoint serves "
         "fresh credentials again\n"
     )
+    assert fake_sts.calls == []  # gone, the direct path asked for a code first, of no one
     agent.failure = None  # the user gave the agent a new MFA session
     assert r.credentials().access_key_id.startswith("ASIA000")
     assert capsys.readouterr().err == "awsmfa: the endpoint serves fresh dev credentials again\n"
 
 
 def test_a_failed_sts_call_keeps_the_current_ones_and_says_so_once(
-    capsys: pytest.CaptureFixture[str],
+    agent: FakeAgent, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    agent = FakeAgent(Clock(), StsUnavailable("STS is unavailable (Throttling)"))
     r = refresher(agent)
+    agent.failure = StsUnavailable("STS is unavailable (Throttling)")
     agent.clock.advance(3600 - REFRESH_MARGIN)
     assert r.credentials().access_key_id == "ASIAFIRST"
     assert r.credentials().access_key_id == "ASIAFIRST"

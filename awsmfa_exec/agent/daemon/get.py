@@ -1,0 +1,135 @@
+"""The agent's answer to a `get`: resolve the client's profile exactly as the client would,
+then the same `chain.steps.credentials` as the direct path, with the agent's cache, an asker
+that asks the client over its connection (`RemoteAsker`), and the chain's root fetched by
+the client (`ClientRoot`) when botocore resolves it.
+
+A request's `margin` (the client's refresh margin) says how much life what it gets must have
+left: anything held with less, the MFA session or the role, is made anew for it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from awsmfa_exec.agent.protocol import Message, ProtocolError, dump_credentials
+from awsmfa_exec.chain import steps
+from awsmfa_exec.chain.cache import Cache, Caller, Use
+from awsmfa_exec.config import keyring_keys, load_chain
+from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.files import Files
+from awsmfa_exec.mfa import MfaCode, check_code
+from awsmfa_exec.options import Options
+from awsmfa_exec.prompts import Need
+
+# Asks the client for a code: (serial, profile, why the last one failed) -> what it sent.
+# The client finds the code itself (its option, its own mfa_process, its terminal): the
+# agent never names a command for a client to run.
+AskCode = Callable[[str | None, str, str | None], str]
+# Asks the client for the credentials at the root of a profile's chain that botocore
+# resolves (`roots`): the client fetches them with its own environment and terminal.
+AskRoot = Callable[[str], Credentials]
+
+# How long a key read from the keyring is reused before the keyring is asked again (a read
+# costs tens of milliseconds of D-Bus and key exchange). `clear` forgets them at once, and
+# add/remove/import/rotate send a `clear`.
+KEYRING_HOLD = 300.0
+
+
+class HeldKeys:
+    """`config.keyring_keys`, each profile's held for KEYRING_HOLD seconds."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, tuple[float, Credentials]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, profile: str) -> Credentials:
+        with self._lock:
+            held = self._keys.get(profile)
+        if held is not None and time.monotonic() - held[0] < KEYRING_HOLD:
+            return held[1]
+        keys = keyring_keys(profile)
+        with self._lock:
+            self._keys[profile] = (time.monotonic(), keys)
+        return keys
+
+    def forget(self) -> None:
+        with self._lock:
+            self._keys.clear()
+
+
+class RemoteAsker:
+    """The MFA code, asked of the client over its connection: it is told why the last code
+    failed and decides itself whether to ask its user again (it ends the conversation when
+    not), so the agent always may ask again. What comes over the socket is checked here."""
+
+    def __init__(self, ask: AskCode) -> None:
+        self._ask = ask
+
+    def ask(self, need: Need) -> str:
+        return check_code(self._ask(need.serial, need.profile, need.why), "the client")
+
+    def may_ask_again(self, need: Need) -> bool:
+        return True
+
+
+class ClientRoot:
+    """The chain's root credentials, asked of the client once, when an STS call needs them."""
+
+    def __init__(self, profile: str, ask: AskRoot) -> None:
+        self._profile, self._ask = profile, ask
+
+    def retrieve(self) -> Credentials:
+        return self._ask(self._profile)
+
+
+def _strings(raw: Any, what: str) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise ProtocolError(f"{what} must map strings to strings")
+    return raw
+
+
+def _files(request: Message) -> Files:
+    paths = request.get("files")
+    if not (isinstance(paths, list) and len(paths) == 2 and all(isinstance(p, str) for p in paths)):
+        raise ProtocolError("files must be the config and credentials paths")
+    return Files(Path(paths[0]), Path(paths[1]))
+
+
+def _margin(request: Message) -> int:
+    margin = request.get("margin", 0)
+    if not isinstance(margin, int) or isinstance(margin, bool) or margin < 0:
+        raise ProtocolError("margin must be a whole number of seconds")
+    return margin
+
+
+def handle_get(
+    request: Message,
+    cache: Cache,
+    keys: HeldKeys,
+    ask: AskCode,
+    caller: Caller,
+    ask_root: AskRoot,
+) -> Message:
+    """Answer a `get` request with credentials; AwsmfaError when the client's call would fail.
+    `caller` is this request in the cache's single flight (see `Cache.asking`)."""
+    environ: Mapping[str, str] = _strings(request.get("environ"), "environ")
+    files, margin = _files(request), _margin(request)
+    options = Options.from_wire(request.get("options") or {})
+    profile = str(request.get("profile"))
+    chain = load_chain(profile, environ, keys, files)
+    mfa = MfaCode(chain.mfa_serial, chain.profile, RemoteAsker(ask))
+    use = Use(cache, margin, caller)
+    root = ClientRoot(profile, ask_root)
+    creds, region = steps.credentials(chain, options, mfa, environ, use, root)
+    return {
+        "type": "credentials",
+        "profile": profile,
+        "credentials": dump_credentials(creds),
+        "region": region,
+    }

@@ -1,0 +1,230 @@
+"""The STS calls of a chain, composed by wrapping: keys -> MFA session -> role -> role ...
+
+Each provider has one method, `retrieve()`. `build()` wraps one provider around the next for
+the calls `plan.plan` picks (and explains under --debug), and keeps the MFA session and the
+final role credentials in the cache it is given (`Cached`, `chain/cache.py`).
+`credentials()` is the one way in: the direct path (`obtain`), the agent's `get`, `each` and
+`exec --server` all call it, each with its own cache and asker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from awsmfa_exec import log, role_limits, sts
+from awsmfa_exec.chain import plan
+from awsmfa_exec.chain.cache import Use, first_role_key, identity, role_key, session_key
+from awsmfa_exec.config import Chain, RoleHop
+from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.duration import describe
+from awsmfa_exec.mfa import MfaCode
+from awsmfa_exec.options import Options
+
+
+class Provider(Protocol):
+    def retrieve(self) -> Credentials: ...
+
+
+@dataclass
+class StaticProvider:
+    credentials: Credentials
+
+    def retrieve(self) -> Credentials:
+        return self.credentials
+
+
+@dataclass
+class Cached:
+    """A step whose result the cache keeps, made once however many ask at once."""
+
+    use: Use
+    key: str
+    kind: str  # "mfa-session" or "role"
+    label: str  # whose credentials they are (the profile shown by `agent status`)
+    user: str  # the profile asked for
+    inner: Provider
+
+    def retrieve(self) -> Credentials:
+        return self.use.get(self.key, self.kind, self.label, self.user, self.inner.retrieve)
+
+
+@dataclass
+class SessionTokenProvider:
+    """GetSessionToken with the long-term keys, with the MFA code when there is a serial."""
+
+    source: Provider
+    endpoint: sts.Endpoint
+    whose: str
+    duration: int
+    mfa: MfaCode | None
+
+    def retrieve(self) -> Credentials:
+        keys, mfa = self.source.retrieve(), self.mfa
+
+        def call(code: str | None) -> Credentials:
+            serial = mfa.serial if mfa else None
+            return sts.get_session_token(
+                self.endpoint,
+                keys,
+                whose=self.whose,
+                duration=self.duration,
+                serial=serial,
+                code=code,
+            )
+
+        return mfa.call(call) if mfa else call(None)
+
+
+@dataclass
+class AssumeRoleProvider:
+    """AssumeRole with the source's credentials, and the MFA code when it goes with it.
+
+    A role whose MaxSessionDuration is below `duration` gets the most it allows
+    (`role_limits`)."""
+
+    source: Provider
+    endpoint: sts.Endpoint
+    hop: RoleHop
+    duration: int
+    mfa: MfaCode | None = None
+    keys_of: str | None = None  # the profile whose keys sign, named when STS refuses them
+
+    def retrieve(self) -> Credentials:
+        creds = self.source.retrieve()
+        hop, mfa = self.hop, self.mfa
+
+        def call(duration: int, code: str | None) -> Credentials:
+            return sts.assume_role(
+                self.endpoint,
+                creds,
+                whose=hop.profile,
+                role_arn=hop.role_arn,
+                session_name=hop.session_name,
+                duration=duration,
+                external_id=hop.external_id,
+                serial=mfa.serial if mfa else None,
+                code=code,
+                keys_of=self.keys_of,
+            )
+
+        def assume(duration: int) -> Credentials:
+            return mfa.call(lambda code: call(duration, code)) if mfa else call(duration, None)
+
+        url = self.endpoint.url
+        return role_limits.within_limit(url, hop.role_arn, hop.profile, self.duration, assume)
+
+
+def _temporary(creds: Credentials) -> bool:
+    return creds.session_token is not None
+
+
+class RootKindChanged(Exception):
+    """The root gave the other kind of credentials (temporary or long-term) than the chain
+    was planned for; they are in `credentials`, for the chain to be planned again on."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        super().__init__("the root gave the other kind of credentials")
+        self.credentials = credentials
+
+
+@dataclass
+class FetchedRoot:
+    """A root botocore resolves, fetched once, when a call needs it. The cache is told which
+    kind it gave; a kind other than `planned` (when the chain was planned before the fetch)
+    raises RootKindChanged."""
+
+    root: Provider
+    use: Use
+    chain: Chain
+    planned: bool | None = None
+    got: Credentials | None = field(default=None, repr=False)
+
+    def retrieve(self) -> Credentials:
+        if self.got is None:
+            self.got = self.root.retrieve()
+            self.use.cache.remember_root(identity(self.chain), _temporary(self.got))
+        if self.planned is not None and _temporary(self.got) != self.planned:
+            raise RootKindChanged(self.got)
+        return self.got
+
+
+def credentials(
+    chain: Chain,
+    options: Options,
+    mfa: MfaCode,
+    environ: Mapping[str, str],
+    use: Use,
+    root: Provider | None = None,
+) -> tuple[Credentials, str | None]:
+    """The final credentials of `chain`, and the region the child gets (the options', else
+    the chain's). STS is reached as `environ` and the profile say; `root` fetches a root
+    botocore resolves (`config.Source.deferred`).
+
+    Such a root's kind decides the calls. Known from last time (the cache remembers it) and
+    with a role above it, the chain is planned at once, so a held MFA session serves without
+    fetching the root; a root that then gives the other kind has the chain planned again on
+    what it gave. Unknown, the root is fetched first."""
+    region = options.region or chain.region
+    endpoint = sts.Endpoint.from_environ(environ, chain.settings, region)
+    source = chain.source
+    if not source.deferred:
+        keys = StaticProvider(source.credentials)
+        return build(chain, options, mfa, endpoint, use, keys, source.temporary).retrieve(), region
+    if root is None:
+        raise ValueError(f"{chain.profile}: a {source.origin} root needs a root provider")
+    plan.check(chain, options)  # the settings' own errors, before the root is fetched
+    known = use.cache.root_temporary(identity(chain)) if chain.hops else None
+    fetched = FetchedRoot(root, use, chain, known)
+    if known is not None:
+        kind = "temporary credentials" if known else "long-term keys"
+        log.debug(f"{source.profile} gave {kind} last time: the root is fetched if a call needs it")
+        try:
+            return build(chain, options, mfa, endpoint, use, fetched, known).retrieve(), region
+        except RootKindChanged:
+            log.debug(f"{source.profile} now gives the other kind: the chain is planned anew")
+    fetched.planned = None
+    got = fetched.retrieve()
+    return build(chain, options, mfa, endpoint, use, fetched, _temporary(got)).retrieve(), region
+
+
+def build(
+    chain: Chain,
+    options: Options,
+    mfa: MfaCode,
+    endpoint: sts.Endpoint,
+    use: Use,
+    root: Provider,
+    temporary: bool,
+) -> Provider:
+    """The providers that turn `chain`'s root credentials (from `root`, `temporary` or not)
+    into its final credentials, as `plan.plan` says. What carries the MFA code (the session,
+    or a first role assumed with the code when more follow) and the final role are kept in
+    `use`'s cache."""
+    source = chain.source
+    where = "the environment" if source.origin == "environment" else f"profile {source.profile}"
+    what = f"{source.origin} credentials" if source.deferred else "long-term keys"
+    log.debug(f"{chain.profile}: {what} from {where}")
+    steps = plan.plan(chain, options, temporary)
+    provider: Provider = root
+    if steps.session is not None:
+        with_code = mfa if steps.session_with_code else None
+        session = SessionTokenProvider(provider, endpoint, source.profile, steps.session, with_code)
+        key = session_key(chain, endpoint.url, steps.session)
+        provider = Cached(use, key, "mfa-session", source.profile, chain.profile, session)
+    for index, step in enumerate(steps.hops):
+        hop = step.role
+        code = " with the MFA code" if step.with_code else ""
+        log.debug(f"AssumeRole {hop.role_arn} for {hop.profile}, {describe(step.duration)}{code}")
+        keys_of = steps.hops[index - 1].role.profile if index else source.profile
+        provider = AssumeRoleProvider(
+            provider, endpoint, hop, step.duration, mfa if step.with_code else None, keys_of
+        )
+        if step.with_code and index < len(steps.hops) - 1:  # the MFA session of what follows
+            key = first_role_key(chain, endpoint.url, step.duration)
+            provider = Cached(use, key, "mfa-session", hop.profile, chain.profile, provider)
+    if steps.hops:
+        key = role_key(chain, options, endpoint.url)
+        provider = Cached(use, key, "role", chain.profile, chain.profile, provider)
+    return provider
