@@ -30,6 +30,8 @@ pytest_plugins = [
     "tests.support.other_uid",  # `other_uid` and `shared_dir`, for tests that act as another uid
     "tests.support.secret_service",  # a real Secret Service for the keyring tests
     "tests.support.fake_sts",  # `fake_sts`: STS's two calls answered in process, for unit tests
+    "tests.support.fake_prompts",  # `fakes`: stand-ins for zenity, kdialog, ykman, osascript
+    "tests.support.loopback",  # `closed_port`: a loopback port where nothing listens
 ]
 
 # What would let awsmfa show a desktop dialog: a test sets them only for a fake tool.

@@ -80,7 +80,7 @@ class Refresher:
         if got.via == "agent":
             log.debug(f"{self.profile}: refreshes go through the session agent")
         else:
-            log.debug(f"{self.profile}: this process holds the MFA session for refreshes")
+            log.debug("no session agent to use: this process holds the MFA session for refreshes")
         self._current = got.credentials
         return got
 
@@ -110,10 +110,11 @@ class Refresher:
             )
         again = renew_command(self._request)
         return SessionEnded(
-            f"the MFA session for {profile} has ended: run `{again}` in another terminal to "
-            "give the agent a new one, and this endpoint serves fresh credentials again",
-            f"the MFA session for {profile} has ended; the command keeps its credentials "
-            "until {until}; to go on, run "
+            f"the MFA session for {profile} has ended (the agent needs a new MFA code): run "
+            f"`{again}` in another terminal to give the agent a new one, and this endpoint "
+            "serves fresh credentials again",
+            f"the MFA session for {profile} has ended (the agent needs a new MFA code); the "
+            "command keeps its credentials until {until}; to go on, run "
             f"`{again}` in another terminal (it asks for a new MFA code) and the endpoint "
             "serves fresh credentials again",
         )

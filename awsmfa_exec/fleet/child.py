@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from awsmfa_exec.errors import CommandNotExecutable, CommandNotFound
+from awsmfa_exec.errors import launch_failure
 
 MAX_LINE = 64 * 1024  # an unfinished line past this size is passed on in pieces
 _READ = 64 * 1024
@@ -31,8 +31,8 @@ def check_command(command: Sequence[str], environ: Mapping[str, str]) -> None:
     if shutil.which(name, path=environ.get("PATH", os.defpath)) is not None:
         return
     if os.sep in name and Path(name).exists():
-        raise CommandNotExecutable(f"command is not executable: {name}")
-    raise CommandNotFound(f"command not found: {name}")
+        raise launch_failure(name, PermissionError())
+    raise launch_failure(name, None)
 
 
 def start(command: Sequence[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
@@ -45,10 +45,8 @@ def start(command: Sequence[str], env: Mapping[str, str]) -> subprocess.Popen[by
             stderr=subprocess.PIPE,
             **_OWN_GROUP,
         )
-    except FileNotFoundError:
-        raise CommandNotFound(f"command not found: {command[0]}") from None
     except OSError as exc:
-        raise CommandNotExecutable(f"cannot run {command[0]}: {exc.strerror}") from None
+        raise launch_failure(command[0], exc) from None
 
 
 class _Stream:

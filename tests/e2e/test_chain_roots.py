@@ -9,9 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import sys
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -278,14 +276,6 @@ def test_expired_login_root_is_refreshed_by_botocore(
     # the test's session, the refreshed one, then the hop signed with the refreshed keys
     assert sts_calls(moto) == ["GetSessionToken", "GetSessionToken", "AssumeRole"]
     assert moto.refusals() == []
-
-
-@pytest.fixture
-def closed_port() -> Iterator[int]:
-    """A loopback port bound but not listening: a connection to it is refused at once."""
-    with socket.socket() as bound:
-        bound.bind(("127.0.0.1", 0))
-        yield bound.getsockname()[1]
 
 
 LOGIN_FAILING = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
@@ -33,13 +32,6 @@ ARGV = {
     "ykman": ["oath", "accounts", "code", "--single", "alice"],
 }
 JSON = ("env", "dev", "--shell", "json")
-
-
-@pytest.fixture
-def fakes(tmp_path: Path) -> FakeTools:
-    where = tmp_path / "fakes"
-    where.mkdir()
-    return FakeTools(where)
 
 
 def session(fakes: FakeTools, **extra: str) -> dict[str, str]:
@@ -189,12 +181,15 @@ def test_an_unknown_prompt_name_is_refused(
     )
 
 
-def test_a_dialog_answer_that_is_not_6_digits_is_refused(moto: Moto, fakes: FakeTools) -> None:
+def test_a_dialog_answer_that_is_not_6_digits_is_asked_again_then_refused(
+    moto: Moto, fakes: FakeTools
+) -> None:
     fakes.install("zenity", "code:12ab")
     result = awsmfa(*JSON, env=session(fakes, DISPLAY=":99"))
     assert (result.returncode, result.stderr) == (
         2,
-        "awsmfa: error: the MFA code from the zenity dialog must be 6 digits\n",
+        "awsmfa: an MFA code is 6 digits; try again\n" * 2
+        + "awsmfa: error: the MFA code from the zenity dialog must be 6 digits\n",
     )
     assert moto.calls() == []
 

@@ -14,6 +14,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 TOOLS = ("zenity", "kdialog", "osascript", "ykman", "notify-send")
 
 _FAKE = """\
@@ -53,3 +55,11 @@ class FakeTools:
         if not record.exists():
             return []
         return [json.loads(line) for line in record.read_text().splitlines()]
+
+
+@pytest.fixture
+def fakes(tmp_path: Path) -> FakeTools:
+    """An empty folder for fake prompt tools, to put first on PATH."""
+    where = tmp_path / "fakes"
+    where.mkdir()
+    return FakeTools(where)

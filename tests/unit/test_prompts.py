@@ -21,11 +21,6 @@ SERIAL = "arn:aws:iam::123456789012:mfa/alice"
 
 
 @pytest.fixture
-def fakes(tmp_path: Path) -> FakeTools:
-    return FakeTools(tmp_path)
-
-
-@pytest.fixture
 def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(terminal, "present", lambda: False)
 

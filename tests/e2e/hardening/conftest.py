@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -27,14 +26,6 @@ def fault_sts(fault_sts_server: FaultSts, aws_files: AwsFiles) -> FaultSts:
     """The fault STS with its counts cleared, and the seed AWS files written."""
     fault_sts_server.reset()
     return fault_sts_server
-
-
-@pytest.fixture
-def closed_port() -> Iterator[str]:
-    """An endpoint on loopback where nothing listens: the port is bound, never listened on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 @pytest.fixture

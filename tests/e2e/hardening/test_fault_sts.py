@@ -105,12 +105,14 @@ FAULTS = {
 
 @pytest.mark.parametrize("name", list(FAULTS))
 def test_sts_fault_is_one_line_and_an_exit_code(
-    name: str, fault_sts: FaultSts, closed_port: str, aws_files: AwsFiles
+    name: str, fault_sts: FaultSts, closed_port: int, aws_files: AwsFiles
 ) -> None:
     fault = FAULTS[name]
     aws_files.config.write_text(fault.config)
     scenario = fault.scenario
-    url = closed_port if scenario == "closed-port" else fault_sts.url(scenario)
+    url = (
+        f"http://127.0.0.1:{closed_port}" if scenario == "closed-port" else fault_sts.url(scenario)
+    )
     started = time.monotonic()
     env = {**os.environ, "AWS_ENDPOINT_URL": url}
     if scenario == "hang":  # each of the attempts times out after a short wait, not 5 s

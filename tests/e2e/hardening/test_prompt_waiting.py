@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -29,14 +28,13 @@ SETTINGS = {
 
 @pytest.mark.parametrize("setting", list(SETTINGS))
 def test_the_wait_line_goes_to_the_terminal_only(
-    terminal: Terminal, fault_sts: FaultSts, aws_files: AwsFiles, tmp_path: Path, setting: str
+    terminal: Terminal, fault_sts: FaultSts, aws_files: AwsFiles, fakes: FakeTools, setting: str
 ) -> None:
-    fakes = FakeTools(tmp_path)
     fakes.install("ykman", f"wait:2:{CODE}")
     landing = "[profile landing]\n"
     config = aws_files.config.read_text()
     aws_files.config.write_text(config.replace(landing, f"{landing}{SETTINGS[setting]}\n"))
-    env = {**os.environ, "PATH": f"{tmp_path}{os.pathsep}{BIN}{os.pathsep}/usr/bin:/bin"}
+    env = {**os.environ, "PATH": f"{fakes.where}{os.pathsep}{BIN}{os.pathsep}/usr/bin:/bin"}
     args = ["env", "dev", "--shell", "json"]
     awsmfa = on_terminal(terminal, args, fault_sts.url("ok"), stdout=subprocess.PIPE, env=env)
     try:
