@@ -96,8 +96,8 @@ def test_no_session_in_the_agent_says_how_to_go_on_then_recovers(
     assert err == (
         "awsmfa: the MFA session for dev has ended (the agent needs a new MFA code); the "
         "command keeps its credentials until 2026-11-30T13:00:00Z; to go on, run "
-        "`awsmfa exec dev -d 7200 -- true` in another terminal (it asks for a new MFA code) and the endpoint serves "
-        "fresh credentials again\n"
+        "`awsmfa exec dev -d 7200 -- true` in another terminal (it asks for a new MFA code) "
+        "and the endpoint serves fresh credentials again\n"
     )
     assert fake_sts.calls == []  # gone, the direct path asked for a code first, of no one
     agent.failure = None  # the user gave the agent a new MFA session
