@@ -5,9 +5,9 @@ how to run each one; a block that is added, changed or removed without its entry
 fails `test_every_readme_example_has_a_way_to_run_it`, so the pages cannot drift from
 the tool again. Each block's lines are run verbatim (comments dropped), in the shell they
 are written for, with its page's `~/.aws/config` and `~/.aws/credentials` as the AWS
-files (docs/configuration.md's for a page that shows none), moto on loopback as STS, and in a folder holding a tiny terraform configuration
-and a Makefile with a `deploy` target. `$ awsmfa …` samples are compared with what the
-command prints (key ids, durations and times aside).
+files (docs/configuration.md's for a page that shows none), moto on loopback as STS, and
+in a folder holding a tiny terraform configuration and a Makefile with a `deploy` target.
+`$ awsmfa …` samples are compared with what the command prints (key ids, durations and times aside).
 """
 
 from __future__ import annotations
