@@ -10,7 +10,6 @@ VENV ?= .venv
 # .venv that `make try` made gets the test toolchain on the first `make test`.
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --upgrade pip
 	touch $@
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/.created

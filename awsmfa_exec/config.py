@@ -20,7 +20,7 @@ from typing import Any
 from botocore import configloader
 from botocore.exceptions import ConfigNotFound, ConfigParseError
 
-from awsmfa_exec.config_hints import missing_profile_hints, parse_problem
+from awsmfa_exec.config_hints import missing_profile_hints, parse_problem, setting_without_equals
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.environ import credentials_in, region_in
 from awsmfa_exec.errors import ConfigError
@@ -155,21 +155,26 @@ def _nul_at(values: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _without_nul(path: Path, profiles: Profiles) -> Profiles:
-    """No process argument, environment variable or path can hold a NUL: refuse it here."""
+def _checked(path: Path, profiles: Profiles) -> Profiles:
+    """No process argument, environment variable or path can hold a NUL: refuse it here;
+    nor a key with a space, which is a line without `=` that configparser split at a `:`."""
     for name, values in profiles.items():
         where = repr(name) if "\0" in name else _nul_at(values)
         if where is not None:
             raise ConfigError(
                 f"{path} is malformed: a NUL byte in profile {name!r} ({where}); fix the file"
             )
+        spaced = next((key for key in values if " " in key), None)
+        if spaced is not None:
+            where = setting_without_equals(path, spaced)
+            raise ConfigError(f"{path} is malformed: {where}; fix or move the file")
     return profiles
 
 
 def load_profiles(files: Files) -> Profiles:
     """Every profile of both files, merged as botocore's `Session.full_config` does."""
-    profiles = _without_nul(files.config, _read(files.config, profiles_map=True))
-    credentials = _without_nul(files.credentials, _read(files.credentials, profiles_map=False))
+    profiles = _checked(files.config, _read(files.config, profiles_map=True))
+    credentials = _checked(files.credentials, _read(files.credentials, profiles_map=False))
     for name, values in credentials.items():
         profiles.setdefault(name, {}).update(values)
     return profiles
@@ -194,11 +199,13 @@ def _int_setting(profile: str, values: Mapping[str, Any], key: str) -> int | Non
 
 
 def _hints(name: str, profiles: Mapping[str, Any], files: Files) -> str:
-    try:
-        sections = list(_read(files.config, profiles_map=False))
-    except ConfigError:
-        sections = []
-    return missing_profile_hints(name, profiles, sections)
+    sections = []
+    for path in (files.config, files.credentials):
+        try:
+            sections.append(list(_read(path, profiles_map=False)))
+        except ConfigError:
+            sections.append([])
+    return missing_profile_hints(name, profiles, *sections)
 
 
 def unknown_profile(name: str, profiles: Mapping[str, Any], files: Files) -> ConfigError:

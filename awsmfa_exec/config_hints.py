@@ -3,7 +3,8 @@
 A file configparser cannot read gets the line that is really wrong, its text with any
 secret redacted, and the reason; a profile name that is not found gets a did-you-mean, and
 a `[dev]` section in the config file (which the AWS tools read as nothing) gets a hint to
-call it `[profile dev]`. Only error paths come here.
+call it `[profile dev]` (and `[profile dev]` in the credentials file, `[dev]`). Only error
+paths come here.
 """
 
 from __future__ import annotations
@@ -78,10 +79,30 @@ def parse_problem(path: Path, error: BaseException) -> str:
     return f"line {lineno} ({redacted(lines[lineno - 1]).strip()}): {reason}"
 
 
-def missing_profile_hints(name: str, known: Iterable[str], config_sections: Iterable[str]) -> str:
-    """`; did you mean 'dev'?` and the `[profile dev]` hint, for a name that is not found."""
-    sections = set(config_sections)
-    if name in sections and name != "default":
+def setting_without_equals(path: Path, key: str) -> str:
+    """Where `key` (configparser's reading of `role_arn arn:…`, split at its first `:`) is."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    start = re.compile(rf"\s*{re.escape(key)}\s*[:=]", re.IGNORECASE)
+    number = next((n for n, line in enumerate(lines, start=1) if start.match(line)), None)
+    shown = f" ({redacted(lines[number - 1]).strip()})" if number else ""
+    return f"line {number}{shown}: a setting without '='; write it {key.split(maxsplit=1)[0]} = …"
+
+
+def missing_profile_hints(
+    name: str, known: Iterable[str], config_sections: Iterable[str],
+    credentials_sections: Iterable[str] = (),
+) -> str:  # fmt: skip
+    """`; did you mean 'dev'?`, or the hint for a header the file does not read as `name`:
+    `[dev]` in the config file, `[profile dev]` in the credentials file."""
+    if name in set(config_sections) and name != "default":
         return f"; [{name}] in the config file is not read as a profile: name it [profile {name}]"
+    if f"profile {name}" in set(credentials_sections):
+        return (
+            f"; [profile {name}] in the credentials file is not read as a profile: name it "
+            f"[{name}] (the credentials file takes no 'profile' in its headers)"
+        )
     close = difflib.get_close_matches(name, list(known), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""

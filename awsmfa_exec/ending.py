@@ -1,4 +1,4 @@
-"""How every run ends: one error line and the SPEC §6 exit code for every failure, or the
+"""How every run ends: one error line and its exit code (errors.py) for every failure, or the
 command's status, and an exit that skips the interpreter's teardown. `entry` (the plain
 exec/env) and `cli` (typer) both end here."""
 

@@ -1,4 +1,4 @@
-"""The variables a child gets (`exec`) or a shell exports (`env`), per SPEC §4."""
+"""The variables a child gets (`exec`) or a shell exports (`env`); docs/commands.md lists them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One error root, one exit code per kind of failure (SPEC §6).
+"""One error root, one exit code per kind of failure (the table in docs/commands.md).
 
 Every failure awsmfa reports is an `AwsmfaError`; `ending.conclude` catches them once and turns
 them into `awsmfa: error: <message>` plus the exit code. Messages name what is wrong and

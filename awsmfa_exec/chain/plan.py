@@ -1,6 +1,6 @@
 """AWS's rules for how long STS credentials may last, and the table that picks the calls.
 
-STS's rules (SPEC §1), which moto does not enforce:
+STS's rules (docs/commands.md, "How long credentials last"), which moto does not enforce:
 
 - GetSessionToken lasts 900 s to 129,600 s and refuses temporary (session) credentials.
 - AssumeRole signed with long-term keys lasts 900 s up to the role's MaxSessionDuration

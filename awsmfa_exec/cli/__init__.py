@@ -204,8 +204,12 @@ def _run(command: Any, args: Sequence[str]) -> object:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `awsmfa`, `awsmfa agent`
             sys.stdout.write(_click_message(exc) + "\n")
             leave(ExitCode.OK)
-        hint = f" (see: {ctx.command_path} --help)" if ctx else ""
-        fail(_click_message(exc).rstrip(".") + hint, ExitCode.USAGE)
+        from awsmfa_exec.vault_spellings import hint
+
+        message = _click_message(exc)
+        vault = hint(message, args, getattr(ctx, "info_name", None))
+        see = f" (see: {ctx.command_path} --help)" if ctx else ""
+        fail(vault or message.rstrip(".") + see, ExitCode.USAGE)
     except typer.Abort:
         interrupted()
     except typer.Exit as exc:

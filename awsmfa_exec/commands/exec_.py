@@ -25,6 +25,12 @@ def run_exec(
             "exec needs a PROFILE, or AWS_PROFILE in the environment: "
             "awsmfa exec PROFILE -- COMMAND [ARG]..."
         )
+    if any(word == "--profile" or word.startswith("--profile=") for word in command[1:]):
+        log.note(
+            f"warning: {command[0]} is given --profile: it reads that profile from the AWS "
+            f"files, not {request.profile}'s credentials that awsmfa puts in its environment; "
+            "leave --profile out"
+        )
     subshell = not command
     if subshell:
         command = [environ.get("SHELL") or "/bin/sh"]

@@ -1,4 +1,4 @@
-"""Bad input: the SPEC §6 exit code, one `awsmfa: error: …` line, no traceback, no file touched.
+"""Bad input: its exit code (errors.py), one `awsmfa: error: …` line, no traceback, no file touched.
 
 Each case is one line of `CASES`; no case reaches a working STS (the nested cases point at a
 closed port, so a reuse of the inherited credentials would show as a success).
@@ -38,6 +38,9 @@ DEEP_CHAIN = SEED_CONFIG + "".join(
 )
 NUL_PROCESS = SEED_CONFIG.replace("[profile dev]\n", "[profile dev]\nmfa_process = echo 1\0\n")
 NUL_KEY = SEED_CREDENTIALS.replace("aws_access_key_id = ", "aws_access_key_id = AKIA\0")
+# The keys under `[profile default]`, a header the credentials file does not read as `default`.
+PROFILE_DEFAULT_KEYS = SEED_CREDENTIALS.replace("[landing]", "[profile default]")
+NO_EQUALS = SEED_CONFIG.replace("role_arn = arn:aws:iam", "role_arn arn:aws:iam", 1)
 INHERITED = {**INHERITED_DEV, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
 
 
@@ -226,6 +229,55 @@ CASES = {
         5,
         r"STS GetSessionToken for landing failed: could not connect \(http://127\.0\.0\.1:9/\); .*",
         env=INHERITED,
+    ),
+    "aws-vault's export": Case(
+        ("export", "dev"),
+        2,
+        r"no such command 'export': aws-vault's export is awsmfa env dev "
+        r"\(--shell dotenv for KEY=value lines, --shell json for JSON\) "
+        r"\(see: awsmfa env --help\)",
+    ),
+    "aws-vault's export --format": Case(
+        ("export", "--format=json", "-d", "1h", "dev"),
+        2,
+        r"no such command 'export': aws-vault's export --format json is "
+        r"awsmfa env dev --shell json \(see: awsmfa env --help\)",
+    ),
+    "aws-vault's exec --ec2-server": Case(
+        ("exec", "dev", "--ec2-server", *X),
+        2,
+        r"no such option --ec2-server: aws-vault's --ec2-server is --server here, "
+        r"an ECS-style container-credentials endpoint on 127.0.0.1 \(see: awsmfa exec --help\)",
+    ),
+    "aws-vault's exec --ecs-server": Case(
+        ("exec", "dev", "--ecs-server", *X), 2, r"no such option --ecs-server: .* is --server .*"
+    ),
+    "aws-vault's exec --mfa-token": Case(
+        ("exec", "dev", "--mfa-token", CODE, *X), 2, r".* --mfa-token is -t/--token-code .*"
+    ),
+    "aws-vault's login --stdout": Case(
+        ("login", "dev", "--stdout"), 2, r".* --stdout is --print here \(see: awsmfa login --help\)"
+    ),
+    "aws-vault's list --profiles": Case(
+        ("list", "--profiles"), 2, r".* --profiles is awsmfa list --json here .*"
+    ),
+    "aws-vault's remove --sessions-only": Case(
+        ("remove", "dev", "--sessions-only"), 2, r".* --sessions-only is awsmfa clear dev here .*"
+    ),
+    "[profile default] in the credentials file": Case(
+        ("exec", "default", "-t", CODE, *X),
+        3,
+        r"profile 'default' is not in \S+ or \S+; \[profile default\] in the credentials file "
+        r"is not read as a profile: name it \[default\] \(the credentials file takes no "
+        r"'profile' in its headers\)",
+        credentials=PROFILE_DEFAULT_KEYS,
+    ),
+    "a config line without =": Case(
+        ("exec", "dev", "-t", CODE, *X),
+        3,
+        r"\S+/config is malformed: line 6 \(role_arn arn:aws:iam::\d+:role/dev\): a setting "
+        r"without '='; write it role_arn = …; fix or move the file",
+        NO_EQUALS,
     ),
 }
 

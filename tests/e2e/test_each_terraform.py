@@ -1,4 +1,4 @@
-"""The README's `each` example: terraform plan in every `acct-*` account, one directory each."""
+"""The `each` example of docs/each.md: terraform plan in every `acct-*` account, one folder each."""
 
 from __future__ import annotations
 

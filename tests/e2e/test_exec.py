@@ -251,3 +251,21 @@ def test_the_command_ends_quietly_in_a_closed_pipe(moto: Moto) -> None:
     assert result.stdout == "y\n"
     assert result.returncode == 128 + 13, result.stderr
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("flag", [["--profile", "landing"], ["--profile=landing"]])
+def test_a_profile_on_the_command_line_is_warned_about(moto: Moto, flag: list[str]) -> None:
+    """The aws CLI reads `--profile` from the files and ignores the exported credentials."""
+    result = awsmfa("exec", "dev", "-t", CODE, "--", "aws", *flag, "sts", "get-caller-identity")
+    assert result.returncode == 0, result.stderr
+    assert not caller_arn(result).startswith(role_arn_of("dev"))  # what the warning is about
+    assert result.stderr == (
+        "awsmfa: warning: aws is given --profile: it reads that profile from the AWS files, not "
+        "dev's credentials that awsmfa puts in its environment; leave --profile out\n"
+    )
+
+
+def test_no_warning_without_a_profile_option(moto: Moto) -> None:
+    result = awsmfa("exec", "dev", "-t", CODE, "--", "aws", "sts", "get-caller-identity")
+    assert result.returncode == 0, result.stderr
+    assert "--profile" not in result.stderr

@@ -1,13 +1,13 @@
-"""Every example in README.md, run as written, against the README's own AWS files.
+"""Every example in README.md and docs/*.md, run as written, against its page's AWS files.
 
-`tests/support/readme.py` finds the README's code blocks that call awsmfa. `EXAMPLES` says
+`tests/support/readme.py` finds the pages' code blocks that call awsmfa. `EXAMPLES` says
 how to run each one; a block that is added, changed or removed without its entry here
-fails `test_every_readme_example_has_a_way_to_run_it`, so the README cannot drift from
+fails `test_every_readme_example_has_a_way_to_run_it`, so the pages cannot drift from
 the tool again. Each block's lines are run verbatim (comments dropped), in the shell they
-are written for, with the README's `~/.aws/config` and `~/.aws/credentials` as the AWS
-files, moto on loopback as STS, and in a folder holding a tiny terraform configuration
-and a Makefile with a `deploy` target. `$ awsmfa …` samples are compared with what the
-command prints (key ids, durations and times aside).
+are written for, with its page's `~/.aws/config` and `~/.aws/credentials` as the AWS
+files (docs/configuration.md's for a page that shows none), moto on loopback as STS, and
+in a folder holding a tiny terraform configuration and a Makefile with a `deploy` target.
+`$ awsmfa …` samples are compared with what the command prints (key ids, durations and times aside).
 """
 
 from __future__ import annotations
@@ -218,6 +218,7 @@ EXAMPLES: dict[tuple[str, ...], Example] = {
         "awsmfa hook fish | source",
         "awsmfa hook powershell | Out-String | Invoke-Expression",
     ): Example(after=HOOK_USED),
+    ('eval "$(awsmfa hook bash)"',): Example(after={"bash": HOOK_USED["bash"]}),
     ("awsmfa exec dev -- make deploy",): Example(),
     (
         "awsmfa exec dev -t 123456 -- terraform plan",
@@ -255,7 +256,7 @@ EXAMPLES: dict[tuple[str, ...], Example] = {
 
 def test_every_readme_example_has_a_way_to_run_it() -> None:
     found = [block.commands for block in blocks()]
-    assert sorted(found) == sorted(EXAMPLES), "README examples and EXAMPLES differ"
+    assert sorted(found) == sorted(EXAMPLES), "the pages' examples and EXAMPLES differ"
 
 
 def test_the_extractor_finds_commands_samples_and_messages() -> None:
@@ -270,13 +271,9 @@ README_BLOCKS = {block.commands: block for block in blocks()}
 
 @pytest.fixture
 def readme_world(
-    moto: Moto, aws_files: AwsFiles, signin_server: SigninServer, tmp_path: Path
+    moto: Moto, signin_server: SigninServer, tmp_path: Path
 ) -> tuple[Path, dict[str, str]]:
-    """The README's AWS files, a folder to run in, and the environment to run with."""
-    aws_files.write(
-        config=section_block("`~/.aws/config`:"),
-        credentials=section_block("`~/.aws/credentials`:"),
-    )
+    """A folder to run in, and the environment to run with."""
     folder = tmp_path / "work"
     tools = tmp_path / "tools"
     folder.mkdir()
@@ -301,15 +298,20 @@ def readme_world(
 
 
 @pytest.mark.parametrize(
-    "commands", list(EXAMPLES), ids=lambda c: f"README:{README_BLOCKS[c].line}" if c in
-    README_BLOCKS else "missing"
+    "commands", list(EXAMPLES), ids=lambda c: f"{README_BLOCKS[c].page.name}:"
+    f"{README_BLOCKS[c].line}" if c in README_BLOCKS else "missing"
 )  # fmt: skip
 def test_readme_example_runs(
-    commands: tuple[str, ...], readme_world: tuple[Path, dict[str, str]], moto: Moto
-) -> None:
+    commands: tuple[str, ...], readme_world: tuple[Path, dict[str, str]], moto: Moto,
+    aws_files: AwsFiles,
+) -> None:  # fmt: skip
     if commands not in README_BLOCKS:
-        pytest.fail("this example is no longer in the README")
+        pytest.fail("this example is no longer in the README or docs/")
     block, example = README_BLOCKS[commands], EXAMPLES[commands]
+    aws_files.write(
+        config=section_block("`~/.aws/config`:", block.page),
+        credentials=section_block("`~/.aws/credentials`:", block.page),
+    )
     folder, env = readme_world
     if example.code:
         env["AWSMFA_TOKEN_CODE"] = CODE

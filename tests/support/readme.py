@@ -1,4 +1,4 @@
-"""The README's examples, as its code blocks hold them.
+"""The examples of README.md and docs/*.md, as their code blocks hold them.
 
 A code block is a run of lines indented by four spaces after a blank line. Its commands
 are the lines that call awsmfa: `awsmfa …`, `$ awsmfa …` (a sample: the lines after it
@@ -14,7 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+PAGES = (README, *sorted((ROOT / "docs").glob("*.md")))
+WORLD = ROOT / "docs" / "configuration.md"  # the AWS files of the pages that show none
 
 _COMMAND = re.compile(r"(\$ )?(eval \"\$\()?([A-Z_]+=\S+ )?(credential_process = )?awsmfa [a-z-]")
 _COMMENT = re.compile(r"\s+# .*$")
@@ -22,8 +25,9 @@ _COMMENT = re.compile(r"\s+# .*$")
 
 @dataclass(frozen=True)
 class Block:
-    line: int  # where it starts in README.md, 1-based
+    line: int  # where it starts in its page, 1-based
     text: str  # the block, dedented
+    page: Path = README
 
     @property
     def commands(self) -> tuple[str, ...]:
@@ -43,8 +47,14 @@ class Block:
 
 
 def blocks(text: str | None = None) -> list[Block]:
-    """Every indented code block of the README (or of `text`) that calls awsmfa."""
-    lines = (README.read_text() if text is None else text).splitlines()
+    """Every indented code block of the pages (or of `text`) that calls awsmfa."""
+    if text is None:
+        return [block for page in PAGES for block in _blocks(page.read_text(), page)]
+    return _blocks(text, README)
+
+
+def _blocks(text: str, page: Path) -> list[Block]:
+    lines = text.splitlines()
     found: list[Block] = []
     index = 0
     while index < len(lines):
@@ -56,16 +66,19 @@ def blocks(text: str | None = None) -> list[Block]:
         while end < len(lines) and (lines[end].startswith("    ") or not lines[end].strip()):
             end += 1
         body = "\n".join(raw[4:] for raw in lines[index:end]).strip("\n")
-        block = Block(index + 1, body)
+        block = Block(index + 1, body, page)
         if block.commands:
             found.append(block)
         index = end
     return found
 
 
-def section_block(heading: str) -> str:
-    """The code block right after the line `heading` (e.g. "`~/.aws/config`:")."""
-    text = README.read_text()
+def section_block(heading: str, page: Path = README) -> str:
+    """The code block right after the line `heading` (e.g. "`~/.aws/config`:") in `page`,
+    else in docs/configuration.md."""
+    text = page.read_text()
+    if f"\n{heading}\n\n" not in text:
+        text = WORLD.read_text()
     after = text.split(f"\n{heading}\n\n", 1)[1]
     block = []
     for raw in after.splitlines():
