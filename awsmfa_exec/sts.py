@@ -2,7 +2,7 @@
 
 botocore is imported inside the functions, so commands that never reach STS (a cached or
 nested `exec`, `--help`) never pay for it. Every botocore failure is translated here into
-the error kinds of SPEC §6; no message carries a secret.
+the error kinds of `errors.py`; no message carries a secret.
 """
 
 from __future__ import annotations

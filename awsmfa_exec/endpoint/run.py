@@ -48,8 +48,8 @@ def child_environment(
     token: str,
     files: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """SPEC §4's environment, with the endpoint in place of the key variables, and
-    nothing an SDK would ask before the endpoint; `files` points at the views."""
+    """The child's environment (`environ.exported`), with the endpoint in place of the key
+    variables, and nothing an SDK would ask before the endpoint; `files` points at the views."""
     changes = env_vars.exported(creds, profile, region)
     changes.update(dict.fromkeys((*KEY_VARIABLES, *WEB_IDENTITY_VARIABLES)))
     changes.update({URI_VARIABLE: url, TOKEN_VARIABLE: token, **(files or {})})
