@@ -83,6 +83,7 @@ class StoredCredentials:
     kind: str
     label: str
     users: set[str] = field(default_factory=set)
+    detail: str = ""  # what tells it apart from others of its kind and label: "-d 2h"
 
     def fresh(self, now: datetime) -> bool:
         return self.credentials.valid_for(REFRESH_MARGIN, now)
@@ -96,6 +97,7 @@ class HeldSummary:
     kind: str
     seconds_left: int
     users: tuple[str, ...]
+    detail: str = ""
 
 
 @dataclass(eq=False)
@@ -149,6 +151,7 @@ class Cache:
         make: Callable[[], Credentials],
         margin: float = 0,
         caller: Caller | None = None,
+        detail: str = "",
     ) -> Credentials:
         """The held credentials for `key` if they have more than `margin` seconds left,
         else `make()`'s, made by one caller at a time.
@@ -174,7 +177,7 @@ class Cache:
         try:
             creds = make()
             with self._changed:
-                self._entries[key] = StoredCredentials(creds, kind, label, {user})
+                self._entries[key] = StoredCredentials(creds, kind, label, {user}, detail)
             return creds
         except Superseded as exc:
             with self._changed:
@@ -218,6 +221,7 @@ class Cache:
                     e.kind,
                     int(e.credentials.seconds_left(self._now())),
                     tuple(sorted(e.users)),
+                    e.detail,
                 )
                 for e in self._entries.values()
             ]
@@ -268,6 +272,13 @@ class Use:
     caller: Caller = field(default_factory=Caller)
 
     def get(
-        self, key: str, kind: str, label: str, user: str, make: Callable[[], Credentials]
+        self,
+        key: str,
+        kind: str,
+        label: str,
+        user: str,
+        make: Callable[[], Credentials],
+        detail: str = "",
     ) -> Credentials:
-        return self.cache.get_or_make(key, kind, label, user, make, self.margin, self.caller)
+        use = self.cache.get_or_make
+        return use(key, kind, label, user, make, self.margin, self.caller, detail)

@@ -45,9 +45,11 @@ class Cached:
     label: str  # whose credentials they are (the profile shown by `agent status`)
     user: str  # the profile asked for
     inner: Provider
+    detail: str = ""  # what tells it apart from others of its kind and label
 
     def retrieve(self) -> Credentials:
-        return self.use.get(self.key, self.kind, self.label, self.user, self.inner.retrieve)
+        use, make = self.use, self.inner.retrieve
+        return use.get(self.key, self.kind, self.label, self.user, make, self.detail)
 
 
 @dataclass
@@ -189,6 +191,12 @@ def credentials(
     return build(chain, options, mfa, endpoint, use, fetched, _temporary(got)).retrieve(), region
 
 
+def _shape(options: Options) -> str:
+    """The options that key a role apart, as `agent status` shows them."""
+    words = [f"-d {describe(options.duration)}"] if options.duration else []
+    return " ".join([*words, *(["--no-session"] if options.no_session else [])])
+
+
 def build(
     chain: Chain,
     options: Options,
@@ -212,7 +220,8 @@ def build(
         with_code = mfa if steps.session_with_code else None
         session = SessionTokenProvider(provider, endpoint, source.profile, steps.session, with_code)
         key = session_key(chain, endpoint.url, steps.session)
-        provider = Cached(use, key, "mfa-session", source.profile, chain.profile, session)
+        detail = describe(steps.session)
+        provider = Cached(use, key, "mfa-session", source.profile, chain.profile, session, detail)
     for index, step in enumerate(steps.hops):
         hop = step.role
         code = " with the MFA code" if step.with_code else ""
@@ -223,8 +232,10 @@ def build(
         )
         if step.with_code and index < len(steps.hops) - 1:  # the MFA session of what follows
             key = first_role_key(chain, endpoint.url, step.duration)
-            provider = Cached(use, key, "mfa-session", hop.profile, chain.profile, provider)
+            detail = f"{describe(step.duration)}, a role"
+            provider = Cached(use, key, "mfa-session", hop.profile, chain.profile, provider, detail)
     if steps.hops:
         key = role_key(chain, options, endpoint.url)
-        provider = Cached(use, key, "role", chain.profile, chain.profile, provider)
+        detail = _shape(options)
+        provider = Cached(use, key, "role", chain.profile, chain.profile, provider, detail)
     return provider

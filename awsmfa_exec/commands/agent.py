@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from awsmfa_exec import log
 from awsmfa_exec.agent import client
 from awsmfa_exec.agent.paths import Untrusted, socket_path
 from awsmfa_exec.agent.protocol import Message, ProtocolError
@@ -61,6 +62,12 @@ def run_stop(environ: Mapping[str, str]) -> None:
     _say(f"agent stopped (pid {answer.get('pid')}); everything it held is forgotten")
 
 
+def _kind(held: Message) -> str:
+    """`role`, or `role (-d 2h)`: what tells apart entries of one profile."""
+    detail = log.printable(str(held.get("detail") or ""))
+    return f"{held['kind']} ({detail})" if detail else str(held["kind"])
+
+
 def run_status(environ: Mapping[str, str], as_json: bool) -> None:
     path = socket_path(environ)
     status = _ask_agent(path, {"op": "status"})
@@ -77,7 +84,7 @@ def run_status(environ: Mapping[str, str], as_json: bool) -> None:
     _say(f"agent running (pid {status.get('pid')}) at {path}; holds {len(held)} credential(s)")
     rows = [("PROFILE", "KIND", "LEFT", "USED BY")]
     rows += [
-        (str(h["profile"]), str(h["kind"]), minutes_text(h["seconds_left"]), ",".join(h["used_by"]))
+        (str(h["profile"]), _kind(h), minutes_text(h["seconds_left"]), ",".join(h["used_by"]))
         for h in held
     ]
     if held:

@@ -113,6 +113,21 @@ def test_status_lists_what_is_held_and_no_secret(moto: Moto) -> None:
     assert re.search(r"Max core file size\s+0\s+0", limits)
 
 
+def test_status_tells_apart_the_roles_one_profile_holds(moto: Moto) -> None:
+    for options in (["-d", "2h"], ["-d", "30m"], ["--no-session"]):
+        assert awsmfa("exec", "dev", "-t", CODE, *options, "--", "true").returncode == 0
+    human = awsmfa("agent", "status").stdout
+    for shown in ("role (-d 2h)", "role (-d 30m)", "role (--no-session)", "mfa-session (12h)"):
+        assert human.count(shown) == 1, human
+    details = {(h["kind"], h["detail"]) for h in status()["held"]}  # type: ignore[attr-defined]
+    assert details == {
+        ("role", "-d 2h"),
+        ("role", "-d 30m"),
+        ("role", "--no-session"),
+        ("mfa-session", "12h"),
+    }
+
+
 def test_edited_chain_is_never_served_stale(moto: Moto, aws_files: AwsFiles) -> None:
     assert awsmfa("exec", "dev", "-t", CODE, "--", "true").returncode == 0
     text = aws_files.config.read_text().replace("role/dev\n", "role/dev2\n")

@@ -204,7 +204,13 @@ class Agent:
 
     def status(self) -> Message:
         held = [
-            {"profile": h.label, "kind": h.kind, "seconds_left": h.seconds_left, "used_by": h.users}
+            {
+                "profile": h.label,
+                "kind": h.kind,
+                "detail": h.detail,
+                "seconds_left": h.seconds_left,
+                "used_by": h.users,
+            }
             for h in self.store.held()
         ]
         return {
