@@ -32,6 +32,10 @@ INSTALL_HINT = (
 )
 
 
+class NoKeyring(ConfigError):
+    """No OS keyring can be reached from this process (no Secret Service on its bus)."""
+
+
 def _system_backends(chosen: Any) -> list[Any]:
     parts = getattr(chosen, "backends", None)
     candidates = list(parts) if parts is not None else [chosen]
@@ -61,14 +65,14 @@ def backend() -> Any:
     try:
         from keyring import core
     except ImportError:
-        raise ConfigError(INSTALL_HINT + " (and pip install keyring)") from None
+        raise NoKeyring(INSTALL_HINT + " (and pip install keyring)") from None
     why = ""
     chosen = core.load_env() or core.load_config()
     if chosen is None:
         chosen, why = _platform_backend()
     usable = _system_backends(chosen) if chosen is not None else []
     if not usable:
-        raise ConfigError(INSTALL_HINT + (f" ({why})" if why else ""))
+        raise NoKeyring(INSTALL_HINT + (f" ({why})" if why else ""))
     return usable[0]
 
 

@@ -214,6 +214,11 @@ class _Conversation:
             self.mfa = MfaCode(serial, self.req.profile, self.asker, asking)
         return self.mfa.call(self.code_step)
 
+    def _answer(self, need: Message) -> Message:
+        if need["type"] == "need_code":
+            return self.answer_code(need)
+        return self.answer_keys(need) if need["type"] == "need_keys" else self.answer_root()
+
     def answer_root(self) -> Message:
         """The root credentials of the profile's chain, fetched here, where the user's
         environment and terminal are (a credential_process may need both)."""
@@ -229,18 +234,26 @@ class _Conversation:
         send(self.sock, {"credentials": dump_credentials(creds)})
         return self.next()
 
+    def answer_keys(self, need: Message) -> Message:
+        """A profile's keys from this process's keyring, for an agent that reaches none (it
+        was started before the session's D-Bus): only for a profile this caller's own files
+        mark `awsmfa_keys = keyring`."""
+        from awsmfa_exec.config import Files, in_keyring, keyring_keys, parsed
+
+        profile = str(need.get("profile"))
+        if not in_keyring(parsed(Files.from_environ(self.environ)).get(profile, {})):
+            raise ProtocolError(f"the agent asked for keys {profile} does not keep in the keyring")
+        send(self.sock, {"credentials": dump_credentials(keyring_keys(profile))})
+        return self.next()
+
     def run(self, message: Message) -> Obtained:
         from awsmfa_exec.request import Obtained
 
         with self.sock:
             send(self.sock, message)
             answer = self.next()
-            while answer.get("type") in ("need_code", "need_root"):
-                answer = (
-                    self.answer_root()
-                    if answer["type"] == "need_root"
-                    else self.answer_code(answer)
-                )
+            while answer.get("type") in ("need_code", "need_root", "need_keys"):
+                answer = self._answer(answer)
         if answer.get("type") == "error":
             raise load_error(answer)
         creds = load_credentials(answer.get("credentials"))

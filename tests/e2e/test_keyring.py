@@ -144,6 +144,23 @@ def test_a_keyring_profile_resolves_like_a_file_one(
     record_keyring(f"exec dev, exec deep, env landing from the keyring, AWSMFA_AGENT={agent}")
 
 
+def test_an_agent_started_before_dbus_gets_the_keys_from_its_client(
+    moto: Moto, secret_service: SecretService
+) -> None:
+    """An agent started where no session bus was reachable cannot read the keyring; a
+    client that can hands it the keys over the verified socket, as it does a chain root."""
+    assert awsmfa("import", "landing").returncode == 0
+    no_bus = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    assert awsmfa("agent", "start", env=no_bus).returncode == 0
+    shown = awsmfa("exec", "dev", "-t", CODE, "--", "aws", "sts", "get-caller-identity")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["Arn"].startswith(role_arn_of("dev"))
+    assert "landing  mfa-session" in awsmfa("agent", "status").stdout  # the agent made it
+    held = awsmfa("exec", "deep", "--", "true", env=no_bus)  # the keys, held: no bus needed
+    assert held.returncode == 0, held.stderr
+    assert moto.calls() == ["GetSessionToken", "AssumeRole", "GetCallerIdentity"] + ["AssumeRole"] * 2
+
+
 def test_a_cached_exec_of_a_keyring_profile_loads_no_keyring(
     moto: Moto, secret_service: SecretService
 ) -> None:

@@ -34,8 +34,8 @@ class Client:
         return self.codes.pop(0)
 
 
-def no_root(profile: str) -> Credentials:
-    raise AssertionError(f"{profile} has no root for the client to fetch")
+def no_root(what: str, profile: str) -> Credentials:
+    raise AssertionError(f"{profile}: nothing ({what}) for the client to fetch")
 
 
 def get_message(aws_files: AwsFiles, profile: str, **extra: Any) -> Message:

@@ -45,7 +45,8 @@ class Root:
         self.gives = gives
         self.asked: list[str] = []
 
-    def __call__(self, profile: str) -> Credentials:
+    def __call__(self, what: str, profile: str) -> Credentials:
+        assert what == "need_root"
         self.asked.append(profile)
         return self.gives
 

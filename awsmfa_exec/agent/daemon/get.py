@@ -21,6 +21,7 @@ from awsmfa_exec.chain.cache import Cache, Caller, Use
 from awsmfa_exec.config import keyring_keys, load_chain
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.files import Files
+from awsmfa_exec.keystore import NoKeyring
 from awsmfa_exec.mfa import MfaCode, check_code
 from awsmfa_exec.options import Options
 from awsmfa_exec.prompts import Need
@@ -29,9 +30,11 @@ from awsmfa_exec.prompts import Need
 # The client finds the code itself (its option, its own mfa_process, its terminal): the
 # agent never names a command for a client to run.
 AskCode = Callable[[str | None, str, str | None], str]
-# Asks the client for the credentials at the root of a profile's chain that botocore
-# resolves (`roots`): the client fetches them with its own environment and terminal.
-AskRoot = Callable[[str], Credentials]
+# Asks the client for credentials it holds: "need_root" for the root of a profile's chain that
+# botocore resolves (`roots`: the client fetches them with its own environment and
+# terminal), "need_keys" for a profile's keys in the keyring when this process can reach
+# no keyring (an agent started before the session's D-Bus); (what, profile) -> credentials.
+AskClient = Callable[[str, str], Credentials]
 
 # How long a key read from the keyring is reused before the keyring is asked again (a read
 # costs tens of milliseconds of D-Bus and key exchange). `clear` forgets them at once, and
@@ -40,18 +43,22 @@ KEYRING_HOLD = 300.0
 
 
 class HeldKeys:
-    """`config.keyring_keys`, each profile's held for KEYRING_HOLD seconds."""
+    """`config.keyring_keys`, each profile's held for KEYRING_HOLD seconds. When this
+    process reaches no keyring, the client is asked for the keys (it reads its own)."""
 
     def __init__(self) -> None:
         self._keys: dict[str, tuple[float, Credentials]] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, profile: str) -> Credentials:
+    def read(self, profile: str, ask: AskClient) -> Credentials:
         with self._lock:
             held = self._keys.get(profile)
         if held is not None and time.monotonic() - held[0] < KEYRING_HOLD:
             return held[1]
-        keys = keyring_keys(profile)
+        try:
+            keys = keyring_keys(profile)
+        except NoKeyring:
+            keys = ask("need_keys", profile)
         with self._lock:
             self._keys[profile] = (time.monotonic(), keys)
         return keys
@@ -79,11 +86,11 @@ class RemoteAsker:
 class ClientRoot:
     """The chain's root credentials, asked of the client once, when an STS call needs them."""
 
-    def __init__(self, profile: str, ask: AskRoot) -> None:
+    def __init__(self, profile: str, ask: AskClient) -> None:
         self._profile, self._ask = profile, ask
 
     def retrieve(self) -> Credentials:
-        return self._ask(self._profile)
+        return self._ask("need_root", self._profile)
 
 
 def _strings(raw: Any, what: str) -> dict[str, str]:
@@ -114,7 +121,7 @@ def handle_get(
     keys: HeldKeys,
     ask: AskCode,
     caller: Caller,
-    ask_root: AskRoot,
+    ask_client: AskClient,
 ) -> Message:
     """Answer a `get` request with credentials; AwsmfaError when the client's call would fail.
     `caller` is this request in the cache's single flight (see `Cache.asking`)."""
@@ -122,10 +129,10 @@ def handle_get(
     files, margin = _files(request), _margin(request)
     options = Options.from_wire(request.get("options") or {})
     profile = str(request.get("profile"))
-    chain = load_chain(profile, environ, keys, files)
+    chain = load_chain(profile, environ, lambda name: keys.read(name, ask_client), files)
     mfa = MfaCode(chain.mfa_serial, chain.profile, RemoteAsker(ask))
     use = Use(cache, margin, caller)
-    root = ClientRoot(profile, ask_root)
+    root = ClientRoot(profile, ask_client)
     creds, region = steps.credentials(chain, options, mfa, environ, use, root)
     return {
         "type": "credentials",

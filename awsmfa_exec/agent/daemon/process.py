@@ -184,16 +184,16 @@ class Agent:
                         raise ClientGone
                 return str(reply["code"])
 
-            def ask_root(profile: str) -> Credentials:
+            def ask_client(what: str, profile: str) -> Credentials:
                 with self.store.asking(caller):
-                    send(conn, {"type": "need_root", "profile": profile, "lines": _drain(lines)})
+                    send(conn, {"type": what, "profile": profile, "lines": _drain(lines)})
                     reply = receive(conn)
                     if reply is None or "credentials" not in reply:
                         raise ClientGone
                 return load_credentials(reply["credentials"])
 
             try:
-                answer = handle_get(request, self.store, self.keys, ask, caller, ask_root)
+                answer = handle_get(request, self.store, self.keys, ask, caller, ask_client)
             except AwsmfaError as exc:
                 answer = error_message(exc)
             except (OSError, ProtocolError, ClientGone):
