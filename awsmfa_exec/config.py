@@ -13,7 +13,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -281,7 +281,8 @@ def _environment_source(name: str, environ: Mapping[str, str]) -> Source:
             f"profile {name} uses credential_source = Environment, "
             "but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"
         )
-    return Source(name, replace(found, expiration=None), "environment")
+    keys = Credentials(found.access_key_id, found.secret_access_key, found.session_token)
+    return Source(name, keys, "environment")
 
 
 def _no_keys(name: str, values: Mapping[str, Any], files: Files) -> ConfigError:

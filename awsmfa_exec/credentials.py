@@ -1,22 +1,36 @@
-"""The `Credentials` value: a frozen set of AWS keys that refuses to print its secrets."""
+"""The `Credentials` value: a set of AWS keys that refuses to print its secrets.
+
+On the cached path too: it imports only `time`. Expiry is kept as seconds since the epoch;
+the `datetime` forms are made only when asked for (`expiration`, `utcnow`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timezone
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def utcnow() -> datetime:
+    from datetime import datetime, timezone
+
     return datetime.now(timezone.utc)
 
 
 def format_expiration(when: datetime) -> str:
     """RFC 3339 in UTC with a `Z`, whole seconds: 2026-11-30T17:00:00Z."""
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _rfc3339(when.timestamp())
+
+
+def _rfc3339(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
 def parse_expiration(text: str) -> datetime | None:
     """The inverse of `format_expiration`, lenient about offsets; None when unparsable."""
+    from datetime import datetime, timezone
+
     value = text.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
@@ -36,24 +50,58 @@ def mask_key_id(access_key_id: str) -> str:
     return f"{access_key_id[:4]}…{access_key_id[-4:]}"
 
 
-@dataclass(frozen=True, repr=False)
 class Credentials:
-    access_key_id: str
-    secret_access_key: str
-    session_token: str | None = None
-    expiration: datetime | None = None
+    """Keys, their session token when temporary, and when they expire (None: never)."""
+
+    __slots__ = ("access_key_id", "expires_at", "secret_access_key", "session_token")
+
+    def __init__(
+        self,
+        access_key_id: str,
+        secret_access_key: str,
+        session_token: str | None = None,
+        expiration: datetime | None = None,
+        *,
+        expires_at: float | None = None,
+    ) -> None:
+        self.access_key_id = access_key_id
+        self.secret_access_key = secret_access_key
+        self.session_token = session_token
+        self.expires_at = expiration.timestamp() if expiration is not None else expires_at
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.access_key_id, self.secret_access_key, self.session_token, self.expires_at)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Credentials) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
 
     def __repr__(self) -> str:
-        expires = format_expiration(self.expiration) if self.expiration else "never"
+        expires = self.expires_text or "never"
         return f"Credentials(access_key_id={mask_key_id(self.access_key_id)!r}, expires={expires})"
 
     __str__ = __repr__
 
+    @property
+    def expiration(self) -> datetime | None:
+        if self.expires_at is None:
+            return None
+        from datetime import datetime, timezone
+
+        return datetime.fromtimestamp(self.expires_at, timezone.utc)
+
+    @property
+    def expires_text(self) -> str | None:
+        """The expiry as `format_expiration` writes it; None for long-term keys."""
+        return None if self.expires_at is None else _rfc3339(self.expires_at)
+
     def seconds_left(self, now: datetime | None = None) -> float:
         """Seconds until expiry; infinite for long-term keys."""
-        if self.expiration is None:
+        if self.expires_at is None:
             return float("inf")
-        return (self.expiration - (now or utcnow())).total_seconds()
+        return self.expires_at - (time.time() if now is None else now.timestamp())
 
     def valid_for(self, seconds: float, now: datetime | None = None) -> bool:
         return self.seconds_left(now) >= seconds

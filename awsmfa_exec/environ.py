@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from awsmfa_exec.credentials import Credentials, format_expiration, parse_expiration
+from awsmfa_exec.credentials import Credentials, parse_expiration
 from awsmfa_exec.margin import REFRESH_MARGIN
 
 SET = (
@@ -37,7 +37,7 @@ def exported(creds: Credentials, profile: str, region: str | None) -> dict[str, 
         AWS_ACCESS_KEY_ID=creds.access_key_id,
         AWS_SECRET_ACCESS_KEY=creds.secret_access_key,
         AWS_SESSION_TOKEN=creds.session_token,
-        AWS_CREDENTIAL_EXPIRATION=format_expiration(creds.expiration) if creds.expiration else None,
+        AWS_CREDENTIAL_EXPIRATION=creds.expires_text,
         AWSMFA_PROFILE=profile,
     )
     if region:

@@ -23,7 +23,7 @@ import socket
 import struct
 from typing import Any
 
-from awsmfa_exec.credentials import Credentials, format_expiration, parse_expiration
+from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import (
     AuthError,
     AwsmfaError,
@@ -102,20 +102,21 @@ def dump_credentials(creds: Credentials) -> Message:
         "AccessKeyId": creds.access_key_id,
         "SecretAccessKey": creds.secret_access_key,
         "SessionToken": creds.session_token,
-        "Expiration": format_expiration(creds.expiration) if creds.expiration else None,
+        "Expiration": creds.expires_text,
+        "ExpiresAt": creds.expires_at,  # read back without parsing a date (`load_credentials`)
     }
 
 
 def load_credentials(raw: Any) -> Credentials:
     try:
-        expiration = raw["Expiration"]
+        expires_at = raw["ExpiresAt"]
         return Credentials(
             str(raw["AccessKeyId"]),
             str(raw["SecretAccessKey"]),
             raw["SessionToken"],
-            parse_expiration(expiration) if expiration else None,
+            expires_at=None if expires_at is None else float(expires_at),
         )
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         raise ProtocolError("credentials without their fields") from None
 
 
