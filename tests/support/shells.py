@@ -66,3 +66,10 @@ def environment_of(output: bytes) -> dict[str, str]:
     """Parse `env -0` output."""
     pairs = (item.split("=", 1) for item in output.decode().split("\0") if item)
     return dict(pairs)
+
+
+def failed_in_sh(stdout: str, status: int) -> bool:
+    """Whether `stdout` is what a failed `env` prints for sh: removals only, then the line
+    that makes the eval's status `status`."""
+    *removals, last = stdout.splitlines() or [""]
+    return last == f"(exit {status})" and all(line.startswith("unset ") for line in removals)
