@@ -8,6 +8,8 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from tests.support.commands import NO_METADATA
+
 # argv that runs a script with no rc files, and how the script evaluates awsmfa's output.
 SHELL_ARGV = {
     "bash": ["bash", "--norc", "--noprofile", "-c"],
@@ -53,7 +55,7 @@ def run_shell(
     """`script` run by `shell` in a new session (no terminal), output kept as bytes."""
     return subprocess.run(
         [*SHELL_ARGV[shell], script],
-        env=dict(os.environ if env is None else env),
+        env={**(os.environ if env is None else env), **NO_METADATA},
         capture_output=True,
         timeout=timeout,
         start_new_session=True,
