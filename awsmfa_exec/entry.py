@@ -14,15 +14,29 @@ from awsmfa_exec.ending import conclude
 
 def main(argv: list[str] | None = None) -> NoReturn:
     args = sys.argv[1:] if argv is None else argv
-    if not completion.requested():
-        from awsmfa_exec.arrange import arrange
-        from awsmfa_exec.fastpath import parse
+    if completion.requested():
+        _typer(args)
+    from awsmfa_exec.arrange import arrange
 
-        args = arrange(args, os.environ)
+    args = arrange(args, os.environ)
+    if [word for word in args if word != "--debug"][:1] == ["env"]:
+        from awsmfa_exec.commands.env import failing_closed
 
-        work = parse(args)
-        if work is not None:
-            conclude(work)
+        with failing_closed(args):
+            _run(args)
+    _run(args)
+
+
+def _run(args: list[str]) -> NoReturn:
+    from awsmfa_exec.fastpath import parse
+
+    work = parse(args)
+    if work is not None:
+        conclude(work)
+    _typer(args)
+
+
+def _typer(args: list[str]) -> NoReturn:
     from awsmfa_exec import cli
 
     cli.main(args)

@@ -50,6 +50,12 @@ def unset_all() -> dict[str, str | None]:
     return dict.fromkeys(SET)
 
 
+def withdrawn() -> dict[str, str | None]:
+    """What a failed `env` removes (fails closed): every variable that a switch would set or
+    remove but the region, which grants nothing, so no other profile's keys stay."""
+    return dict.fromkeys(key for key in (*SET, *REMOVED) if "REGION" not in key)
+
+
 def apply(base: Mapping[str, str], changes: Mapping[str, str | None]) -> dict[str, str]:
     env = dict(base)
     for key, value in changes.items():

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.aws_files import AwsFiles
-from tests.support.commands import BIN, ROOT
+from tests.support.commands import BIN, NO_METADATA, ROOT
 from tests.support.sts_server import Moto, serving
 
 pytest_plugins = [
@@ -66,6 +66,8 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AwsFiles:
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(files.credentials))
     monkeypatch.setenv("AWSMFA_AGENT_SOCK", str(tmp_path / "agent" / "agent.sock"))
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    for key, value in NO_METADATA.items():
+        monkeypatch.setenv(key, value)
     return files
 
 

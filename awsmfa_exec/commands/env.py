@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec import shells
-from awsmfa_exec.errors import UsageError
+from awsmfa_exec.errors import ExitCode, UsageError
 from awsmfa_exec.obtain import obtain
 from awsmfa_exec.request import Request
 
@@ -22,6 +23,34 @@ def run_env(request: Request | None, shell_name: str, environ: Mapping[str, str]
         code = shell.export(env_vars.exported(got.credentials, got.profile, got.region))
     sys.stdout.write(code)  # stdout: shell code only
     sys.stdout.flush()
+
+
+@contextlib.contextmanager
+def failing_closed(args: Sequence[str]) -> Iterator[None]:
+    """Around a run of `env ARGS`: when it fails (an error, typer's usage error, Ctrl-C: the
+    `SystemExit` of `ending.fail`), stdout gets code that removes every credential from the
+    shell and makes its eval fail, so `eval "$(awsmfa env x)" && cmd` never runs `cmd`."""
+    try:
+        yield
+    except BaseException as exc:
+        status = exc.code if isinstance(exc, SystemExit) else ExitCode.FAILURE
+        if status != 0 and status is not None:
+            _print_failed(args, status if isinstance(status, int) else ExitCode.FAILURE)
+        raise
+
+
+def _print_failed(args: Sequence[str], status: int) -> None:
+    from awsmfa_exec.shells.registry import SHELLS
+    from awsmfa_exec.spellings import SHELL
+
+    named = [word.partition("=")[2] for word in args if word.startswith("--shell=")]
+    named += [args[index + 1] for index, word in enumerate(args[:-1]) if word in SHELL]
+    # the error said what went wrong: no note on which shell is guessed
+    shell = SHELLS.get(named[0] if named else shells.detect(note=False), SHELLS["sh"]).renderer
+    last = shell.failed(status)
+    with contextlib.suppress(OSError, ValueError):  # a closed or broken stdout: nothing to do
+        sys.stdout.write(shell.export(env_vars.withdrawn()) + last if last else "")
+        sys.stdout.flush()
 
 
 def require_profile(profile: str | None, unset: bool, environ: Mapping[str, str]) -> str:

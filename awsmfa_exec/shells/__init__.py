@@ -26,8 +26,9 @@ def get(name: str) -> Shell:
         raise UsageError(f"unknown shell {name!r}; choose one of: {', '.join(names())}") from None
 
 
-def detect() -> str:
-    """The shell that will evaluate our output, from the parent processes; sh when unsure."""
+def detect(note: bool = True) -> str:
+    """The shell that will evaluate our output, from the parent processes; sh when unsure
+    (said in a note on stderr unless `note` is False)."""
     from awsmfa_exec.shells.detection import detect as from_parents
 
-    return from_parents()
+    return from_parents(note=note)

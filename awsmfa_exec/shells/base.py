@@ -21,6 +21,12 @@ class Shell(Protocol):
         """Code that sets each str value and unsets each None value."""
         ...
 
+    def failed(self, status: int) -> str:
+        """The last line `env` prints when it fails: evaluated, it makes the evaluation fail
+        (with `status` where the shell can) and leaves the shell running; "" for a data
+        format, of which `env` then prints nothing."""
+        ...
+
 
 def checked(env: Mapping[str, str | None]) -> list[tuple[str, str | None]]:
     """The mapping's items, sorted, after checking every key is a valid variable name."""

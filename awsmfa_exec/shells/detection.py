@@ -94,11 +94,12 @@ def _ancestors(pid: int) -> Iterator[str]:
     return _psutil_ancestors(pid)
 
 
-def detect(pid: int | None = None) -> str:
+def detect(pid: int | None = None, note: bool = True) -> str:
     """The shell that runs the process `pid` (default: our parent); POSIX sh when unsure."""
     shell, why = choose(_ancestors(os.getppid() if pid is None else pid))
     if shell is None:
-        log.note(f"note: {why}; printing POSIX sh code (choose with --shell)")
+        if note:
+            log.note(f"note: {why}; printing POSIX sh code (choose with --shell)")
         return "sh"
     log.debug(f"shell detected from the parent process {why!r}: {shell}")
     return shell

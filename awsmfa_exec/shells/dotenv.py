@@ -45,3 +45,6 @@ class DotenvShell:
         if not lines:
             raise UsageError("--shell dotenv writes values; a .env file cannot unset them")
         return "".join(lines)
+
+    def failed(self, status: int) -> str:
+        return ""  # a file of values: an empty one holds no other profile's keys

@@ -25,3 +25,8 @@ def _remove(key: str) -> str:
 class FishShell:
     def export(self, env: Mapping[str, str | None]) -> str:
         return render(env, lambda key, value: f"set -gx {key} {quote(value)};", _remove)
+
+    def failed(self, status: int) -> str:
+        # Status 1: no builtin sets another, and `return` outside a function ends the shell
+        # under `eval`.
+        return "false\n"

@@ -31,3 +31,6 @@ class JsonShell:
             if value is not None:
                 document[field] = value
         return json.dumps(document) + "\n"
+
+    def failed(self, status: int) -> str:
+        return ""  # credential_process reads the exit status

@@ -64,3 +64,8 @@ class PosixShell:
     def export(self, env: Mapping[str, str | None]) -> str:
         quote = quote_ansi_c if self.ansi_c else quote_single
         return render(env, lambda key, value: f"export {key}={quote(value)}", "unset {}".format)
+
+    def failed(self, status: int) -> str:
+        # A subshell's exit is eval's status; `exit` would end the user's shell, and `return`
+        # outside a function is an error in bash.
+        return f"(exit {status})\n"

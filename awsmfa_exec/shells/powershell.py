@@ -26,3 +26,7 @@ class PowerShell:
             lambda key, value: f"$Env:{key} = {quote(value)}",
             "if (Test-Path -LiteralPath Env:{0}) {{ Remove-Item -LiteralPath Env:{0} }}".format,
         )
+
+    def failed(self, status: int) -> str:
+        # A terminating error stops the statement (`&&` included) and a script, not the session.
+        return f"throw 'awsmfa env failed (exit status {status}); no AWS credentials are set'\n"

@@ -18,6 +18,7 @@ from tests.support.aws_files import CODE, LANDING_SECRET, SEED_CONFIG, SEED_CRED
 from tests.support.commands import AWSMFA, awsmfa, run
 from tests.support.other_uid import OtherUid
 from tests.support.proof import INHERITED_DEV, assert_one_error_line, record, snapshot
+from tests.support.shells import failed_in_sh
 
 CYCLE = "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n\n[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = a\n"  # noqa: E501
 ORPHAN = "[profile orphan]\nrole_arn = arn:aws:iam::1:role/o\nsource_profile = gone\n"
@@ -296,7 +297,8 @@ def check_refused(
     assert result.returncode == case.exit_code, message  # type: ignore[attr-defined]
     assert re.fullmatch(case.message, message), message
     assert LANDING_SECRET not in result.stderr  # type: ignore[attr-defined]
-    assert result.stdout == ""  # type: ignore[attr-defined]
+    stdout = result.stdout  # type: ignore[attr-defined]
+    assert failed_in_sh(stdout, case.exit_code) if case.args[0] == "env" else stdout == ""
     assert snapshot(*roots) == before
 
 

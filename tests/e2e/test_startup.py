@@ -6,6 +6,7 @@ import sys
 
 from tests.support.aws_files import CODE, AwsFiles
 from tests.support.commands import awsmfa, run
+from tests.support.shells import failed_in_sh
 from tests.support.sts_server import Moto
 
 HEAVY = {"boto3", "botocore.session", "botocore.client"}
@@ -46,5 +47,6 @@ def test_errors_after_the_plain_reading_are_the_same_lines(aws_files: AwsFiles) 
         assert result.returncode == 3, args
         assert result.stderr.startswith("awsmfa: error: profile 'nosuch' is not in "), args
     bad_code = awsmfa("env", "dev", "-t", "12", "--shell", "bash")
-    assert (bad_code.returncode, bad_code.stdout) == (2, "")
+    assert bad_code.returncode == 2
+    assert failed_in_sh(bad_code.stdout, 2)
     assert bad_code.stderr == "awsmfa: error: the MFA code from --token-code must be 6 digits\n"

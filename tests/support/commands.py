@@ -11,6 +11,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
+# In every environment a test gives a process (tests/conftest.py's `isolated` sets it too):
+# no SDK or CLI falls through to the instance metadata address.
+NO_METADATA = {"AWS_EC2_METADATA_DISABLED": "true"}
 AWSMFA = str(BIN / "awsmfa")
 
 
@@ -25,7 +28,7 @@ def run(
     """A command in a new session: no controlling terminal, so nothing can prompt."""
     return subprocess.run(
         args,
-        env=dict(os.environ if env is None else env),
+        env={**(os.environ if env is None else env), **NO_METADATA},
         input=input,
         capture_output=True,
         text=True,

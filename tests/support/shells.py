@@ -8,6 +8,8 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from tests.support.commands import NO_METADATA
+
 # argv that runs a script with no rc files, and how the script evaluates awsmfa's output.
 SHELL_ARGV = {
     "bash": ["bash", "--norc", "--noprofile", "-c"],
@@ -53,7 +55,7 @@ def run_shell(
     """`script` run by `shell` in a new session (no terminal), output kept as bytes."""
     return subprocess.run(
         [*SHELL_ARGV[shell], script],
-        env=dict(os.environ if env is None else env),
+        env={**(os.environ if env is None else env), **NO_METADATA},
         capture_output=True,
         timeout=timeout,
         start_new_session=True,
@@ -66,3 +68,10 @@ def environment_of(output: bytes) -> dict[str, str]:
     """Parse `env -0` output."""
     pairs = (item.split("=", 1) for item in output.decode().split("\0") if item)
     return dict(pairs)
+
+
+def failed_in_sh(stdout: str, status: int) -> bool:
+    """Whether `stdout` is what a failed `env` prints for sh: removals only, then the line
+    that makes the eval's status `status`."""
+    *removals, last = stdout.splitlines() or [""]
+    return last == f"(exit {status})" and all(line.startswith("unset ") for line in removals)

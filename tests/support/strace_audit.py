@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support.commands import AWSMFA, run
+from tests.support.commands import AWSMFA, NO_METADATA, run
 
 SYSCALLS = (
     "open,openat,openat2,creat,rename,renameat,renameat2,truncate,ftruncate,"
@@ -147,7 +147,7 @@ def traced_run(
     with (
         subprocess.Popen(
             [*strace, *wrapped],
-            env=dict(env),
+            env={**env, **NO_METADATA},
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,

@@ -9,7 +9,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
-from tests.support.commands import AWSMFA
+from tests.support.commands import AWSMFA, NO_METADATA
 
 
 @dataclass
@@ -45,7 +45,7 @@ def on_terminal(
     """awsmfa with the terminal as controlling tty, stdin and (unless given) stdout."""
     return subprocess.Popen(
         ["setsid", "--ctty", AWSMFA, *args],
-        env={**(os.environ if env is None else env), "AWS_ENDPOINT_URL": sts_url},
+        env={**(os.environ if env is None else env), "AWS_ENDPOINT_URL": sts_url, **NO_METADATA},
         stdin=term.slave,
         stdout=term.slave if stdout is None else stdout,
         stderr=subprocess.PIPE,

@@ -3,13 +3,17 @@ only when the command that imports it runs."""
 
 from __future__ import annotations
 
-import pytest
+import sys
 
 from tests.support.commands import ROOT
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
 
 def test_every_package_is_listed_for_setuptools() -> None:
-    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     listed = set(
         tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
     )

@@ -18,6 +18,7 @@ import pytest
 from awsmfa_exec.mfa import MAX_PROMPTS
 from tests.support.aws_files import CODE, AwsFiles
 from tests.support.fault_sts import FaultSts
+from tests.support.shells import failed_in_sh
 from tests.support.terminal import Terminal, on_terminal
 
 CTRL_C = b"\x03"
@@ -60,7 +61,8 @@ def test_ctrl_c_exits_130_and_leaves_the_terminal_sane(
             awsmfa.wait()
     assert awsmfa.returncode == 130, stderr
     assert stderr == "\nawsmfa: interrupted\n"
-    assert not stdout  # nothing half-written for an eval to run
+    # no credentials half-written for an eval to run: the removals and a failing status
+    assert stdout is None or failed_in_sh(stdout, 130), stdout
     assert termios.tcgetattr(terminal.slave) == before
     modes = terminal.stty()
     assert "echo" in modes
