@@ -1,28 +1,53 @@
-"""Where the AWS files are: light to import, for callers that need the paths, not the parse."""
+"""Where the AWS files are: light to import, for callers that need the paths, not the parse.
+The cached path asks only for the two `paths`, as strings (no pathlib)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
 
 
-@dataclass(frozen=True)
+def paths(environ: Mapping[str, str]) -> tuple[str, str]:
+    """The config and credentials files, absolute. AWSMFA_CONFIG_FILE and
+    AWSMFA_SHARED_CREDENTIALS_FILE first: under `exec --server` they name the real files,
+    while the AWS_* ones name the command's views of them."""
+
+    def path(variable: str, default: str) -> str:
+        raw = environ.get(f"AWSMFA_{variable[4:]}") or environ.get(variable) or default
+        return os.path.abspath(os.path.expanduser(os.path.expandvars(raw)))
+
+    return path("AWS_CONFIG_FILE", "~/.aws/config"), path(
+        "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"
+    )
+
+
 class Files:
-    config: Path
-    credentials: Path
+    """The two AWS files a run reads."""
+
+    __slots__ = ("config", "credentials")
+
+    def __init__(self, config: Path, credentials: Path) -> None:
+        self.config, self.credentials = config, credentials
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Files) and (self.config, self.credentials) == (
+            other.config,
+            other.credentials,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.config, self.credentials))
+
+    def __repr__(self) -> str:
+        return f"Files(config={self.config!r}, credentials={self.credentials!r})"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Files:
-        """AWSMFA_CONFIG_FILE and AWSMFA_SHARED_CREDENTIALS_FILE first: under `exec --server`
-        they name the real files, while the AWS_* ones name the command's views of them."""
+        from pathlib import Path
 
-        def path(variable: str, default: str) -> Path:
-            raw = environ.get(f"AWSMFA_{variable[4:]}") or environ.get(variable) or default
-            return Path(os.path.expandvars(raw)).expanduser()
-
-        return cls(
-            config=path("AWS_CONFIG_FILE", "~/.aws/config"),
-            credentials=path("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
-        )
+        config, credentials = paths(environ)
+        return cls(Path(config), Path(credentials))

@@ -3,35 +3,41 @@ user gave up front and who gives the codes (`given_code`, `asker_for`), and the 
 credentials with the child's region.
 
 Every path that gets credentials speaks these: `obtain` (here, the agent, or STS),
-the agent's client, `exec --server` and `each`. Light to import: nothing but dataclasses.
+the agent's client, `exec --server` and `each`. On the cached path: plain classes, no
+import beyond `options`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from awsmfa_exec.options import Options, Value
 
-from awsmfa_exec.options import Options
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from awsmfa_exec.credentials import Credentials
     from awsmfa_exec.mfa import Asker, Given
 
 
-@dataclass(frozen=True)
-class Request:
-    profile: str
-    token_code: str | None = field(default=None, repr=False)
-    options: Options = field(default_factory=Options)
+class Request(Value):
+    __slots__ = ("options", "profile", "token_code")
+    _shown = ("profile", "options")  # never the code
+
+    def __init__(
+        self, profile: str, token_code: str | None = None, options: Options | None = None
+    ) -> None:
+        self.profile, self.token_code = profile, token_code
+        self.options = Options() if options is None else options
 
 
-@dataclass(frozen=True)
-class Obtained:
-    profile: str
-    credentials: Credentials
-    region: str | None
-    via: str = "direct"  # "inherited" (from a parent awsmfa), "agent" or "direct" (STS here)
+class Obtained(Value):
+    __slots__ = ("credentials", "profile", "region", "via")
+
+    def __init__(
+        self, profile: str, credentials: Credentials, region: str | None, via: str = "direct"
+    ) -> None:
+        self.profile, self.credentials, self.region = profile, credentials, region
+        self.via = via  # "inherited" (from a parent awsmfa), "agent" or "direct" (STS here)
 
 
 def make_request(
@@ -42,8 +48,8 @@ def make_request(
     no_session: bool,
 ) -> Request:
     """A request from the credential options as the command line gives them."""
-    from awsmfa_exec.duration import parse_duration
-
+    if duration is not None:
+        from awsmfa_exec.duration import parse_duration
     options = Options(
         duration=parse_duration(duration) if duration is not None else None,
         region=region or None,

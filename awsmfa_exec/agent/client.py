@@ -10,9 +10,6 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from collections.abc import Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from awsmfa_exec import log
 from awsmfa_exec.agent.paths import Untrusted, addressable, socket_path
@@ -27,10 +24,14 @@ from awsmfa_exec.agent.protocol import (
 )
 from awsmfa_exec.agent.trust import check_peer, check_socket
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected
-from awsmfa_exec.files import Files
+from awsmfa_exec.files import paths
 from awsmfa_exec.margin import refresh_margin
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from awsmfa_exec.agent.paths import Where
     from awsmfa_exec.mfa import Asker, MfaCode
     from awsmfa_exec.prompts import Asking
     from awsmfa_exec.request import Obtained, Request
@@ -61,12 +62,13 @@ _KEYRING_ENV = (
 _PROXY_VARS = ("http_proxy", "https_proxy", "no_proxy")
 
 
-def connect(path: Path) -> socket.socket | None:
+def connect(path: Where) -> socket.socket | None:
     """A connection to our own agent at `path`; None when no agent listens there.
 
     Raises `Untrusted`, having sent nothing, when the directory, the socket or the process
     listening on it is not the caller's own (`trust`).
     """
+    path = os.fspath(path)
     try:
         check_socket(path)
     except OSError as exc:  # nothing there, or a place we cannot even look: no agent of ours
@@ -88,14 +90,14 @@ def connect(path: Path) -> socket.socket | None:
     return sock
 
 
-def start(path: Path) -> None:
+def start(path: str) -> None:
     """Start an agent at `path` and wait until it listens (a running one is left alone)."""
     import subprocess  # only when no agent answers: off the cached path
 
     env = {k: os.environ[k] for k in (*_AGENT_ENV, *_KEYRING_ENV) if k in os.environ}
     try:
         starter = subprocess.Popen(
-            [sys.executable, "-B", "-m", "awsmfa_exec.agent", "--socket", str(path)],
+            [sys.executable, "-B", "-m", "awsmfa_exec.agent", "--socket", path],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -116,7 +118,7 @@ def start(path: Path) -> None:
         raise ConfigError(reason or f"the agent exited with status {starter.returncode}")
 
 
-def connect_or_start(path: Path) -> socket.socket | None:
+def connect_or_start(path: str) -> socket.socket | None:
     sock = connect(path)
     if sock is not None:
         return sock
@@ -129,7 +131,7 @@ def connect_or_start(path: Path) -> socket.socket | None:
     return connect(path)
 
 
-def request(path: Path, message: Message) -> Message | None:
+def request(path: Where, message: Message) -> Message | None:
     """One request/answer with a running agent (no start); None when none answers."""
     sock = connect(path)
     if sock is None:
@@ -262,11 +264,11 @@ class _Conversation:
 
 
 def _get(req: Request, environ: Mapping[str, str]) -> Message:
-    files = Files.from_environ(environ)
+    config, credentials = paths(environ)
     return {
         "op": "get",
         "profile": req.profile,
-        "files": [str(files.config.absolute()), str(files.credentials.absolute())],
+        "files": [config, credentials],
         "options": req.options.to_wire(),
         "margin": refresh_margin(environ),
         "environ": _shaping(environ),

@@ -2,18 +2,22 @@
 
 `$AWSMFA_AGENT_SOCK`, else `$XDG_RUNTIME_DIR/awsmfa/agent.sock`, else
 `/tmp/awsmfa-<uid>/agent.sock`. The directory is created 0700; one that is a symlink, owned
-by someone else, or open to group/other is refused rather than repaired.
+by someone else, or open to group/other is refused rather than repaired. Paths are strings
+here (no pathlib: the cached path goes through this module).
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
-from pathlib import Path
 
 from awsmfa_exec.errors import ConfigError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    Where = str | os.PathLike[str]
 
 SOCKET_NAME = "agent.sock"
 
@@ -23,18 +27,19 @@ class Untrusted(ConfigError):
     is not ours: nothing is sent there."""
 
 
-def socket_path(environ: Mapping[str, str]) -> Path:
+def socket_path(environ: Mapping[str, str]) -> str:
     explicit = environ.get("AWSMFA_AGENT_SOCK")
     if explicit:
-        return Path(explicit).expanduser().absolute()
+        return os.path.abspath(os.path.expanduser(explicit))
     runtime = environ.get("XDG_RUNTIME_DIR")
-    if runtime and Path(runtime).is_absolute():
-        return Path(runtime) / "awsmfa" / SOCKET_NAME
-    return Path(f"/tmp/awsmfa-{os.getuid()}") / SOCKET_NAME  # noqa: S108 - checked below
+    if runtime and os.path.isabs(runtime):
+        return os.path.join(runtime, "awsmfa", SOCKET_NAME)
+    return os.path.join(f"/tmp/awsmfa-{os.getuid()}", SOCKET_NAME)  # noqa: S108 - checked below
 
 
-def check_dir(directory: Path) -> None:
+def check_dir(directory: Where) -> None:
     """Raise unless `directory` is a real directory of ours that only we can enter."""
+    directory = os.fspath(directory)
     try:
         info = os.lstat(directory)
     except FileNotFoundError:
@@ -50,11 +55,13 @@ def check_dir(directory: Path) -> None:
         )
 
 
-def prepare_dir(sock: Path) -> Path:
+def prepare_dir(sock: Where) -> str:
     """Create the socket's directory 0700 if missing, then check it; its path."""
-    directory = sock.parent
-    with suppress(FileExistsError):
-        directory.mkdir(mode=0o700, parents=True)
+    directory = os.path.dirname(os.fspath(sock))
+    try:  # noqa: SIM105 - contextlib is not imported on the cached path
+        os.makedirs(directory, mode=0o700)
+    except FileExistsError:  # a file or a link is refused by check_dir
+        pass
     check_dir(directory)
     return directory
 
@@ -62,14 +69,19 @@ def prepare_dir(sock: Path) -> Path:
 _SUN_PATH_MAX = 107
 
 
-@contextmanager
-def addressable(sock: Path) -> Iterator[str]:
+class addressable:
     """`sock` as an AF_UNIX address: itself, or through /proc/self/fd when it is too long."""
-    if len(os.fsencode(sock)) <= _SUN_PATH_MAX:
-        yield str(sock)
-        return
-    fd = os.open(sock.parent, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        yield f"/proc/self/fd/{fd}/{sock.name}"
-    finally:
-        os.close(fd)
+
+    def __init__(self, sock: Where) -> None:
+        self._sock, self._fd = os.fspath(sock), -1
+
+    def __enter__(self) -> str:
+        if len(os.fsencode(self._sock)) <= _SUN_PATH_MAX:
+            return self._sock
+        directory, name = os.path.split(self._sock)
+        self._fd = os.open(directory, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+        return f"/proc/self/fd/{self._fd}/{name}"
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)

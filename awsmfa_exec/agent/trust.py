@@ -16,9 +16,12 @@ import os
 import socket
 import stat
 import struct
-from pathlib import Path
 
 from awsmfa_exec.agent.paths import Untrusted, check_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from awsmfa_exec.agent.paths import Where
 
 # Linux `struct ucred`: pid_t pid; uid_t uid; gid_t gid.
 UCRED = struct.Struct("=iII")
@@ -49,16 +52,18 @@ def peer_uid(sock: socket.socket) -> int:
     return uid_from_xucred(sock.getsockopt(SOL_LOCAL, LOCAL_PEERCRED, XUCRED.size))
 
 
-def check_socket(path: Path) -> None:
+def check_socket(path: Where) -> None:
     """Raise `Untrusted` unless `path` is a socket of ours in a directory only we can enter.
 
     OSError (FileNotFoundError, PermissionError) when the directory or the socket does not
     exist or cannot be looked at: no agent of ours runs there, and one may be started (the
     agent creates the directory 0700 or refuses it).
     """
-    if not path.parent.is_symlink() and not path.parent.exists():
-        raise FileNotFoundError(path.parent)
-    check_dir(path.parent)
+    path = os.fspath(path)
+    parent = os.path.dirname(path)
+    if not os.path.islink(parent) and not os.path.exists(parent):
+        raise FileNotFoundError(parent)
+    check_dir(parent)
     info = os.lstat(path)  # FileNotFoundError: nothing listens here yet
     if not stat.S_ISSOCK(info.st_mode):
         raise Untrusted(f"{path} is not a socket")
@@ -66,7 +71,7 @@ def check_socket(path: Path) -> None:
         raise Untrusted(f"agent socket {path} belongs to uid {info.st_uid}")
 
 
-def check_peer(sock: socket.socket, path: Path) -> None:
+def check_peer(sock: socket.socket, path: Where) -> None:
     """Raise `Untrusted` unless the process listening at `path` runs as our uid."""
     try:
         uid = peer_uid(sock)

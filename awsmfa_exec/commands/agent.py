@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from awsmfa_exec import log
@@ -19,7 +19,7 @@ from awsmfa_exec.errors import AwsmfaError
 STOP_WAIT = 5.0
 
 
-def _ask_agent(path: Path, message: Message) -> Message | None:
+def _ask_agent(path: str, message: Message) -> Message | None:
     try:
         return client.request(path, message)
     except Untrusted as exc:
@@ -57,7 +57,7 @@ def run_stop(environ: Mapping[str, str]) -> None:
         _say(f"no agent is running at {path}")
         return
     deadline = time.monotonic() + STOP_WAIT
-    while path.exists() and time.monotonic() < deadline:
+    while os.path.exists(path) and time.monotonic() < deadline:  # noqa: PTH110 - a str
         time.sleep(0.05)
     _say(f"agent stopped (pid {answer.get('pid')}); everything it held is forgotten")
 

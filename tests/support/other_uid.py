@@ -149,7 +149,7 @@ def build_install(folder: Path, python: Path) -> Path:
     )
     site = Path(answer.stdout.strip())
     assert site.is_relative_to(venv), f"the venv's site-packages is {site}"
-    for name in dependencies("awsmfa"):
+    for name in [*dependencies("awsmfa"), "setuptools"]:  # setuptools: to build it offline
         copy_distribution(name, site)
     # Built from a copy, so the checkout gets no build/ folder.
     source = folder / "source"
@@ -157,7 +157,8 @@ def build_install(folder: Path, python: Path) -> Path:
         ROOT, source, ignore=shutil.ignore_patterns(".*", "build", "*.egg-info", "__pycache__")
     )
     pip = [sys.executable, "-m", "pip", "--python", python_of_venv, "install"]
-    subprocess.run([*pip, "-q", "--no-deps", str(source)], check=True)
+    offline = ["--no-deps", "--no-build-isolation", "--no-index"]  # tests see only loopback
+    subprocess.run([*pip, "-q", *offline, str(source)], check=True)
     shutil.rmtree(source)
     return venv
 

@@ -47,14 +47,14 @@ def test_bad_frames_are_protocol_errors(raw: bytes) -> None:
 
 
 def test_socket_path_precedence(tmp_path: Path) -> None:
-    assert socket_path({"AWSMFA_AGENT_SOCK": str(tmp_path / "a.sock")}) == tmp_path / "a.sock"
-    assert socket_path({"XDG_RUNTIME_DIR": "/run/user/7"}) == Path("/run/user/7/awsmfa/agent.sock")
-    assert socket_path({}) == Path(f"/tmp/awsmfa-{os.getuid()}/agent.sock")
+    assert socket_path({"AWSMFA_AGENT_SOCK": str(tmp_path / "a.sock")}) == str(tmp_path / "a.sock")
+    assert socket_path({"XDG_RUNTIME_DIR": "/run/user/7"}) == "/run/user/7/awsmfa/agent.sock"
+    assert socket_path({}) == f"/tmp/awsmfa-{os.getuid()}/agent.sock"
 
 
 def test_socket_dir_is_created_private_and_unsafe_ones_refused(tmp_path: Path) -> None:
     made = prepare_dir(tmp_path / "new" / "agent.sock")
-    assert made.stat().st_mode & 0o777 == 0o700
+    assert Path(made).stat().st_mode & 0o777 == 0o700
     (tmp_path / "open").mkdir()
     (tmp_path / "open").chmod(0o755)
     with pytest.raises(ConfigError, match="open to others"):
