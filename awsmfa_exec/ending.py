@@ -4,14 +4,16 @@ exec/env) and `cli` (typer) both end here."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Callable
-from typing import NoReturn
 
 from awsmfa_exec import log
 from awsmfa_exec.errors import AwsmfaError, ExitCode
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import NoReturn
 
 
 def interrupted() -> NoReturn:
@@ -33,8 +35,10 @@ def leave(code: int) -> NoReturn:
         code = ExitCode.FAILURE
     except ValueError:  # closed
         pass
-    with contextlib.suppress(OSError, ValueError):
+    try:  # noqa: SIM105 - contextlib is not imported on the cached path
         sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     os._exit(code)
 
 

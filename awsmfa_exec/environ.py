@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from awsmfa_exec.credentials import Credentials, parse_expiration
 from awsmfa_exec.margin import REFRESH_MARGIN
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 SET = (
     "AWS_ACCESS_KEY_ID",

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import threading
 
 _debug = os.environ.get("AWSMFA_DEBUG", "") not in ("", "0", "false", "no")
-_local = threading.local()
+_local: threading.local | None = None  # made by the first `captured` (the agent's threads)
 
 
 class _Sink:
@@ -28,7 +29,7 @@ def enable_debug() -> None:
 
 
 def _sink() -> _Sink | None:
-    sink: _Sink | None = getattr(_local, "sink", None)
+    sink: _Sink | None = getattr(_local, "sink", None) if _local is not None else None
     return sink
 
 
@@ -54,15 +55,24 @@ def note(message: str) -> None:
     _emit(f"awsmfa: {message}")
 
 
-@contextmanager
-def captured(debug: bool) -> Iterator[list[str]]:
-    """Collect this thread's notes (and debug lines when `debug`) into the yielded list."""
-    sink = _Sink(debug)
-    _local.sink = sink
-    try:
-        yield sink.lines
-    finally:
-        _local.sink = None
+class captured:
+    """Collect this thread's notes (and debug lines when `debug`) into the list it gives."""
+
+    def __init__(self, debug: bool) -> None:
+        self._sink = _Sink(debug)
+
+    def __enter__(self) -> list[str]:
+        global _local  # noqa: PLW0603 - made once, by the agent, for all its threads
+        if _local is None:
+            import threading
+
+            _local = threading.local()
+        _local.sink = self._sink
+        return self._sink.lines
+
+    def __exit__(self, *exc: object) -> None:
+        if _local is not None:
+            _local.sink = None
 
 
 # C0 and C1 controls and DEL: what could move the cursor, recolour or rewrite a terminal line.

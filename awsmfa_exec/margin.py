@@ -9,9 +9,11 @@ agent never answers the endpoint's refresh with the near-expiry credentials it r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from awsmfa_exec.errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 REFRESH_MARGIN = 300
 """Fresh credentials are made once the current ones have this many seconds left or less."""

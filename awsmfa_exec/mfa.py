@@ -65,6 +65,8 @@ class CodeWanted(AuthError):
 class Given:
     """One code the user gave up front (checked by `request.given_code`)."""
 
+    given = True  # read by the agent's client (`through_agent`) without importing this module
+
     def __init__(self, code: str, origin: str) -> None:
         self.code, self.origin = code, origin
 

@@ -13,15 +13,15 @@ path, so an answer from the agent costs no botocore at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
-
 from awsmfa_exec import agent, log
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec.agent import client as agent_client
 from awsmfa_exec.request import Obtained, Request, asker_for
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from awsmfa_exec.chain.cache import Use
     from awsmfa_exec.mfa import Asker
 
@@ -40,7 +40,8 @@ def obtain(
 ) -> Obtained:
     """Credentials for `request.profile`, with the region the child should see, and how
     they were had (`Obtained.via`)."""
-    asker = asker or asker_for(request, environ)
+    if asker is None and (request.token_code is not None or environ.get("AWSMFA_TOKEN_CODE")):
+        asker = asker_for(request, environ)  # a code given is checked before any call
     reused = reuse_inherited(request, environ)
     if reused is not None:
         return reused
@@ -70,7 +71,7 @@ def reuse_inherited(request: Request, environ: Mapping[str, str]) -> Obtained | 
 
 
 def direct(
-    request: Request, environ: Mapping[str, str], cache: Use | None, asker: Asker
+    request: Request, environ: Mapping[str, str], cache: Use | None, asker: Asker | None
 ) -> Obtained:
     """STS from this process: the profile resolved from the caller's files, its root
     fetched here when botocore resolves it."""
@@ -81,6 +82,7 @@ def direct(
     from awsmfa_exec.prompts import Asking
 
     chain = load_chain(request.profile, environ)
+    asker = asker or asker_for(request, environ)
     mfa = MfaCode(chain.mfa_serial, request.profile, asker, Asking.of(chain))
     root = None
     if chain.source.deferred:

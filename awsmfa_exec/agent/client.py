@@ -187,7 +187,7 @@ class _Conversation:
     or for the chain's root credentials (`need_root`, fetched here)."""
 
     def __init__(
-        self, sock: socket.socket, req: Request, environ: Mapping[str, str], asker: Asker
+        self, sock: socket.socket, req: Request, environ: Mapping[str, str], asker: Asker | None
     ) -> None:
         self.sock, self.req, self.environ, self.asker = sock, req, environ, asker
         self.mfa: MfaCode | None = None
@@ -209,11 +209,13 @@ class _Conversation:
     def answer_code(self, need: Message) -> Message:
         if self.mfa is None:
             from awsmfa_exec.mfa import Given, MfaCode, Refusing
+            from awsmfa_exec.request import asker_for
 
+            asker = self.asker or asker_for(self.req, self.environ)
             serial, asking = str(need.get("serial") or "") or None, None
-            if not isinstance(self.asker, Given | Refusing):  # a prompt: the client's own
+            if not isinstance(asker, Given | Refusing):  # a prompt: the client's own
                 serial, asking = own_asking(self.req.profile, self.environ)
-            self.mfa = MfaCode(serial, self.req.profile, self.asker, asking)
+            self.mfa = MfaCode(serial, self.req.profile, asker, asking)
         return self.mfa.call(self.code_step)
 
     def _answer(self, need: Message) -> Message:
@@ -277,14 +279,13 @@ def _get(req: Request, environ: Mapping[str, str]) -> Message:
 
 
 def through_agent(
-    req: Request, environ: Mapping[str, str], asker: Asker, *, start: bool = True
+    req: Request, environ: Mapping[str, str], asker: Asker | None, *, start: bool = True
 ) -> Obtained | None:
     """`req` answered by the agent (started first when none answers and `start`), codes
-    given by `asker`; None when no agent can be used (the caller goes to STS itself)."""
-    from awsmfa_exec.mfa import Given
-
+    given by `asker` (None: the caller's own prompt, made when a code is wanted); None when
+    no agent can be used (the caller goes to STS itself)."""
     # With a code of its own, a request need not wait behind another client's prompt.
-    message = {**_get(req, environ), "code_given": isinstance(asker, Given)}
+    message = {**_get(req, environ), "code_given": getattr(asker, "given", False)}
     path = socket_path(environ)
     try:
         sock = connect_or_start(path) if start else connect(path)

@@ -39,6 +39,7 @@ class SharedAsker:
 
     def __init__(self, make: Callable[[], Asker]) -> None:
         self._make = make
+        self.given: bool = getattr(make(), "given", False)  # codes given up front: -t
         self._devices: dict[tuple[str | None, str | None], _Device] = {}
         self._lock = threading.Lock()
 
