@@ -14,9 +14,11 @@ habits work, the same way for both:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from awsmfa_exec.spellings import VALUED_BY_COMMAND, by_spelling
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 VALUED: Mapping[str, frozenset[str]] = {
     command: frozenset(by_spelling(options)) for command, options in VALUED_BY_COMMAND.items()

@@ -12,8 +12,7 @@ from __future__ import annotations
 import os
 import re
 
-COMPLETE_VAR = "_AWSMFA_COMPLETE"
-
+from awsmfa_exec.spellings import COMPLETE_VAR as COMPLETE_VAR  # noqa: PLC0414 - re-exported
 
 # Characters bash reads as themselves anywhere in a word; non-ASCII letters too.
 _BARE = re.compile(r"[A-Za-z0-9_@%+=:,./-]|[^\x00-\x7f\x80-\x9f]")

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
 
-from awsmfa_exec import completion
 from awsmfa_exec.ending import conclude
+from awsmfa_exec.spellings import COMPLETE_VAR
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
     args = sys.argv[1:] if argv is None else argv
-    if completion.requested():
+    if os.environ.get(COMPLETE_VAR):
         _typer(args)
     from awsmfa_exec.arrange import arrange
 

@@ -12,8 +12,6 @@ of the same words.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from awsmfa_exec import log
 from awsmfa_exec.spellings import NO_SESSION, VALUED_BY_COMMAND, by_spelling
@@ -23,10 +21,14 @@ _ENV_VALUED = by_spelling(VALUED_BY_COMMAND["env"])
 _FLAGS = by_spelling({"no_session": NO_SESSION})
 _CREDENTIAL_DEFAULTS = {"token_code": None, "duration": None, "region": None, "no_session": False}
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
     from awsmfa_exec.request import Request
 
-Params = dict[str, Any]
+    Params = dict[str, Any]
 
 
 def _split(words: Sequence[str], valued: dict[str, str]) -> tuple[Params, list[str]] | None:

@@ -7,6 +7,8 @@ forms it reads). Light: no imports, it is on the fast path.
 
 from __future__ import annotations
 
+COMPLETE_VAR = "_AWSMFA_COMPLETE"  # set when the shell asks for completions (`completion`)
+
 TOKEN_CODE = ("--token-code", "-t")
 DURATION = ("--duration", "-d")
 REGION = ("--region", "-r")

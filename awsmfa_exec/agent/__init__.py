@@ -3,7 +3,9 @@ memory only, answers over a unix socket only its own user, and makes the STS cal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 # Set in the environment of a credential_process awsmfa runs at the root of a chain (`roots`).
 ROOT_PROCESS = "AWSMFA_ROOT_PROCESS"

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import socket
 import struct
-from typing import Any
 
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import (
@@ -39,7 +38,13 @@ VERSION = 1
 MAX_FRAME = 1 << 20
 _HEADER = struct.Struct(">I")
 
-Message = dict[str, Any]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Message = dict[str, Any]
+else:
+    Message = dict  # no typing at run time: the cached path reads this module
 
 ERRORS: dict[str, type[AwsmfaError]] = {
     cls.__name__: cls

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
 
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec import log
@@ -12,6 +11,10 @@ from awsmfa_exec.errors import UsageError, launch_failure
 from awsmfa_exec.obtain import obtain
 from awsmfa_exec.request import Request
 from awsmfa_exec.signals import restore_defaults
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 
 def run_exec(
