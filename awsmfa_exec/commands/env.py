@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Iterator, Mapping, Sequence
 
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec import shells
 from awsmfa_exec.errors import ExitCode, UsageError
 from awsmfa_exec.obtain import obtain
 from awsmfa_exec.request import Request
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 
 def run_env(request: Request | None, shell_name: str, environ: Mapping[str, str]) -> None:
@@ -25,18 +27,23 @@ def run_env(request: Request | None, shell_name: str, environ: Mapping[str, str]
     sys.stdout.flush()
 
 
-@contextlib.contextmanager
-def failing_closed(args: Sequence[str]) -> Iterator[None]:
+class failing_closed:
     """Around a run of `env ARGS`: when it fails (an error, typer's usage error, Ctrl-C: the
     `SystemExit` of `ending.fail`), stdout gets code that removes every credential from the
     shell and makes its eval fail, so `eval "$(awsmfa env x)" && cmd` never runs `cmd`."""
-    try:
-        yield
-    except BaseException as exc:
+
+    def __init__(self, args: Sequence[str]) -> None:
+        self._args = args
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        if exc is None:
+            return
         status = exc.code if isinstance(exc, SystemExit) else ExitCode.FAILURE
         if status != 0 and status is not None:
-            _print_failed(args, status if isinstance(status, int) else ExitCode.FAILURE)
-        raise
+            _print_failed(self._args, status if isinstance(status, int) else ExitCode.FAILURE)
 
 
 def _print_failed(args: Sequence[str], status: int) -> None:
@@ -48,9 +55,11 @@ def _print_failed(args: Sequence[str], status: int) -> None:
     # the error said what went wrong: no note on which shell is guessed
     shell = SHELLS.get(named[0] if named else shells.detect(note=False), SHELLS["sh"]).renderer
     last = shell.failed(status)
-    with contextlib.suppress(OSError, ValueError):  # a closed or broken stdout: nothing to do
+    try:
         sys.stdout.write(shell.export(env_vars.withdrawn()) + last if last else "")
         sys.stdout.flush()
+    except (OSError, ValueError):  # a closed or broken stdout: nothing to do
+        pass
 
 
 def require_profile(profile: str | None, unset: bool, environ: Mapping[str, str]) -> str:

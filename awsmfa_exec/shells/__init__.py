@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from awsmfa_exec.errors import UsageError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from awsmfa_exec.shells.base import Shell
 

@@ -8,24 +8,29 @@ is sorted so that it is stable.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from typing import Protocol
 
 from awsmfa_exec.errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Protocol
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-class Shell(Protocol):
-    def export(self, env: Mapping[str, str | None]) -> str:
-        """Code that sets each str value and unsets each None value."""
-        ...
+if TYPE_CHECKING:  # an interface for the type checker: no typing at run time
 
-    def failed(self, status: int) -> str:
-        """The last line `env` prints when it fails: evaluated, it makes the evaluation fail
-        (with `status` where the shell can) and leaves the shell running; "" for a data
-        format, of which `env` then prints nothing."""
-        ...
+    class Shell(Protocol):
+        def export(self, env: Mapping[str, str | None]) -> str:
+            """Code that sets each str value and unsets each None value."""
+            ...
+
+        def failed(self, status: int) -> str:
+            """The last line `env` prints when it fails: evaluated, it makes the evaluation fail
+            (with `status` where the shell can) and leaves the shell running; "" for a data
+            format, of which `env` then prints nothing."""
+            ...
 
 
 def checked(env: Mapping[str, str | None]) -> list[tuple[str, str | None]]:

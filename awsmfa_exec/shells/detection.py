@@ -13,11 +13,13 @@ note on stderr.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from awsmfa_exec import log
 from awsmfa_exec.shells.registry import PROGRAMS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
 
 WRAPPERS = frozenset(
     (
@@ -89,7 +91,7 @@ def _psutil_ancestors(pid: int) -> Iterator[str]:
 
 def _ancestors(pid: int) -> Iterator[str]:
     """Program names of `pid` and its parents, nearest first."""
-    if Path("/proc/self").is_dir():
+    if os.path.isdir("/proc/self"):  # noqa: PTH112 - no pathlib on the cached path
         return _proc_ancestors(pid)
     return _psutil_ancestors(pid)
 

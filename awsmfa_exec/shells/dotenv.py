@@ -18,10 +18,13 @@ nothing to set is a usage error.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from awsmfa_exec.errors import ConfigError, UsageError
 from awsmfa_exec.shells.base import checked
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 _INTERPOLATED = re.compile(r"\$\{[^}]*\}")
 _DOUBLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\r": "\\r", "\n": "\\n"}

@@ -9,9 +9,11 @@ CR and tab included, is literal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from awsmfa_exec.shells.base import render
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 def quote(value: str) -> str:

@@ -7,10 +7,13 @@ credential_process = awsmfa env dev --shell json
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 
 from awsmfa_exec.errors import UsageError
 from awsmfa_exec.shells.base import checked
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 _FIELDS = (
     ("AccessKeyId", "AWS_ACCESS_KEY_ID"),

@@ -12,10 +12,12 @@ escapes, so that printing the code to a terminal shows no raw control bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
 
 from awsmfa_exec.shells.base import render
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 # Left bare: no character bash, zsh, dash or fish treats specially. A leading `=` would be
 # zsh's `=cmd` expansion, so it is quoted.
@@ -56,10 +58,9 @@ def quote_ansi_c(value: str) -> str:
     return "$'" + "".join(_ansi_c_char(char) for char in value) + "'"
 
 
-@dataclass(frozen=True)
 class PosixShell:
-    name: str
-    ansi_c: bool = False
+    def __init__(self, name: str, ansi_c: bool = False) -> None:
+        self.name, self.ansi_c = name, ansi_c
 
     def export(self, env: Mapping[str, str | None]) -> str:
         quote = quote_ansi_c if self.ansi_c else quote_single

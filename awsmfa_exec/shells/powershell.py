@@ -8,9 +8,12 @@ so they are doubled too.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from awsmfa_exec.shells.base import render
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 _QUOTES = re.compile("(['\u2018\u2019\u201a\u201b])")
 

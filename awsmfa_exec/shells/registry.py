@@ -4,23 +4,31 @@ Help strings and error messages list the names from here, in this order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import namedtuple
 
-from awsmfa_exec.shells.base import Shell
 from awsmfa_exec.shells.dotenv import DotenvShell
 from awsmfa_exec.shells.fish import FishShell
 from awsmfa_exec.shells.json import JsonShell
 from awsmfa_exec.shells.posix import PosixShell
 from awsmfa_exec.shells.powershell import PowerShell
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import NamedTuple
 
-@dataclass(frozen=True)
-class ShellEntry:
-    renderer: Shell  # `env --shell NAME`
-    hook: str | None = None  # the file in shell/ (package awsmfa_exec.hook_scripts) `hook` prints
-    completion: str | None = None  # how to install tab completion, when typer completes it
-    programs: tuple[str, ...] = ()  # process names that `detection` takes for this shell
+    from awsmfa_exec.shells.base import Shell
+
+    class ShellEntry(NamedTuple):
+        renderer: Shell  # `env --shell NAME`
+        hook: str | None = None  # the file in shell/ (awsmfa_exec.hook_scripts) `hook` prints
+        completion: str | None = None  # how to install tab completion, when typer completes it
+        programs: tuple[str, ...] = ()  # process names that `detection` takes for this shell
+
+else:  # the same, without typing at run time: `env`'s cached path reads this table
+    ShellEntry = namedtuple(
+        "ShellEntry", ["renderer", "hook", "completion", "programs"], defaults=(None, None, ())
+    )
 
 
 SHELLS: dict[str, ShellEntry] = {
