@@ -93,3 +93,33 @@ def test_a_rejected_typed_code_is_asked_again_then_exit_4(
     assert stderr.count("STS rejected that MFA code; wait for the next one") == MAX_PROMPTS - 1
     assert stderr.splitlines()[-1].startswith("awsmfa: error: STS rejected the MFA code for")
     assert len(fault_sts.seen("mfa-rejected")) == MAX_PROMPTS
+
+
+def test_a_mistyped_code_is_asked_for_again_and_spaces_are_dropped(
+    terminal: Terminal, fault_sts: FaultSts
+) -> None:
+    """`12345` (one digit short) is asked for again, as a code STS rejects would be; `123 456`
+    is read as 123456."""
+    url = fault_sts.url("ok")
+    awsmfa = on_terminal(terminal, ["env", "dev", "-s", "sh"], url, stdout=subprocess.PIPE)
+    wait_for_prompt(terminal, fault_sts)
+    os.write(terminal.master, b"12345\n")
+    wait_for_prompt(terminal, fault_sts)
+    os.write(terminal.master, f"{CODE[:3]} {CODE[3:]}\n".encode())
+    stdout, stderr = awsmfa.communicate(timeout=30)
+    assert awsmfa.returncode == 0, stderr
+    assert stderr == "awsmfa: an MFA code is 6 digits; try again\n"
+    assert "export AWSMFA_PROFILE=dev\n" in stdout
+
+
+def test_mistyped_codes_end_after_the_last_prompt(terminal: Terminal, fault_sts: FaultSts) -> None:
+    awsmfa = on_terminal(terminal, ["exec", "dev", "--", "true"], fault_sts.url("ok"))
+    for _ in range(MAX_PROMPTS):
+        wait_for_prompt(terminal, fault_sts)
+        os.write(terminal.master, b"1234\n")
+    _, stderr = awsmfa.communicate(timeout=30)
+    assert awsmfa.returncode == 2
+    assert (
+        stderr.splitlines()[-1] == "awsmfa: error: the MFA code from the terminal must be 6 digits"
+    )
+    assert fault_sts.seen("ok") == []  # no STS call with a mistyped code
