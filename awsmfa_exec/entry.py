@@ -15,9 +15,11 @@ from awsmfa_exec.ending import conclude
 def main(argv: list[str] | None = None) -> NoReturn:
     args = sys.argv[1:] if argv is None else argv
     if not completion.requested():
+        from awsmfa_exec.agent.harden import no_dumps
         from awsmfa_exec.arrange import arrange
         from awsmfa_exec.fastpath import parse
 
+        no_dumps()  # before any secret is read
         args = arrange(args, os.environ)
 
         work = parse(args)
