@@ -1,11 +1,7 @@
 """Make a process's memory hard to read from outside: no core dumps, no ptrace attach by
 the same user, and for the agent pages locked out of swap where the limit allows. Failures
-are reported by `status`, never fatal: an agent on a locked-down system still beats
-prompting every time.
-
-`no_dumps` runs first thing in every awsmfa process (`entry.main`), the cached `exec`/`env`
-included: about 2 ms, nearly all of it `import ctypes` (the C library is the program's own,
-`CDLL(None)`, not looked for with `ctypes.util.find_library`, which runs ldconfig).
+are reported by `status`, never fatal. `no_dumps` runs first in every awsmfa process
+(`entry.main`): about 2 ms, nearly all `import ctypes`.
 """
 
 from __future__ import annotations

@@ -99,8 +99,7 @@ def file_name(profile: str) -> str:
 
 
 def prepare_dir(path: str) -> Path:
-    """The folder, made 0700 if missing; refused unless it is the user's and only theirs
-    to write, so no one else can plant or swap the files it will hold."""
+    """The folder, made 0700 if missing; refused unless only the user can write in it."""
     folder = Path(path)
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -120,7 +119,7 @@ def prepare_dir(path: str) -> Path:
 
 class OutputFile:
     """One profile's output, both streams as they come, unprefixed; readable by the user only.
-    A file a run before left is replaced (truncated); a link, a FIFO or a device is refused."""
+    A regular file an earlier run left is replaced; anything else is refused."""
 
     def __init__(self, folder: Path, profile: str) -> None:
         self.path = folder / f"{file_name(profile)}.log"
