@@ -41,5 +41,8 @@ def _run(args: list[str]) -> NoReturn:
 
 def _typer(args: list[str]) -> NoReturn:
     from awsmfa_exec import cli
+    from awsmfa_exec.agent.harden import before_secrets
+
+    before_secrets()  # every command typer runs may read a key or a code
 
     cli.main(args)

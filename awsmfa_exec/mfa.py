@@ -102,8 +102,10 @@ class Prompting:
             log.note(REUSED_NOTE if need.why == REUSED else REJECTED_NOTE)
         while True:
             if self._driver is None:
+                from awsmfa_exec.agent.harden import before_secrets
                 from awsmfa_exec.prompts.choose import choose  # only when a code is wanted
 
+                before_secrets()
                 self._driver = choose(need.asking, need.profile, self._environ)
             self._asked += 1
             try:

@@ -75,12 +75,14 @@ def direct(
 ) -> Obtained:
     """STS from this process: the profile resolved from the caller's files, its root
     fetched here when botocore resolves it."""
+    from awsmfa_exec.agent.harden import before_secrets
     from awsmfa_exec.chain import steps
     from awsmfa_exec.chain.cache import Use
     from awsmfa_exec.config import Files, load_chain
     from awsmfa_exec.mfa import MfaCode
     from awsmfa_exec.prompts import Asking
 
+    before_secrets()
     chain = load_chain(request.profile, environ)
     asker = asker or asker_for(request, environ)
     mfa = MfaCode(chain.mfa_serial, request.profile, asker, Asking.of(chain))

@@ -60,7 +60,9 @@ def _provider(source: Source, files: Files, environ: Mapping[str, str], region: 
 
     session = _session(source, files, region)
     if source.origin == "process":
-        env = {**environ, RUNNING: source.profile}
+        # The MFA code is awsmfa's (single-use), no business of the root's.
+        env = {k: v for k, v in environ.items() if k != "AWSMFA_TOKEN_CODE"}
+        env[RUNNING] = source.profile
         popen = partial(subprocess.Popen, env=env)
         return ProcessProvider(source.profile, lambda: session.full_config, popen=popen)
     builder = ProfileProviderBuilder(session, cache={}, region_name=region)

@@ -241,8 +241,8 @@ def _client_error(
     exc: Any, action: str, whose: str, serial: str | None, keys_of: str | None = None
 ) -> Exception:
     error = exc.response.get("Error", {})
-    code = str(error.get("Code", ""))
-    message = str(error.get("Message", "")).rstrip(".")
+    code = log.printable(str(error.get("Code", "")))
+    message = log.printable(str(error.get("Message", ""))).rstrip(".")
     metadata = exc.response.get("ResponseMetadata", {})
     status = metadata.get("HTTPStatusCode", 0)
     log.debug(f"{action} for {whose}: {code} (HTTP {status}): {message}")

@@ -219,6 +219,9 @@ class _Conversation:
         return self.mfa.call(self.code_step)
 
     def _answer(self, need: Message) -> Message:
+        from awsmfa_exec.agent.harden import before_secrets
+
+        before_secrets()  # a code, a root's credentials or keys: off the cached path
         if need["type"] == "need_code":
             return self.answer_code(need)
         return self.answer_keys(need) if need["type"] == "need_keys" else self.answer_root()

@@ -1,12 +1,17 @@
-"""Make the agent's memory hard to read from outside: no core dumps, no ptrace attach by
-the same user, pages locked out of swap where the limit allows. Failures are reported by
-`status`, never fatal: an agent on a locked-down system still beats prompting every time."""
+"""Make a process's memory hard to read from outside: no core dumps, no ptrace attach by
+the same user, and for the agent pages locked out of swap where the limit allows. Failures
+are reported by `status`, never fatal. `before_secrets` applies `no_dumps` once, before a
+process reads a long-term key, a chain root's credentials or an MFA code: first thing on
+every command typer runs (`entry`), and on the plain `exec`/`env` only when they go to STS
+or prompt (`obtain.direct`, `mfa.Prompting`, the agent's client fetching a root or keys).
+It costs about 2 ms, nearly all `import ctypes`, which a cached `exec` does not pay: that run
+holds only the credentials it hands to the command, which keeps them in its environment.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import resource
 
 PR_SET_DUMPABLE = 4
@@ -15,12 +20,14 @@ MCL_FUTURE = 2
 
 
 def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    return ctypes.CDLL(None, use_errno=True)  # the symbols this process already has
 
 
 def _no_core() -> bool:
+    """Soft limit 0: no core file of ours; the hard limit stays, so a command we start can
+    raise its own again (`ulimit -c unlimited`)."""
     try:
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
     except (OSError, ValueError):
         return False
     return True
@@ -47,11 +54,23 @@ def _locked(libc: ctypes.CDLL) -> bool:
 
 def no_dumps() -> dict[str, bool]:
     """No core file, no same-user ptrace attach or /proc/PID/mem, environ, fd reads: what
-    any process that holds secrets for long gets (the agent, the `exec --server` parent)."""
+    every awsmfa process gets before it reads a secret. `execve` makes the command it
+    becomes or starts dumpable again."""
     applied = {"no_core_dumps": _no_core(), "not_dumpable": False}
     with contextlib.suppress(OSError, AttributeError):  # no libc, or no prctl (macOS)
         applied["not_dumpable"] = _not_dumpable(_libc())
     return applied
+
+
+_applied: dict[str, bool] | None = None
+
+
+def before_secrets() -> dict[str, bool]:
+    """`no_dumps`, once per process."""
+    global _applied  # noqa: PLW0603 - once per process
+    if _applied is None:
+        _applied = no_dumps()
+    return _applied
 
 
 def harden() -> dict[str, bool]:

@@ -187,6 +187,7 @@ def table(entries: Sequence[ProfileRow]) -> str:
         [e.name, e.kind, _source(e), e.keys or "-", e.mfa_serial or "-", _region_cell(e)]
         for e in entries
     ]
+    rows = [[log.printable(cell) for cell in row] for row in rows]  # the files' words
     if any(e.session_minutes_left is not None or e.role_minutes_left is not None for e in entries):
         header += ["MFA LEFT", "ROLE LEFT"]
         for row, e in zip(rows, entries, strict=True):

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec import log
-from awsmfa_exec.agent.harden import no_dumps
+from awsmfa_exec.agent.harden import before_secrets
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.endpoint import child
 from awsmfa_exec.endpoint.http_server import CredentialServer, more_open_files
@@ -58,7 +58,7 @@ def child_environment(
 
 def run_server_exec(request: Request, command: Sequence[str], environ: Mapping[str, str]) -> int:
     """Run `command` under the endpoint; its exit status (128+N when killed by signal N)."""
-    for measure, took in no_dumps().items():
+    for measure, took in before_secrets().items():
         if not took:
             log.debug(f"could not apply {measure.replace('_', ' ')} to this process")
     refresher = Refresher(request, environ, margin=refresh_margin(environ))

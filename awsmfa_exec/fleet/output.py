@@ -8,8 +8,9 @@ line, and the progress line is wiped before output and drawn again after it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import re
+import stat
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,6 @@ from awsmfa_exec.errors import UsageError
 
 STDOUT, STDERR = 1, 2
 _WIPE = b"\r\x1b[K"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._@+=,-]")
 
 
 def write_all(fd: int, data: bytes) -> None:
@@ -90,32 +90,52 @@ class Terminal:
 
 
 def file_name(profile: str) -> str:
-    """A file name for a profile: anything unusual becomes `_`."""
-    name = _UNSAFE.sub("_", profile)
-    return f"_{name}" if name.startswith(".") else name
+    """A file name for a profile, one a profile: anything unusual (a leading `.`, `%`
+    itself) becomes `%XX`, so `acct/x` and `acct_x` stay apart."""
+    from urllib.parse import quote
+
+    name = quote(profile, safe="@+=,")
+    return f"%2E{name[1:]}" if name.startswith(".") else name
 
 
 def prepare_dir(path: str) -> Path:
+    """The folder, made 0700 if missing; refused unless only the user can write in it."""
     folder = Path(path)
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        found = folder.stat()
     except OSError as exc:
         raise UsageError(f"cannot create --output-dir {path}: {exc.strerror}") from None
-    if not folder.is_dir():
+    if not stat.S_ISDIR(found.st_mode):
         raise UsageError(f"--output-dir {path} is not a directory")
+    if found.st_uid != os.geteuid():
+        raise UsageError(
+            f"--output-dir {path} is owned by uid {found.st_uid}, not you: use a folder of your own"
+        )
+    if found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise UsageError(f"--output-dir {path} is writable by others: chmod go-w {path}")
     return folder
 
 
 class OutputFile:
-    """One profile's output, both streams as they come, unprefixed; readable by the user only."""
+    """One profile's output, both streams as they come, unprefixed; readable by the user only.
+    A regular file an earlier run left is replaced; anything else is refused."""
 
     def __init__(self, folder: Path, profile: str) -> None:
         self.path = folder / f"{file_name(profile)}.log"
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+        # O_NONBLOCK: opening a FIFO must not wait for a reader; no O_TRUNC before fstat.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
         try:
             self._fd = os.open(self.path, flags, 0o600)
         except OSError as exc:
-            raise UsageError(f"cannot write {self.path}: {exc.strerror}") from None
+            why = "not a regular file" if exc.errno in (errno.ENXIO, errno.ELOOP) else exc.strerror
+            raise UsageError(f"cannot write {self.path}: {why}") from None
+        if not stat.S_ISREG(os.fstat(self._fd).st_mode):
+            self.close()
+            raise UsageError(f"cannot write {self.path}: not a regular file")
+        os.set_blocking(self._fd, True)
+        os.ftruncate(self._fd, 0)
+        os.fchmod(self._fd, 0o600)
 
     def lines(self, stream: int, data: bytes) -> None:
         write_all(self._fd, data)

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import FrameType
 
 from awsmfa_exec import environ as env_vars
+from awsmfa_exec import log
 from awsmfa_exec.errors import AwsmfaError, MfaCodeRejected, UsageError
 from awsmfa_exec.fleet.child import pump, start
 from awsmfa_exec.fleet.output import OutputFile, Terminal
@@ -148,7 +149,7 @@ class Fleet:
             process = self._launch(env_vars.apply(self.setup.environ, changes))
             if process is None:
                 return
-            prefix = f"{result.profile} | ".encode() if self.setup.prefix else b""
+            prefix = f"{log.printable(result.profile)} | ".encode() if self.setup.prefix else b""
             status = pump(process, prefix, output.lines if output else self.terminal.lines)
         except AwsmfaError as exc:
             self._ended(result, began, ERROR, exc.exit_code, exc.message)

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from awsmfa_exec.log import printable
+
 OK = "ok"
 FAILED = "failed"  # the command exited non-zero
 ERROR = "error"  # no credentials, or the command could not start
@@ -41,7 +43,7 @@ def table(results: Sequence[Result], seconds: float) -> str:
     for r in ordered(results):
         exit_code = "-" if r.exit_code is None else str(r.exit_code)
         time = "-" if r.seconds is None else f"{r.seconds:.1f}s"
-        rows.append((r.profile, r.status, exit_code, time, r.error or ""))
+        rows.append((printable(r.profile), r.status, exit_code, time, printable(r.error or "")))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)).rstrip()

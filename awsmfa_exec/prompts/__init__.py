@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from awsmfa_exec.log import printable
+
 if TYPE_CHECKING:
     from awsmfa_exec.config import Chain
 
@@ -59,5 +61,5 @@ class Driver(Protocol):
 
 def question(need: Need) -> str:
     """The words a dialog shows."""
-    ask = f"MFA code for {need.serial} (profile {need.profile}):"
+    ask = f"MFA code for {printable(str(need.serial))} (profile {printable(need.profile)}):"
     return f"STS rejected that code; wait for the next one.\n{ask}" if need.rejected else ask

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from awsmfa_exec.errors import UsageError
+from awsmfa_exec.log import printable
 from awsmfa_exec.prompts import HOW_TO_GIVE_A_CODE, Need
 
 
@@ -34,7 +35,7 @@ class Terminal:
         except OSError:
             raise no_terminal(need.profile) from None
         with tty:
-            tty.write(f"MFA code for {need.serial}: ".encode())
+            tty.write(f"MFA code for {printable(str(need.serial))}: ".encode())
             line = tty.readline().decode("utf-8", "replace")
         if not line:
             raise UsageError(f"no MFA code was entered: {HOW_TO_GIVE_A_CODE}")

@@ -1,5 +1,5 @@
 """The `ykman` driver: the code of a YubiKey OATH account, `ykman oath accounts code
---single NAME`. NAME is the profile's `mfa_ykman_account`, else the user part of the MFA
+--single -- NAME`. NAME is the profile's `mfa_ykman_account`, else the user part of the MFA
 serial (`alice` for `arn:aws:iam::123456789012:mfa/alice`), which ykman matches against
 its accounts' names; `--single` makes ykman print the code alone, or fail when NAME
 matches no account or several."""
@@ -31,7 +31,7 @@ class Ykman:
 
     def argv(self, need: Need) -> list[str]:
         account = self.account or account_of(need.serial) or ""
-        return [self.path, "oath", "accounts", "code", "--single", account]
+        return [self.path, "oath", "accounts", "code", "--single", "--", account]
 
     def ask(self, need: Need) -> str:
         argv = self.argv(need)

@@ -122,6 +122,26 @@ def test_credential_process_root_carries_an_mfa_guarded_hop(
         assert sts_calls(moto) == calls
 
 
+@pytest.mark.parametrize("agent", AGENT)
+def test_the_mfa_code_does_not_reach_a_credential_process(
+    moto: Moto, aws_files: AwsFiles, tmp_path: Path, runs: Path, agent: str
+) -> None:
+    """AWSMFA_TOKEN_CODE is awsmfa's, not the root's: the process ran with it."""
+    aws_files.write(process_root(tmp_path) + hop("root"), "")
+    tattle = tmp_path / "tattle.py"
+    tattle.write_text(
+        "import os, runpy, sys\n"
+        "with open(os.environ['RUNS'], 'a') as runs:\n"
+        "    runs.write(os.environ.get('AWSMFA_TOKEN_CODE', 'no code') + '\\n')\n"
+        f"runpy.run_path({str(tmp_path / 'keys.py')!r})\n"
+    )
+    config = aws_files.config.read_text().replace(str(tmp_path / "keys.py"), str(tattle))
+    aws_files.config.write_text(config)
+    moto.role("hop", requires_mfa=True)
+    assert exec_hop({**AGENT[agent], "AWSMFA_TOKEN_CODE": CODE}).startswith(role_arn_of("hop"))
+    assert runs.read_text().splitlines() == ["no code", "ran"]
+
+
 def test_the_agent_plans_a_new_role_on_a_process_root_without_running_it(
     moto: Moto, aws_files: AwsFiles, tmp_path: Path, runs: Path
 ) -> None:

@@ -17,8 +17,9 @@ import pytest
 
 from awsmfa_exec.fleet.run import GRACE
 from tests.support.aws_files import CODE, AwsFiles
-from tests.support.commands import AWSMFA, awsmfa
+from tests.support.commands import AWSMFA, awsmfa, run
 from tests.support.fleet import write_fleet
+from tests.support.other_uid import NOBODY, as_uid
 from tests.support.sts_server import Moto, serving
 
 
@@ -405,3 +406,71 @@ def test_progress_line_on_a_terminal_and_never_in_a_pipe(moto: Moto, aws_files: 
     assert piped.returncode == 0, piped.stderr
     assert "done," not in piped.stderr
     assert "\x1b" not in piped.stderr
+
+
+def test_output_dir_another_uid_made_or_others_can_write_is_refused(
+    moto: Moto, aws_files: AwsFiles, tmp_path: Path, shared_dir: Path
+) -> None:
+    """A 0777 folder of uid 65534's with a 0666 acct-000.log got the victim's output."""
+    write_fleet(aws_files, 1)
+    planted = shared_dir / "planted"
+    trap = planted / "acct-000.log"
+    planted.mkdir()
+    os.chown(planted, NOBODY, NOBODY)
+    plant = f"chmod 0777 {planted} && umask 0 && : > {trap}"
+    assert run(as_uid(NOBODY, "sh", "-c", plant), cwd=Path("/")).returncode == 0
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    for folder, why in ((planted, f"owned by uid {NOBODY}"), (shared, "writable by others")):
+        result = awsmfa("each", "acct-000", "-t", CODE, "--output-dir", str(folder), "--", "env")
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"awsmfa: error: --output-dir {folder} is {why}")
+        assert len(lines_of(result.stderr)) == 1
+    assert trap.read_text() == ""
+    assert moto.calls() == []
+
+
+def test_output_dir_refuses_a_fifo_and_keeps_names_apart(
+    moto: Moto, aws_files: AwsFiles, tmp_path: Path
+) -> None:
+    """A FIFO named other.log hung `each` past SIGTERM and SIGINT; `acct/x` and `acct_x`
+    both wrote acct_x.log. A second run into the same folder replaces its files."""
+    write_fleet(aws_files, 0)
+    extra = "".join(
+        f"\n[profile {name}]\nrole_arn = arn:aws:iam::123456789012:role/x\n"
+        "source_profile = landing\n"
+        for name in ("acct/x", "acct_x")
+    )
+    aws_files.config.write_text(aws_files.config.read_text() + extra)
+    out = tmp_path / "out"
+    out.mkdir(mode=0o700)
+    os.mkfifo(out / "other.log")
+    args = ("each", "acct?x", "other", "-t", CODE, "--keep-going", "--output-dir", str(out))
+    script = 'echo "from $AWSMFA_PROFILE"'
+    result = awsmfa(*args, "--", "sh", "-c", script, timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert f"cannot write {out}/other.log: not a regular file" in result.stderr
+    assert stat.S_ISFIFO((out / "other.log").lstat().st_mode)
+    files = {p.name: p.read_text() for p in out.iterdir() if p.name != "other.log"}
+    assert files == {"acct%2Fx.log": "from acct/x\n", "acct_x.log": "from acct_x\n"}
+    again = awsmfa(*args, "--", "sh", "-c", f"{script}; echo again", timeout=30)
+    assert again.returncode == 1, again.stderr
+    assert (out / "acct_x.log").read_text() == "from acct_x\nagain\n"
+
+
+def test_control_characters_in_profile_names_reach_no_terminal(
+    moto: Moto, aws_files: AwsFiles
+) -> None:
+    """A profile named with ESC sequences is printed without them, in prefixes and summary."""
+    write_fleet(aws_files, 0)
+    name = "evil\x1b]0;owned\x07\x1b[2J"
+    aws_files.config.write_text(
+        aws_files.config.read_text()
+        + f"\n[profile {name}]\nrole_arn = arn:aws:iam::123456789012:role/x\n"
+        "source_profile = landing\n"
+    )
+    result = awsmfa("each", "evil*", "-t", CODE, "--", "echo", "hi")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+    assert result.stdout == "evil]0;owned[2J | hi\n"

@@ -52,7 +52,7 @@ def test_the_parent_dumps_no_core_and_refuses_its_own_user(
     result = run(other_uid.command(*args), env=env, cwd=Path("/"))
     assert result.returncode == 0, result.stderr
     lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
-    assert "Max core file size 0 0 bytes" in lines
+    assert any(line.startswith("Max core file size 0 ") for line in lines)  # soft limit
     assert "parent environ: refused" in lines  # PR_SET_DUMPABLE 0
     assert "parent fds: refused" in lines
     assert "own environ: readable" in lines  # the command itself is dumpable as usual

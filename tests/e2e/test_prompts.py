@@ -29,7 +29,7 @@ ARGV = {
         "end run",
         QUESTION,
     ],
-    "ykman": ["oath", "accounts", "code", "--single", "alice"],
+    "ykman": ["oath", "accounts", "code", "--single", "--", "alice"],
 }
 JSON = ("env", "dev", "--shell", "json")
 
@@ -114,6 +114,18 @@ def test_ykman_account_from_the_nearest_profile(
     aws_files.config.write_text(config)
     assert_credentials(awsmfa(*JSON, env=session(fakes)))
     assert fakes.calls("ykman") == [[*ARGV["ykman"][:-1], "Amazon Web Services:alice@dev"]]
+
+
+def test_a_ykman_account_that_looks_like_an_option_stays_the_account(
+    moto: Moto, aws_files: AwsFiles, fakes: FakeTools
+) -> None:
+    """The serial's user part `--show-hidden` was read by ykman as an option."""
+    fakes.install("ykman", f"code:{CODE}")
+    set_in_landing(aws_files, "mfa_prompt = ykman")
+    config = aws_files.config.read_text().replace("mfa/alice", "mfa/--show-hidden")
+    aws_files.config.write_text(config)
+    assert_credentials(awsmfa(*JSON, env=session(fakes)))
+    assert fakes.calls("ykman") == [[*ARGV["ykman"][:-1], "--show-hidden"]]
 
 
 @pytest.mark.parametrize("tool", ["zenity", "kdialog", "osascript"])

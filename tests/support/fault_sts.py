@@ -100,6 +100,9 @@ SCENARIOS: dict[str, Callable[[str], Answer]] = {
         403, "InvalidClientTokenId", "The security token included in the request is invalid."
     ),
     "role-needs-mfa": _denied_role,
+    "forged-message": lambda _: error(
+        403, "AccessDenied", "denied&#13;&#10;awsmfa: credentials saved to /tmp/keys"
+    ),
     "throttling": lambda _: error(400, "Throttling", "Rate exceeded"),
     "http-500": lambda _: Answer(500, b"<html><body><h1>500 Internal Server Error</h1></body>"),
     "hang": lambda _: Answer(0, b"", hang=True),

@@ -133,7 +133,8 @@ def test_the_summary_puts_failures_last_in_config_order() -> None:
 
 def test_file_names_hold_nothing_unusual() -> None:
     assert file_name("acct-1") == "acct-1"
-    assert file_name("../x y") == "_.._x_y"
+    assert file_name("../x y") == "%2E.%2Fx%20y"
+    assert file_name("acct/x") != file_name("acct_x") == "acct_x"
 
 
 @pytest.mark.parametrize(

@@ -180,5 +180,5 @@ def test_the_agent_names_no_prompt_the_client_uses_its_own(
     }
     got = code_for_planted_need({"prompt": "zenity", "process": "echo 111111"}, environ)
     assert got == "654321"
-    assert fakes.calls("ykman") == [["oath", "accounts", "code", "--single", "me"]]
+    assert fakes.calls("ykman") == [["oath", "accounts", "code", "--single", "--", "me"]]
     assert fakes.calls("zenity") == []
