@@ -1,9 +1,8 @@
 """Which proxy an HTTP request of awsmfa goes through: never one, to loopback.
 
-A proxy named in `http_proxy`, `https_proxy` or `all_proxy` may be run by anyone; urllib
-and botocore send loopback requests through it unless `no_proxy` says otherwise. Every
-request awsmfa makes (STS, IAM, the `exec --server` endpoint, a sign-in endpoint) decides
-here, so the credentials, tokens and codes meant for a local endpoint stay on loopback.
+urllib and botocore send loopback requests through `http_proxy`/`all_proxy` unless
+`no_proxy` says otherwise, and anyone may run that proxy: STS, IAM, the `exec --server`
+endpoint and a sign-in endpoint on this machine are asked directly.
 """
 
 from __future__ import annotations
@@ -21,17 +20,15 @@ def loopback(url: str) -> bool:
     from urllib.parse import urlsplit
 
     host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
 
 def proxies_for(url: str | None, environ: Mapping[str, str]) -> dict[str, str] | None:
-    """The proxies botocore is to use for `url`, from `environ`: none for loopback (an
-    empty dict, which botocore takes as is); None to let botocore read its own environment."""
+    """botocore's proxies for `url` from `environ`: none to loopback (an empty dict, which
+    botocore takes as is); None leaves them to botocore's own environment."""
     if url and loopback(url):
         return {}
     found = {
@@ -47,5 +44,4 @@ def urlopen(request: urllib.request.Request, timeout: float) -> IO[bytes]:
     import urllib.request
 
     handlers = [urllib.request.ProxyHandler({})] if loopback(request.full_url) else []
-    answer: IO[bytes] = urllib.request.build_opener(*handlers).open(request, timeout=timeout)
-    return answer
+    return urllib.request.build_opener(*handlers).open(request, timeout=timeout)  # type: ignore[no-any-return]

@@ -5,11 +5,9 @@ The steps, in the order that always leaves one working key that awsmfa can name:
 2. GetCallerIdentity with the new key, until it works (IAM takes seconds to spread it);
 3. the new key into the keyring, read back;
 4. DeleteAccessKey of the old key.
-A failure in 1-3, or Ctrl-C there, undoes them: the old key back in the keyring (when it no
-longer reads as the old one), then the new key deleted. A failure in 4 leaves the new key
-live and in the keyring, and names the old one to delete. Ctrl-C waits while IAM creates
-or deletes a key and during the undo, so IAM never holds a key whose secret is lost.
-Key ids are masked in every message (`AKIA…MPLE`), as everywhere else.
+A failure or Ctrl-C in 1-3 puts the old key back into the keyring, then deletes the new
+one; a failure in 4 leaves the new key live and in the keyring, and names the old one.
+Ctrl-C waits while IAM creates or deletes a key. Messages mask key ids (`AKIA…MPLE`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Requests to loopback never go through a proxy: with http_proxy, HTTP_PROXY, https_proxy
 and all_proxy naming a recording proxy (and no no_proxy), `awsmfa status` inside
-`awsmfa exec dev --server` asks the endpoint directly, and awsmfa's own STS calls to a
-loopback endpoint do too. The proxy sees nothing: not the endpoint's token, not a
+`awsmfa exec dev --server` asks the endpoint directly, and awsmfa's own calls to a
+loopback STS and sign-in endpoint do too. The proxy sees nothing: not the endpoint's token, not a
 credential."""
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ import pytest
 
 from tests.support.aws_files import CODE
 from tests.support.commands import AWSMFA, awsmfa
+from tests.support.signin_server import SigninServer, signin_server
 from tests.support.sts_server import Moto
+
+__all__ = ["signin_server"]  # the fixture
 
 PROXY_VARIABLES = (
     "http_proxy",
@@ -81,4 +84,14 @@ def test_awsmfa_calls_a_loopback_sts_past_the_proxy(moto: Moto, proxy: Recording
     shown = awsmfa("exec", "dev", "--server", "-t", CODE, "--", AWSMFA, "status", env=env)
     assert shown.returncode == 0, shown.stderr
     assert "served by:  the exec --server endpoint" in shown.stdout
+    assert proxy.seen == []
+
+
+def test_login_asks_a_loopback_signin_endpoint_past_the_proxy(
+    moto: Moto, proxy: RecordingProxy, signin_server: SigninServer
+) -> None:
+    env = {**_without_no_proxy(), **dict.fromkeys(PROXY_VARIABLES, proxy.url)}
+    printed = awsmfa("login", "dev", "--print", "-t", CODE, env=env)
+    assert printed.returncode == 0, printed.stderr
+    assert [r.query.get("Action") for r in signin_server.requests] == [["getSigninToken"]]
     assert proxy.seen == []
