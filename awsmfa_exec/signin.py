@@ -18,12 +18,12 @@ from collections.abc import Mapping
 from awsmfa_exec import log
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import AuthError, StsUnavailable, UsageError
+from awsmfa_exec.proxies import loopback, urlopen
 
 TIMEOUT = 10
 ISSUER = "awsmfa"
 DEFAULT_REGION = "us-east-1"
 
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _HOSTS = {  # partition: (federation endpoint, console)
     "aws": ("https://signin.aws.amazon.com/federation", "https://console.aws.amazon.com"),
     "aws-us-gov": (
@@ -48,8 +48,9 @@ def federation_endpoint(region: str, environ: Mapping[str, str]) -> str:
     if not override:
         return _HOSTS[partition(region)][0]
     parts = urllib.parse.urlsplit(override)
-    loopback = parts.scheme == "http" and parts.hostname in _LOOPBACK
-    if not (parts.scheme == "https" and parts.hostname) and not loopback:
+    if not (parts.scheme == "https" and parts.hostname) and not (
+        parts.scheme == "http" and loopback(override)
+    ):
         raise UsageError(
             "AWSMFA_SIGNIN_URL must be an https:// URL (http:// only on 127.0.0.1), "
             "since the request carries credentials"
@@ -81,7 +82,7 @@ def signin_token(endpoint: str, creds: Credentials, *, whose: str) -> str:
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
     log.debug(f"getSigninToken for {whose} at {endpoint}")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:  # noqa: S310
+        with urlopen(request, timeout=TIMEOUT) as answer:
             body = answer.read()
     except urllib.error.HTTPError as exc:
         exc.close()

@@ -1,8 +1,10 @@
-"""The only place that talks to STS.
+"""The only place that talks to AWS: STS, and IAM for `rotate`.
 
-botocore is imported inside the functions, so commands that never reach STS (a cached or
-nested `exec`, `--help`) never pay for it. Every botocore failure is translated here into
-the error kinds of `errors.py`; no message carries a secret.
+One client factory (`client`) gives both services the endpoint, CA bundle, proxies and
+timeouts of `Endpoint.from_environ`. botocore is imported inside the functions, so
+commands that never reach AWS (a cached or nested `exec`, `--help`) never pay for it.
+Every botocore failure is translated here into the error kinds of `errors.py`; no message
+carries a secret.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from awsmfa_exec.errors import (
     StsUnavailable,
     UsageError,
 )
+from awsmfa_exec.proxies import proxies_for
 
 _SESSION_LOCK = threading.Lock()  # botocore sessions are not thread-safe; clients are
 
@@ -92,44 +95,46 @@ class Timeouts:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """How to reach STS, decided from the caller's environment and profile."""
+    """How to reach STS (or IAM), decided from the caller's environment and profile."""
 
     region: str
     url: str | None = None
     ca_bundle: str | None = None
-    # A proxy URL may carry a password (http://user:password@host).
-    proxies: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # A proxy URL may carry a password (http://user:password@host). None: botocore's own.
+    proxies: Mapping[str, str] | None = field(default=None, repr=False)
     timeouts: Timeouts = field(default_factory=Timeouts)
+    service: str = "sts"
 
     @classmethod
     def from_environ(
-        cls, environ: Mapping[str, str], settings: Mapping[str, Any], region: str | None
+        cls,
+        environ: Mapping[str, str],
+        settings: Mapping[str, Any],
+        region: str | None,
+        service: str = "sts",
     ) -> Endpoint:
         ignore = environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true"
         services = settings.get("services")
         url = None
         if not ignore:
             url = (
-                environ.get("AWS_ENDPOINT_URL_STS")
+                environ.get(f"AWS_ENDPOINT_URL_{service.upper()}")
                 or environ.get("AWS_ENDPOINT_URL")
                 or (
-                    services.get("sts", {}).get("endpoint_url")
+                    services.get(service, {}).get("endpoint_url")
                     if isinstance(services, dict)
                     else None
                 )
                 or settings.get("endpoint_url")
+                or None
             )
-        proxies = {
-            scheme: value
-            for scheme in ("http", "https")
-            if (value := environ.get(f"{scheme.upper()}_PROXY") or environ.get(f"{scheme}_proxy"))
-        }
         return cls(
             region=_region_name(region) or region_in(environ) or "us-east-1",
-            url=url or None,
+            url=url,
             ca_bundle=environ.get("AWS_CA_BUNDLE") or settings.get("ca_bundle") or None,
-            proxies=proxies,
+            proxies=proxies_for(url, environ),
             timeouts=Timeouts.from_environ(environ),
+            service=service,
         )
 
 
@@ -142,10 +147,10 @@ def _session() -> Any:
     # steer (or break) the session that carries the explicit credentials.
     session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
     # Before loading a model, botocore lists every service directory it ships (~400) to
-    # check the name: twice per STS client, ~17 ms of a direct run. This session only ever
-    # loads STS, from the same search paths (AWS_DATA_PATH included).
+    # check the name: twice per client, ~17 ms of a direct run. This session only ever
+    # loads STS and IAM, from the same search paths (AWS_DATA_PATH included).
     loader = session.get_component("data_loader")
-    loader.list_available_services = lambda type_name: ["sts"]
+    loader.list_available_services = lambda type_name: ["sts", "iam"]
     return session
 
 
@@ -155,7 +160,8 @@ def preload() -> None:
         _session().get_service_model("sts")
 
 
-def _client(endpoint: Endpoint, keys: Credentials) -> Any:
+def client(endpoint: Endpoint, keys: Credentials) -> Any:
+    """The one botocore client factory: `endpoint.service` signed with `keys`."""
     from botocore.config import Config
 
     config = Config(
@@ -163,12 +169,12 @@ def _client(endpoint: Endpoint, keys: Credentials) -> Any:
         read_timeout=endpoint.timeouts.read,
         # total_max_attempts counts the first try; botocore's max_attempts would not.
         retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
-        proxies=dict(endpoint.proxies) or None,
+        proxies=None if endpoint.proxies is None else dict(endpoint.proxies),
         user_agent_extra="awsmfa",
     )
     with _SESSION_LOCK:
         return _session().create_client(
-            "sts",
+            endpoint.service,
             region_name=endpoint.region,
             endpoint_url=endpoint.url,
             verify=endpoint.ca_bundle,
@@ -287,8 +293,8 @@ def get_session_token(
     params: dict[str, Any] = {"DurationSeconds": duration}
     if serial and code:
         params.update(SerialNumber=serial, TokenCode=code)
-    client = _client(endpoint, keys)
-    return _call("GetSessionToken", whose, serial, lambda: client.get_session_token(**params))
+    api = client(endpoint, keys)
+    return _call("GetSessionToken", whose, serial, lambda: api.get_session_token(**params))
 
 
 def assume_role(
@@ -314,8 +320,8 @@ def assume_role(
         params["ExternalId"] = external_id
     if serial and code:
         params.update(SerialNumber=serial, TokenCode=code)
-    client = _client(endpoint, creds)
-    return _call("AssumeRole", whose, serial, lambda: client.assume_role(**params), keys_of)
+    api = client(endpoint, creds)
+    return _call("AssumeRole", whose, serial, lambda: api.assume_role(**params), keys_of)
 
 
 @dataclass(frozen=True)
@@ -327,9 +333,46 @@ class Identity:
 
 def caller_identity(endpoint: Endpoint, creds: Credentials, *, whose: str) -> Identity:
     """Who `creds` are, as STS sees them (GetCallerIdentity needs no permission)."""
-    client = _client(endpoint, creds)
-    answer = _answer("GetCallerIdentity", whose, None, client.get_caller_identity)
+    api = client(endpoint, creds)
+    answer = _answer("GetCallerIdentity", whose, None, api.get_caller_identity)
     try:
         return Identity(str(answer["Account"]), str(answer["Arn"]), str(answer["UserId"]))
     except KeyError:
         raise StsUnavailable("STS answered GetCallerIdentity without an identity") from None
+
+
+IAM_REGION = "us-east-1"  # IAM is global; botocore signs it for us-east-1
+
+
+def iam_endpoint(environ: Mapping[str, str], settings: Mapping[str, Any]) -> Endpoint:
+    return Endpoint.from_environ(environ, settings, IAM_REGION, service="iam")
+
+
+def _iam_answer(action: str, call: Callable[[], Mapping[str, Any]]) -> Mapping[str, Any]:
+    """IAM refusing is an authentication error (exit 4), IAM unreachable exit 5."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return call()
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        code, message = error.get("Code", ""), str(error.get("Message", "")).rstrip(".")
+        log.debug(f"IAM {action}: {code}: {message}")
+        raise AuthError(f"IAM refused {action}: {code}: {message}") from None
+    except BotoCoreError as exc:
+        raise StsUnavailable(
+            f"IAM {action} failed: {_describe_transport(exc)}; "
+            "check the network, or AWS_ENDPOINT_URL_IAM"
+        ) from None
+
+
+def create_access_key(endpoint: Endpoint, signer: Credentials, user: str) -> Credentials:
+    api = client(endpoint, signer)
+    answer = _iam_answer("CreateAccessKey", lambda: api.create_access_key(UserName=user))
+    key = answer["AccessKey"]
+    return Credentials(str(key["AccessKeyId"]), str(key["SecretAccessKey"]))
+
+
+def delete_access_key(endpoint: Endpoint, signer: Credentials, user: str, key_id: str) -> None:
+    api = client(endpoint, signer)
+    _iam_answer("DeleteAccessKey", lambda: api.delete_access_key(UserName=user, AccessKeyId=key_id))

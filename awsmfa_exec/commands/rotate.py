@@ -5,14 +5,17 @@ The steps, in the order that always leaves one working key that awsmfa can name:
 2. GetCallerIdentity with the new key, until it works (IAM takes seconds to spread it);
 3. the new key into the keyring, read back;
 4. DeleteAccessKey of the old key.
-A failure in 2 or 3 deletes the new key again: the old one stays live and in the keyring.
-A failure in 4 leaves the new key live and in the keyring, and names the old one to delete.
+A failure or Ctrl-C in 1-3 puts the old key back into the keyring, then deletes the new
+one; a failure in 4 leaves the new key live and in the keyring, and names the old one.
+Ctrl-C waits while IAM creates or deletes a key. Messages mask key ids (`AKIA…MPLE`).
 """
 
 from __future__ import annotations
 
+import signal
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,8 +29,8 @@ from awsmfa_exec.config import (
     resolve,
     unknown_profile,
 )
-from awsmfa_exec.credentials import Credentials
-from awsmfa_exec.errors import AuthError, AwsmfaError, ConfigError
+from awsmfa_exec.credentials import Credentials, mask_key_id
+from awsmfa_exec.errors import AuthError, AwsmfaError, Cancelled, ConfigError
 
 CHECK_ATTEMPTS = 10
 CHECK_PAUSE = 2.0
@@ -40,6 +43,7 @@ class Account(Protocol):
     def create(self, user: str) -> Credentials: ...
     def delete(self, user: str, key_id: str) -> None: ...
     def store(self, keys: Credentials) -> None: ...
+    def held(self) -> Credentials | None: ...
 
 
 def user_name(arn: str) -> str:
@@ -50,8 +54,17 @@ def user_name(arn: str) -> str:
     return resource.rsplit("/", 1)[-1]
 
 
-def _again(exc: AwsmfaError, message: str) -> AwsmfaError:
-    return type(exc)(message)
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C waits for the end of the block, then interrupts (unless the block raised)."""
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _working(account: Account, keys: Credentials, arn: str, pause: float) -> None:
@@ -69,42 +82,56 @@ def _working(account: Account, keys: Credentials, arn: str, pause: float) -> Non
         return
 
 
+def _undone(
+    account: Account, user: str, old: Credentials, new: Credentials | None, why: BaseException
+) -> AwsmfaError:
+    """Back to the start after `why`: the old key in the keyring, the new one deleted; the
+    error that says so."""
+    kind, said = (type(why), why.message) if isinstance(why, AwsmfaError) else (Cancelled, "")
+    said = said or "interrupted"
+    old_id = mask_key_id(old.access_key_id)
+    if new is None:
+        return kind(f"{said}; the live key is still {old_id}, in the keyring")
+    new_id, listing = mask_key_id(new.access_key_id), f"aws iam list-access-keys --user-name {user}"
+    try:
+        if account.held() != old:
+            account.store(old)
+    except AwsmfaError as lost:
+        return kind(
+            f"{said}; the old key {old_id} could not be put back into the keyring "
+            f"({lost.message}), so the new key {new_id} is kept: both are live (`{listing}`)"
+        )
+    try:
+        account.delete(user, new.access_key_id)
+    except AwsmfaError as undo:
+        return kind(
+            f"{said}; the live key is still {old_id}, in the keyring; the new key {new_id} "
+            f"could not be deleted ({undo.message}): delete it in IAM (`{listing}` lists it)"
+        )
+    return kind(f"{said}; the new key was deleted, the live key is still {old_id}, in the keyring")
+
+
 def rotate(account: Account, old: Credentials, pause: float = CHECK_PAUSE) -> Credentials:
     """Replace `old` by a new key of the same user; returns the new, live key."""
-    old_id = old.access_key_id
     arn = account.identity(old)
     user = user_name(arn)
+    new = None
     try:
-        new = account.create(user)
-    except AwsmfaError as exc:
-        raise _again(
-            exc, f"{exc.message}; the live key is still {old_id}, in the keyring"
-        ) from None
-    try:
+        with _ctrl_c_held():
+            new = account.create(user)
         _working(account, new, arn, pause)
         account.store(new)
-    except AwsmfaError as exc:
-        try:
-            account.delete(user, new.access_key_id)
-        except AwsmfaError as undo:
-            raise _again(
-                exc,
-                f"{exc.message}; the live key is still {old_id}, in the keyring; the new key "
-                f"{new.access_key_id} could not be deleted ({undo.message}): delete it with "
-                f"`aws iam delete-access-key --user-name {user} --access-key-id "
-                f"{new.access_key_id}`",
-            ) from None
-        raise _again(
-            exc, f"{exc.message}; the new key was deleted, the live key is still {old_id}"
-        ) from None
+    except (AwsmfaError, KeyboardInterrupt) as exc:
+        with _ctrl_c_held():
+            raise _undone(account, user, old, new, exc) from None
     try:
-        account.delete(user, old_id)
+        with _ctrl_c_held():
+            account.delete(user, old.access_key_id)
     except AwsmfaError as exc:
-        raise _again(
-            exc,
-            f"the new key {new.access_key_id} is live and in the keyring, but the old key "
-            f"{old_id} is not deleted ({exc.message}): delete it with `aws iam "
-            f"delete-access-key --user-name {user} --access-key-id {old_id}`",
+        raise type(exc)(
+            f"the new key {mask_key_id(new.access_key_id)} is live and in the keyring, but the "
+            f"old key {mask_key_id(old.access_key_id)} is not deleted ({exc.message}): delete "
+            f"it in IAM (`aws iam list-access-keys --user-name {user}` lists it)"
         ) from None
     return new
 
@@ -126,19 +153,25 @@ class AwsAccount:
         return sts.caller_identity(endpoint, keys, whose=self.profile).arn
 
     def create(self, user: str) -> Credentials:
-        from awsmfa_exec.iam import Iam
+        from awsmfa_exec import sts
 
-        return Iam(self.environ, self.settings, self.signer).create_access_key(user)
+        return sts.create_access_key(
+            sts.iam_endpoint(self.environ, self.settings), self.signer, user
+        )
 
     def delete(self, user: str, key_id: str) -> None:
-        from awsmfa_exec.iam import Iam
+        from awsmfa_exec import sts
 
-        Iam(self.environ, self.settings, self.signer).delete_access_key(user, key_id)
+        endpoint = sts.iam_endpoint(self.environ, self.settings)
+        sts.delete_access_key(endpoint, self.signer, user, key_id)
 
     def store(self, keys: Credentials) -> None:
         keystore.write(self.profile, keys)
-        if keystore.read(self.profile) != keys:
-            raise ConfigError(f"the keyring did not keep the new key of {self.profile}")
+        if self.held() != keys:
+            raise ConfigError(f"the keyring did not keep the key of {self.profile}")
+
+    def held(self) -> Credentials | None:
+        return keystore.read(self.profile)
 
 
 def run_rotate(profile: str, token_code: str | None, environ: Mapping[str, str]) -> None:
@@ -168,6 +201,6 @@ def run_rotate(profile: str, token_code: str | None, environ: Mapping[str, str])
     finally:
         forget_in_agent(environ, profile)
     log.note(
-        f"{profile}: old key {old.access_key_id} deleted; new key {new.access_key_id} "
-        "is live and in the keyring"
+        f"{profile}: old key {mask_key_id(old.access_key_id)} deleted; new key "
+        f"{mask_key_id(new.access_key_id)} is live and in the keyring"
     )

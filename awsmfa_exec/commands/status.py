@@ -63,18 +63,17 @@ def parse_arn(arn: str) -> Principal:
 def _endpoint_credentials(environ: Mapping[str, str]) -> Credentials | None:
     """What the loopback container-credentials endpoint of `exec --server` serves, asked
     the way an SDK asks it; None when there is none or it does not answer."""
-    import urllib.error
     import urllib.request
-    from urllib.parse import urlsplit
+
+    from awsmfa_exec.proxies import loopback, urlopen
 
     url = environ.get("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
     token = environ.get("AWS_CONTAINER_AUTHORIZATION_TOKEN", "")
-    where = urlsplit(url)
-    if not token or where.scheme != "http" or where.hostname not in ("127.0.0.1", "localhost"):
+    if not token or not url.startswith("http://") or not loopback(url):
         return None  # not ours: status uses no network
     request = urllib.request.Request(url, headers={"Authorization": token})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - http, loopback
+        with urlopen(request, timeout=10) as answer:
             body = json.load(answer)
         expiration = parse_expiration(str(body.get("Expiration", "")))
         return Credentials(body["AccessKeyId"], body["SecretAccessKey"], body["Token"], expiration)

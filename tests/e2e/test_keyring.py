@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from awsmfa_exec.credentials import mask_key_id
 from tests.support.aws_files import (
     ACCOUNT,
     CODE,
@@ -278,8 +279,8 @@ def test_rotate_replaces_the_key_in_iam_and_the_keyring(
     assert len(live) == 1
     assert old["AccessKeyId"] not in live
     assert rotated.stderr.endswith(
-        f"awsmfa: landing: old key {old['AccessKeyId']} deleted; new key {live[0]} "
-        "is live and in the keyring\n"
+        f"awsmfa: landing: old key {mask_key_id(old['AccessKeyId'])} deleted; new key "
+        f"{mask_key_id(live[0])} is live and in the keyring\n"
     )
     assert old["SecretAccessKey"] not in rotated.stderr
 
@@ -306,7 +307,7 @@ def test_rotate_replaces_the_key_in_iam_and_the_keyring(
     assert (refused.returncode, refused.stderr) == (
         4,
         "awsmfa: error: IAM refused CreateAccessKey: LimitExceeded: Cannot exceed quota for "
-        f"AccessKeysPerUser: 2; the live key is still {live[0]}, in the keyring\n",
+        f"AccessKeysPerUser: 2; the live key is still {mask_key_id(live[0])}, in the keyring\n",
     )
     assert keystore.read("landing") == new
     record_keyring(

@@ -5,6 +5,7 @@ against a fake account."""
 from __future__ import annotations
 
 import configparser
+import re
 import stat
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from awsmfa_exec import file_edit, keystore
 from awsmfa_exec.commands.rotate import rotate, user_name
 from awsmfa_exec.config import Files, resolve
-from awsmfa_exec.credentials import Credentials
+from awsmfa_exec.credentials import Credentials, mask_key_id
 from awsmfa_exec.errors import AuthError, ConfigError
 
 FILES = Files(Path("/c/config"), Path("/c/credentials"))
@@ -136,19 +137,25 @@ def test_only_system_backends_are_used(module: str, usable: bool) -> None:
 
 
 class FakeAccount:
-    def __init__(self, fail: str | None = None) -> None:
-        self.fail = fail
+    """IAM and a keyring in memory; each step named in `fail` refuses (a keyring write
+    lands before its read-back refuses, as a D-Bus hiccup does)."""
+
+    def __init__(self, *fail: str) -> None:
+        self.fail = set(fail)
         self.live = {OLD.access_key_id}
         self.stored = OLD
         self.steps: list[str] = []
 
     def _maybe_fail(self, step: str) -> None:
         self.steps.append(step)
-        if self.fail == step:
+        if step in self.fail:
             raise AuthError(f"{step} refused")
 
+    def _which(self, key_id: str) -> str:
+        return "new" if key_id == NEW.access_key_id else "old"
+
     def identity(self, keys: Credentials) -> str:
-        self._maybe_fail("identity-new" if keys == NEW else "identity-old")
+        self._maybe_fail(f"identity-{self._which(keys.access_key_id)}")
         return ARN
 
     def create(self, user: str) -> Credentials:
@@ -158,38 +165,63 @@ class FakeAccount:
         return NEW
 
     def delete(self, user: str, key_id: str) -> None:
-        self._maybe_fail(f"delete-{'new' if key_id == NEW.access_key_id else 'old'}")
+        self._maybe_fail(f"delete-{self._which(key_id)}")
         self.live.discard(key_id)
 
     def store(self, keys: Credentials) -> None:
-        self._maybe_fail("store")
         self.stored = keys
+        self._maybe_fail(f"store-{self._which(keys.access_key_id)}")
+
+    def held(self) -> Credentials | None:
+        return self.stored
 
 
 def test_a_rotation_creates_checks_stores_then_deletes() -> None:
     account = FakeAccount()
     assert rotate(account, OLD, pause=0) == NEW
-    assert account.steps == ["identity-old", "create", "identity-new", "store", "delete-old"]
+    assert account.steps == ["identity-old", "create", "identity-new", "store-new", "delete-old"]
     assert (account.live, account.stored) == ({NEW.access_key_id}, NEW)
+
+
+OLD_SHOWN, NEW_SHOWN = mask_key_id(OLD.access_key_id), mask_key_id(NEW.access_key_id)
 
 
 @pytest.mark.parametrize(
     ("fail", "live", "stored", "says"),
     [
-        ("create", {OLD.access_key_id}, OLD, f"the live key is still {OLD.access_key_id}"),
-        ("store", {OLD.access_key_id}, OLD, "the new key was deleted, the live key is still"),
-        ("delete-old", {OLD.access_key_id, NEW.access_key_id}, NEW, "is live and in the keyring"),
+        (["create"], {OLD.access_key_id}, OLD, f"the live key is still {OLD_SHOWN}, in the"),
+        (
+            ["store-new"],
+            {OLD.access_key_id},
+            OLD,
+            f"the new key was deleted, the live key is still {OLD_SHOWN}, in the keyring",
+        ),
+        (
+            ["store-new", "delete-new"],
+            {OLD.access_key_id, NEW.access_key_id},
+            OLD,
+            f"the live key is still {OLD_SHOWN}, in the keyring; the new key {NEW_SHOWN} could",
+        ),
+        (
+            ["store-new", "store-old"],
+            {OLD.access_key_id, NEW.access_key_id},
+            OLD,  # as far as the keyring says: both keys stay live, and the message says so
+            f"the old key {OLD_SHOWN} could not be put back",
+        ),
+        (["delete-old"], {OLD.access_key_id, NEW.access_key_id}, NEW, "is live and in the"),
     ],
 )
 def test_a_failed_step_leaves_a_working_key_and_names_it(
-    fail: str, live: set[str], stored: Credentials, says: str
+    fail: list[str], live: set[str], stored: Credentials, says: str
 ) -> None:
-    account = FakeAccount(fail)
-    with pytest.raises(AuthError, match=says) as raised:
+    account = FakeAccount(*fail)
+    with pytest.raises(AuthError, match=re.escape(says)) as raised:
         rotate(account, OLD, pause=0)
     assert (account.live, account.stored) == (live, stored)
-    assert OLD.secret_access_key not in raised.value.message
-    assert NEW.secret_access_key not in raised.value.message
+    for secret in (OLD.secret_access_key, NEW.secret_access_key):
+        assert secret not in raised.value.message
+    for key_id in (OLD.access_key_id, NEW.access_key_id):
+        assert key_id not in raised.value.message  # masked
 
 
 def test_a_new_key_that_never_works_is_deleted_again() -> None:

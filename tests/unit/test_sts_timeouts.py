@@ -28,5 +28,5 @@ def test_a_wait_that_is_not_a_positive_number_is_a_usage_error(raw: str) -> None
 
 def test_the_client_waits_as_the_endpoint_says() -> None:
     endpoint = sts.Endpoint("eu-west-1", timeouts=sts.Timeouts(0.25, 0.75))
-    client = sts._client(endpoint, Credentials("AKIAEXAMPLE", "secret"))
+    client = sts.client(endpoint, Credentials("AKIAEXAMPLE", "secret"))
     assert (client.meta.config.connect_timeout, client.meta.config.read_timeout) == (0.25, 0.75)
