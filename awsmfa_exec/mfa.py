@@ -10,7 +10,7 @@ policy is the asker's, passed in by the caller. The askers:
   ykman), chosen from the caller's own files and environment at the first need. A person
   gets `MAX_PROMPTS` codes; what they type is checked here, and a mistyped one asked again.
 - `Refusing`: asks no one (`exec --server`'s refreshes: the command owns the terminal).
-- `agent/serve_get.RemoteAsker` (the agent asks its client over the socket) and
+- `agent/daemon/get.RemoteAsker` (the agent asks its client over the socket) and
   `fleet/supply.SharedAsker` (one code per device for a whole `each` run).
 
 `MfaCode` asks only when an STS call needs a code, so a cached path never prompts. A code

@@ -1,7 +1,7 @@
 """The one credential cache: credentials by key until 5 minutes before they expire, and the
 single flight that makes concurrent requests for one key share one STS call.
 
-Three users, three lifetimes, one type: the session agent's (`agent/serve_get.py`: every
+Three users, three lifetimes, one type: the session agent's (`agent/daemon/get.py`: every
 shell of the user, until the agent exits), a run of `each` with the agent off
 (`fleet/supply.py`: one MFA session for all its profiles), and `exec --server` with the
 agent off (`endpoint/refresh.py`: the MFA session its refreshes assume the role from).
