@@ -270,15 +270,3 @@ class Use:
     cache: Cache = field(default_factory=Cache)
     margin: float = 0
     caller: Caller = field(default_factory=Caller)
-
-    def get(
-        self,
-        key: str,
-        kind: str,
-        label: str,
-        user: str,
-        make: Callable[[], Credentials],
-        detail: str = "",
-    ) -> Credentials:
-        use = self.cache.get_or_make
-        return use(key, kind, label, user, make, self.margin, self.caller, detail)

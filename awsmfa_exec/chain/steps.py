@@ -48,8 +48,9 @@ class Cached:
     detail: str = ""  # what tells it apart from others of its kind and label
 
     def retrieve(self) -> Credentials:
-        use, make = self.use, self.inner.retrieve
-        return use.get(self.key, self.kind, self.label, self.user, make, self.detail)
+        use, made = self.use, self.inner.retrieve
+        what = (self.key, self.kind, self.label, self.user, made, use.margin, use.caller)
+        return use.cache.get_or_make(*what, self.detail)
 
 
 @dataclass
