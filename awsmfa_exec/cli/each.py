@@ -1,10 +1,10 @@
-"""The typer surface of `each`. Its COMMAND is everything after the first `--`: click would
-merge those words with the patterns, so `take_command` sets them aside before typer parses."""
+"""The typer surface of `each`. Its COMMAND (after the first `--`, or after the PATTERNs: see
+`arrange`) is set aside before typer parses, which would merge it with the patterns: `cli`
+passes it as the context's `obj`."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -17,19 +17,6 @@ from awsmfa_exec.request import make_request
 commands = typer.Typer()
 """Registered into the `awsmfa` app by `cli`."""
 
-_command: list[str] = []
-
-
-def take_command(args: Sequence[str]) -> list[str]:
-    """`args` without what follows the `--` of an `each`, which is kept for the command."""
-    words = list(args)
-    first = next((i for i, word in enumerate(words) if word != "--debug"), len(words))
-    if words[first : first + 1] != ["each"] or "--" not in words:
-        return words
-    cut = words.index("--")
-    _command[:] = words[cut + 1 :]
-    return words[:cut]
-
 
 @commands.command(
     "each",
@@ -41,11 +28,13 @@ def take_command(args: Sequence[str]) -> list[str]:
     ),
 )
 def each_command(
+    ctx: typer.Context,
     patterns: Annotated[
         list[str] | None,
         options.profile_argument(
-            "Profile names or shell globs ('acct-*'), then the command after --.",
-            "PATTERN... -- COMMAND [ARG]...",
+            "Profile names or shell globs ('acct-*'), then the command: after --, or from "
+            "the first word that is neither.",
+            "PATTERN... [--] COMMAND [ARG]...",
         ),
     ] = None,
     jobs: Annotated[
@@ -90,7 +79,7 @@ def each_command(
 
     each = Each(
         patterns=tuple(patterns or ()),
-        command=tuple(_command),
+        command=tuple(ctx.obj or ()),
         request=make_request("", token_code, duration, region, no_session),
         from_file=from_file,
         jobs=jobs,
