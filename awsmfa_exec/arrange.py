@@ -1,18 +1,14 @@
-"""The one reading of a command line's shape, before any parser, and the one choice of PROFILE.
+"""The one reading of a command line's shape before any parser, and the one choice of PROFILE.
 
-`Line` splits the words where every reader looks: the root's options, the command's name,
-its own words, and the command it runs (after the first `--`). `entry` arranges the words
-with it, and `fastpath`, typer (`cli`) and `each` read them through it. Arranging makes three
-habits work, the same way for every reader:
+`Line` splits the words where every reader looks (`entry`, `fastpath`, typer in `cli`, `each`).
+`arrange` puts them in the one form all read:
 
 - `--debug` anywhere before `--` (`awsmfa list --debug`) moves to the front, where the
   root command takes it.
 - `exec` takes its first word that is not an option, after PROFILE, as the start of the
-  command, as aws-vault does: `awsmfa exec dev terraform -version` runs `terraform -version`.
-  `each` does the same after its PATTERNs (`is_pattern`: a glob or a profile's name; the
-  first word is one, unless `--from-file` came before it). A `--` is put before that word;
-  an explicit `--` still works, and every word after the command's start is the command's
-  own, `--debug` included.
+  command, as aws-vault does (`awsmfa exec dev terraform -version`); `each` its first after
+  the PATTERNs that is no glob and no profile (the first word is a PATTERN unless
+  `--from-file` is given). A `--` is put before it; every word after is the command's own.
 - A PROFILE left out is `AWS_PROFILE` (`profile_of`); `exec` gets it put in its place.
 """
 
@@ -24,7 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    Owns = Callable[[int, str, Sequence[str]], bool]
+    Tests = Callable[[str], bool]
 
 VALUED: Mapping[str, frozenset[str]] = {
     command: frozenset(by_spelling(options)) for command, options in VALUED_BY_COMMAND.items()
@@ -69,35 +65,22 @@ class Line:
         return [*self.root, *name, *self.head, *tail]
 
 
-def _command_start(head: Sequence[str], valued: frozenset[str], owns: Owns) -> int | None:
-    """The index in `head` of the first word that is neither an option, an option's value, nor
-    one of the command's own positional words (`owns(how many came before, word, head before)`)."""
-    own = 0
+def _command_start(
+    head: Sequence[str], valued: frozenset[str], own: int, is_pattern: Tests | None = None
+) -> int | None:
+    """The index in `head` of the first positional word after the first `own` that is no
+    PATTERN (`is_pattern`); options and their values are skipped."""
     index = 0
     while index < len(head):
         word = head[index]
         if _is_option(word):
             index += 2 if word in valued else 1
             continue
-        if not owns(own, word, head[:index]):
+        if own <= 0 and not (is_pattern and is_pattern(word)):
             return index
-        own += 1
+        own -= 1
         index += 1
     return None
-
-
-def _exec_owns(own: int, word: str, before: Sequence[str]) -> bool:
-    return own == 0  # PROFILE
-
-
-def _each_owns(is_pattern: Callable[[str], bool]) -> Owns:
-    def owns(own: int, word: str, before: Sequence[str]) -> bool:
-        if is_pattern(word):
-            return True
-        from_file = any(w in FROM_FILE or w.startswith("--from-file=") for w in before)
-        return own == 0 and not from_file
-
-    return owns
 
 
 def _without_debug(head: Sequence[str], valued: frozenset[str]) -> tuple[list[str], bool]:
@@ -120,24 +103,22 @@ def _without_debug(head: Sequence[str], valued: frozenset[str]) -> tuple[list[st
 
 
 def arrange(
-    args: Sequence[str],
-    environ: Mapping[str, str],
-    is_pattern: Callable[[str], bool] | None = None,
+    args: Sequence[str], environ: Mapping[str, str], is_pattern: Tests | None = None
 ) -> list[str]:
     """`args` in the form typer and `fastpath` read (see the module's docstring). `each`
     without `--` is left as it is unless `is_pattern` is given (it reads the AWS files)."""
     line = Line(args)
     valued = VALUED.get(line.name, frozenset())
-    owns: Owns | None = _exec_owns if line.name == "exec" else None
+    start = _command_start(line.head, valued, 1) if line.name == "exec" else None
     if line.name == "each" and line.command is None:  # with `--`, the patterns end there
         if is_pattern is None:
             return line.words()
-        owns = _each_owns(is_pattern)
-    start = None if owns is None else _command_start(line.head, valued, owns)
+        listed = any(word in FROM_FILE or word.startswith("--from-file=") for word in line.head)
+        start = _command_start(line.head, valued, 0 if listed else 1, is_pattern)
     if start is not None:
         after = [] if line.command is None else ["--", *line.command]
         line.head, line.command = line.head[:start], [*line.head[start:], *after]
-    if line.name == "exec" and _command_start(line.head, valued, lambda *_: False) is None:
+    if line.name == "exec" and _command_start(line.head, valued, 0) is None:
         # "" when unset: exec then says that it needs a PROFILE or AWS_PROFILE.
         line.head = [profile_of(None, environ), *line.head]
     if line.name:
@@ -147,20 +128,13 @@ def arrange(
     return line.words()
 
 
-def profile_of(named: str | None, environ: Mapping[str, str]) -> str:
-    """The profile a command acts for: PROFILE as named, else `AWS_PROFILE`; "" for neither."""
-    return named or environ.get("AWS_PROFILE", "")
-
-
-def require_profile(named: str | None, environ: Mapping[str, str], usage: str) -> str:
-    """`profile_of`, or a UsageError that says how to name one; `usage` spells the command
-    (`"exec PROFILE -- COMMAND [ARG]..."`)."""
-    profile = profile_of(named, environ)
-    if not profile:
+def profile_of(named: str | None, environ: Mapping[str, str], usage: str = "") -> str:
+    """PROFILE as named, else `AWS_PROFILE`. Neither: "", or, given `usage` (the command's
+    spelling: "exec PROFILE -- COMMAND"), a UsageError that says how to name one."""
+    profile = named or environ.get("AWS_PROFILE", "")
+    if not profile and usage:
         from awsmfa_exec.errors import UsageError
 
-        command = usage.partition(" ")[0]
-        raise UsageError(
-            f"{command} needs a PROFILE, or AWS_PROFILE in the environment: awsmfa {usage}"
-        )
+        needs = f"{usage.partition(' ')[0]} needs a PROFILE, or AWS_PROFILE in the environment"
+        raise UsageError(f"{needs}: awsmfa {usage}")
     return profile

@@ -4,8 +4,7 @@ The shell calls `awsmfa` back with `_AWSMFA_COMPLETE=complete_<shell>` and the w
 so far (typer's protocol); `cli.main` registers typer's completion classes only then, so
 ordinary runs never import them. bash inserts what it is offered into the command line as it
 stands, so each bash candidate is a shell word: a profile named `zz$(touch x)` is offered as
-`zz\\$\\(touch\\ x\\)`, as the zsh and fish candidates are quoted already (zsh's with each `'`
-quoted so that zsh keeps it without RC_QUOTES).
+`zz\\$\\(touch\\ x\\)`, as the zsh and fish candidates are quoted already (zsh's `'` as `'\\''`).
 """
 
 from __future__ import annotations
@@ -62,8 +61,7 @@ def prepare() -> None:
 
     class QuotingZshComplete(ZshComplete):
         def format_completion(self, item: CompletionItem) -> str:
-            # typer doubles a ' inside the script's '...', which zsh reads as one only with
-            # RC_QUOTES set: close the quote, a quoted ', open it again
+            # typer's '' for ' inside '...' needs zsh's RC_QUOTES: close, quote ', reopen
             return super().format_completion(item).replace("''", "'\\''")
 
     completion_init()

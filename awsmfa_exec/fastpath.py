@@ -61,20 +61,16 @@ def _split(words: Sequence[str], valued: dict[str, str]) -> tuple[Params, list[s
     return found, positional
 
 
-def _exec(line: Line) -> Params | None:
-    split = _split(line.head, _VALUED)
-    if split is None or len(split[1]) != 1 or not line.command:
+def _params(line: Line) -> Params | None:
+    """exec's (COMMAND after `--`) or env's (no `--`) parameters."""
+    execs = line.name == "exec"
+    split = _split(line.head, _VALUED if execs else _ENV_VALUED)
+    shaped = bool(line.command) if execs else line.command is None  # exec: COMMAND after --
+    if split is None or len(split[1]) != 1 or not shaped:
         return None
     found, (profile,) = split
-    return {**_CREDENTIAL_DEFAULTS, **found, "profile": profile, "command": line.command}
-
-
-def _env(line: Line) -> Params | None:
-    split = None if line.command is not None else _split(line.head, _ENV_VALUED)
-    if split is None or len(split[1]) != 1:
-        return None
-    found, (profile,) = split
-    return {**_CREDENTIAL_DEFAULTS, "shell": None, **found, "profile": profile}
+    own = {"command": line.command} if execs else {"shell": None}
+    return {**_CREDENTIAL_DEFAULTS, **own, **found, "profile": profile}
 
 
 def read(args: Sequence[str]) -> tuple[bool, str, Params] | None:
@@ -83,7 +79,7 @@ def read(args: Sequence[str]) -> tuple[bool, str, Params] | None:
     line = Line(args)
     if not line.debug_only:
         return None
-    params = _exec(line) if line.name == "exec" else _env(line) if line.name == "env" else None
+    params = _params(line) if line.name in ("exec", "env") else None
     return None if params is None else (bool(line.root), line.name, params)
 
 

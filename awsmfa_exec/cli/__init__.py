@@ -19,7 +19,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from awsmfa_exec import __version__, completion, log, spellings
-from awsmfa_exec.arrange import Line, arrange
+from awsmfa_exec.arrange import Line
 from awsmfa_exec.cli import agent, each, keys, options, profiles
 from awsmfa_exec.cli.options import (
     Duration,
@@ -192,13 +192,10 @@ def _app_for(line: Line) -> typer.Typer:
     return lean
 
 
-def _run(command: Any, args: Sequence[str], each_command: Sequence[str] = ()) -> object:
-    """typer's run of `args`, with click's own outcomes turned into ours; `each_command` is
-    what `each` runs (click would merge those words with its patterns)."""
+def _run(command: Any, args: Sequence[str], obj: object = None) -> object:
+    """typer's run of `args` (`obj`: the command `each` runs), click's outcomes made ours."""
     try:
-        return command.main(
-            args=list(args), prog_name="awsmfa", standalone_mode=False, obj=each_command
-        )
+        return command.main(args=list(args), prog_name="awsmfa", standalone_mode=False, obj=obj)
     except ClickUsageError as exc:
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `awsmfa`, `awsmfa agent`
@@ -218,15 +215,6 @@ def _run(command: Any, args: Sequence[str], each_command: Sequence[str] = ()) ->
         fail(_click_message(exc), getattr(exc, "exit_code", ExitCode.FAILURE))
 
 
-def _each(line: Line) -> tuple[list[str], list[str]]:
-    """The words typer parses for `each` and the command it runs (see `arrange`)."""
-    from awsmfa_exec.fleet.choose import pattern_test
-
-    line = Line(arrange(line.words(), os.environ, pattern_test(os.environ)))
-    command, line.command = line.command or [], None
-    return line.words(), command
-
-
 def main(argv: list[str] | None = None) -> NoReturn:
     args = sys.argv[1:] if argv is None else argv
     line = Line(args)
@@ -236,5 +224,5 @@ def main(argv: list[str] | None = None) -> NoReturn:
     else:
         command = typer.main.get_command(_app_for(line))
     if line.name == "each":
-        conclude(lambda: _run(command, *_each(line)))
+        conclude(lambda: _run(command, *each.split_command(line)))
     conclude(lambda: _run(command, args))

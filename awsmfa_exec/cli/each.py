@@ -1,6 +1,5 @@
-"""The typer surface of `each`. Its COMMAND (after the first `--`, or after the PATTERNs: see
-`arrange`) is set aside before typer parses, which would merge it with the patterns: `cli`
-passes it as the context's `obj`."""
+"""The typer surface of `each`. Its COMMAND is set aside before typer parses, which would merge
+it with the patterns (`split_command`), and reaches `each_command` as the context's `obj`."""
 
 from __future__ import annotations
 
@@ -10,12 +9,24 @@ from typing import Annotated
 import typer
 
 from awsmfa_exec import spellings
+from awsmfa_exec.arrange import Line, arrange
 from awsmfa_exec.cli import options
 from awsmfa_exec.cli.options import Duration, JsonOutput, NoSession, Region, TokenCode
 from awsmfa_exec.request import make_request
 
 commands = typer.Typer()
 """Registered into the `awsmfa` app by `cli`."""
+
+
+def split_command(line: Line) -> tuple[list[str], list[str]]:
+    """The words typer parses for `each` and the command it runs: after the first `--`, or
+    after the PATTERNs (`arrange`)."""
+    from awsmfa_exec.fleet.choose import pattern_test
+
+    is_pattern = pattern_test(os.environ) if line.command is None else None
+    line = Line(arrange(line.words(), os.environ, is_pattern))
+    command, line.command = line.command or [], None
+    return line.words(), command
 
 
 @commands.command(

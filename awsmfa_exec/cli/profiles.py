@@ -94,10 +94,10 @@ def login_command(
     no_session: NoSession = False,
 ) -> None:
     """Open the AWS console signed in as PROFILE's role (federation sign-in)."""
-    from awsmfa_exec.arrange import require_profile
+    from awsmfa_exec.arrange import profile_of
     from awsmfa_exec.commands.login import run_login
 
-    profile = require_profile(profile, os.environ, "login PROFILE")
+    profile = profile_of(profile, os.environ, "login PROFILE")
     request = make_request(profile, token_code, duration, region, no_session)
     run_login(request, destination, print_url, os.environ)
 

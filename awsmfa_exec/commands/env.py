@@ -6,7 +6,7 @@ import sys
 
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec import shells
-from awsmfa_exec.arrange import require_profile
+from awsmfa_exec.arrange import profile_of
 from awsmfa_exec.errors import ExitCode, UsageError
 from awsmfa_exec.obtain import obtain
 from awsmfa_exec.request import Request
@@ -64,7 +64,7 @@ def _print_failed(args: Sequence[str], status: int) -> None:
 
 
 def profile_to_print(profile: str | None, unset: bool, environ: Mapping[str, str]) -> str:
-    """The profile to print (`arrange.require_profile`); "" for --unset."""
+    """The profile to print (`arrange.profile_of`); "" for --unset."""
     if unset and profile:
         raise UsageError("env --unset takes no profile")
-    return "" if unset else require_profile(profile, environ, "env PROFILE, or awsmfa env --unset")
+    return "" if unset else profile_of(profile, environ, "env PROFILE, or awsmfa env --unset")

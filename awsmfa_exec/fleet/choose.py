@@ -9,25 +9,16 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from awsmfa_exec.config import Files, Profiles, load_profiles, unknown_profile
+from awsmfa_exec.config import Files, load_profiles, unknown_profile
 from awsmfa_exec.errors import ConfigError, UsageError
 
 _GLOB = frozenset("*?[")
 
 
 def pattern_test(environ: Mapping[str, str]) -> Callable[[str], bool]:
-    """Whether a word of `each`'s command line is a PATTERN: a glob, or a profile's name (the
-    files are read at the first word that is no glob)."""
-    names: list[Profiles] = []
-
-    def is_pattern(word: str) -> bool:
-        if not _GLOB.isdisjoint(word):
-            return True
-        if not names:
-            names.append(load_profiles(Files.from_environ(environ)))
-        return word in names[0]
-
-    return is_pattern
+    """Whether a word of `each`'s command line is a PATTERN: a glob, or a profile's name."""
+    profiles = load_profiles(Files.from_environ(environ))
+    return lambda word: not _GLOB.isdisjoint(word) or word in profiles
 
 
 def read_names(path: str) -> list[str]:
