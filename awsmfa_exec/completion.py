@@ -4,7 +4,7 @@ The shell calls `awsmfa` back with `_AWSMFA_COMPLETE=complete_<shell>` and the w
 so far (typer's protocol); `cli.main` registers typer's completion classes only then, so
 ordinary runs never import them. bash inserts what it is offered into the command line as it
 stands, so each bash candidate is a shell word: a profile named `zz$(touch x)` is offered as
-`zz\\$\\(touch\\ x\\)`, as the zsh and fish candidates are quoted already.
+`zz\\$\\(touch\\ x\\)`, as the zsh and fish candidates are quoted already (zsh's `'` as `'\\''`).
 """
 
 from __future__ import annotations
@@ -53,14 +53,20 @@ def prepare() -> None:
     """Register typer's per-shell completion classes (their output matches its scripts),
     bash's with its candidates escaped."""
     from typer._click.shell_completion import CompletionItem, add_completion_class
-    from typer._completion_classes import BashComplete, completion_init
+    from typer._completion_classes import BashComplete, ZshComplete, completion_init
 
     class EscapingBashComplete(BashComplete):
         def format_completion(self, item: CompletionItem) -> str:
             return bash_word(str(item.value))
 
+    class QuotingZshComplete(ZshComplete):
+        def format_completion(self, item: CompletionItem) -> str:
+            # typer's '' for ' inside '...' needs zsh's RC_QUOTES: close, quote ', reopen
+            return super().format_completion(item).replace("''", "'\\''")
+
     completion_init()
     add_completion_class(EscapingBashComplete, "bash")
+    add_completion_class(QuotingZshComplete, "zsh")
 
 
 def script(shell: str) -> str:

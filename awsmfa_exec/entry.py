@@ -19,10 +19,10 @@ def main(argv: list[str] | None = None) -> NoReturn:
     args = sys.argv[1:] if argv is None else argv
     if os.environ.get(COMPLETE_VAR):
         _typer(args)
-    from awsmfa_exec.arrange import arrange
+    from awsmfa_exec.arrange import Line, arrange
 
     args = arrange(args, os.environ)
-    if [word for word in args if word != "--debug"][:1] == ["env"]:
+    if Line(args).name == "env":
         from awsmfa_exec.commands.env import failing_closed
 
         with failing_closed(args):

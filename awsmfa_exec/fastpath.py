@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 
 from awsmfa_exec import log
+from awsmfa_exec.arrange import Line
 from awsmfa_exec.spellings import NO_SESSION, VALUED_BY_COMMAND, by_spelling
 
 _VALUED = by_spelling(VALUED_BY_COMMAND["exec"])
@@ -60,37 +61,26 @@ def _split(words: Sequence[str], valued: dict[str, str]) -> tuple[Params, list[s
     return found, positional
 
 
-def _exec(words: list[str]) -> Params | None:
-    if "--" not in words:
-        return None
-    cut = words.index("--")
-    command = words[cut + 1 :]
-    split = _split(words[:cut], _VALUED)
-    if split is None or len(split[1]) != 1 or not command:
-        return None
-    found, (profile,) = split
-    return {**_CREDENTIAL_DEFAULTS, **found, "profile": profile, "command": command}
-
-
-def _env(words: list[str]) -> Params | None:
-    split = _split(words, _ENV_VALUED)
-    if split is None or len(split[1]) != 1:
+def _params(line: Line) -> Params | None:
+    """exec's (COMMAND after `--`) or env's (no `--`) parameters."""
+    execs = line.name == "exec"
+    split = _split(line.head, _VALUED if execs else _ENV_VALUED)
+    shaped = bool(line.command) if execs else line.command is None  # exec: COMMAND after --
+    if split is None or len(split[1]) != 1 or not shaped:
         return None
     found, (profile,) = split
-    return {**_CREDENTIAL_DEFAULTS, "shell": None, **found, "profile": profile}
+    own = {"command": line.command} if execs else {"shell": None}
+    return {**_CREDENTIAL_DEFAULTS, **own, **found, "profile": profile}
 
 
 def read(args: Sequence[str]) -> tuple[bool, str, Params] | None:
     """(--debug, command name, its parameters as typer names them) for a plain `exec` or
     `env`; None for anything else."""
-    words = list(args)
-    debug = False
-    while words[:1] == ["--debug"]:
-        words.pop(0)
-        debug = True
-    name, rest = (words[0], words[1:]) if words else ("", [])
-    params = _exec(rest) if name == "exec" else _env(rest) if name == "env" else None
-    return None if params is None else (debug, name, params)
+    line = Line(args)
+    if not line.debug_only:
+        return None
+    params = _params(line) if line.name in ("exec", "env") else None
+    return None if params is None else (bool(line.root), line.name, params)
 
 
 def request_of(params: Params) -> Request:

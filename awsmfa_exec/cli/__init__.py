@@ -19,10 +19,10 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from awsmfa_exec import __version__, completion, log, spellings
+from awsmfa_exec.arrange import Line
 from awsmfa_exec.cli import agent, each, keys, options, profiles
 from awsmfa_exec.cli.options import (
     Duration,
-    ExecProfile,
     NoSession,
     OptionalProfile,
     Region,
@@ -82,7 +82,7 @@ def _root(
     ),
 )
 def exec_command(
-    profile: ExecProfile,
+    profile: OptionalProfile = None,
     command: Annotated[
         list[str] | None,
         typer.Argument(
@@ -108,7 +108,7 @@ def exec_command(
     """Run COMMAND with PROFILE's credentials in its environment (awsmfa becomes COMMAND)."""
     from awsmfa_exec.commands.exec_ import run_exec
 
-    request = make_request(profile, token_code, duration, region, no_session)
+    request = make_request(profile or "", token_code, duration, region, no_session)
     status = run_exec(request, command or [], os.environ, server=server)
     raise typer.Exit(status)
 
@@ -136,9 +136,9 @@ def env_command(
 ) -> None:
     """Print PROFILE's credentials as shell code on stdout, for eval."""
     from awsmfa_exec import shells
-    from awsmfa_exec.commands.env import require_profile, run_env
+    from awsmfa_exec.commands.env import profile_to_print, run_env
 
-    profile = require_profile(profile, unset, os.environ)
+    profile = profile_to_print(profile, unset, os.environ)
     shell_name = shell or shells.detect()
     request = None if unset else make_request(profile, token_code, duration, region, no_session)
     run_env(request, shell_name, os.environ)
@@ -179,14 +179,11 @@ def _click_message(exc: Exception) -> str:
     return str(getattr(exc, "format_message", lambda: str(exc))())
 
 
-def _app_for(args: Sequence[str]) -> typer.Typer:
-    """The app with only the command `args` name, when they name one after nothing but
+def _app_for(line: Line) -> typer.Typer:
+    """The app with only the command `line` names, when it names one after nothing but
     `--debug`: building the click command of every other command costs ~3 ms a run and
     changes nothing (their help and the root's are shown only when no command is named)."""
-    words = list(args)
-    while words[:1] == ["--debug"]:
-        words.pop(0)
-    named = [info for info in app.registered_commands if words[:1] == [info.name]]
+    named = [info for info in app.registered_commands if line.debug_only and line.name == info.name]
     if not named:
         return app
     lean = copy.copy(app)
@@ -195,10 +192,10 @@ def _app_for(args: Sequence[str]) -> typer.Typer:
     return lean
 
 
-def _run(command: Any, args: Sequence[str]) -> object:
-    """typer's run of `args`, with click's own outcomes turned into ours."""
+def _run(command: Any, args: Sequence[str], obj: object = None) -> object:
+    """typer's run of `args` (`obj`: the command `each` runs), click's outcomes made ours."""
     try:
-        return command.main(args=list(args), prog_name="awsmfa", standalone_mode=False)
+        return command.main(args=list(args), prog_name="awsmfa", standalone_mode=False, obj=obj)
     except ClickUsageError as exc:
         ctx = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `awsmfa`, `awsmfa agent`
@@ -219,10 +216,13 @@ def _run(command: Any, args: Sequence[str]) -> object:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    args = each.take_command(sys.argv[1:] if argv is None else argv)
+    args = sys.argv[1:] if argv is None else argv
+    line = Line(args)
     if completion.requested():
         command = typer.main.get_command(app)
         completion.prepare()
     else:
-        command = typer.main.get_command(_app_for(args))
+        command = typer.main.get_command(_app_for(line))
+    if line.name == "each":
+        conclude(lambda: _run(command, *each.split_command(line)))
     conclude(lambda: _run(command, args))

@@ -1,15 +1,15 @@
-"""The typer surface of `each`. Its COMMAND is everything after the first `--`: click would
-merge those words with the patterns, so `take_command` sets them aside before typer parses."""
+"""The typer surface of `each`. Its COMMAND is set aside before typer parses, which would merge
+it with the patterns (`split_command`), and reaches `each_command` as the context's `obj`."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 
 from awsmfa_exec import spellings
+from awsmfa_exec.arrange import Line, arrange
 from awsmfa_exec.cli import options
 from awsmfa_exec.cli.options import Duration, JsonOutput, NoSession, Region, TokenCode
 from awsmfa_exec.request import make_request
@@ -17,18 +17,16 @@ from awsmfa_exec.request import make_request
 commands = typer.Typer()
 """Registered into the `awsmfa` app by `cli`."""
 
-_command: list[str] = []
 
+def split_command(line: Line) -> tuple[list[str], list[str]]:
+    """The words typer parses for `each` and the command it runs: after the first `--`, or
+    after the PATTERNs (`arrange`)."""
+    from awsmfa_exec.fleet.choose import pattern_test
 
-def take_command(args: Sequence[str]) -> list[str]:
-    """`args` without what follows the `--` of an `each`, which is kept for the command."""
-    words = list(args)
-    first = next((i for i, word in enumerate(words) if word != "--debug"), len(words))
-    if words[first : first + 1] != ["each"] or "--" not in words:
-        return words
-    cut = words.index("--")
-    _command[:] = words[cut + 1 :]
-    return words[:cut]
+    is_pattern = pattern_test(os.environ) if line.command is None else None
+    line = Line(arrange(line.words(), os.environ, is_pattern))
+    command, line.command = line.command or [], None
+    return line.words(), command
 
 
 @commands.command(
@@ -41,11 +39,13 @@ def take_command(args: Sequence[str]) -> list[str]:
     ),
 )
 def each_command(
+    ctx: typer.Context,
     patterns: Annotated[
         list[str] | None,
         options.profile_argument(
-            "Profile names or shell globs ('acct-*'), then the command after --.",
-            "PATTERN... -- COMMAND [ARG]...",
+            "Profile names or shell globs ('acct-*'), then the command: after --, or from "
+            "the first word that is neither.",
+            "PATTERN... [--] COMMAND [ARG]...",
         ),
     ] = None,
     jobs: Annotated[
@@ -90,7 +90,7 @@ def each_command(
 
     each = Each(
         patterns=tuple(patterns or ()),
-        command=tuple(_command),
+        command=tuple(ctx.obj or ()),
         request=make_request("", token_code, duration, region, no_session),
         from_file=from_file,
         jobs=jobs,

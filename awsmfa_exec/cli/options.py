@@ -30,10 +30,8 @@ def profile_argument(help: str, metavar: str = "[PROFILE]") -> Any:
 _PROFILE_OR_AWS_PROFILE = "Profile from ~/.aws/config; default $AWS_PROFILE."
 
 OptionalProfile = Annotated[str | None, profile_argument(_PROFILE_OR_AWS_PROFILE)]
-"""`[PROFILE]`, which the command takes from $AWS_PROFILE when it is left out (`env`)."""
-ExecProfile = Annotated[str, profile_argument(_PROFILE_OR_AWS_PROFILE)]
-"""`exec`'s `[PROFILE]`, the same to the user; typer always finds a word for it, as `arrange`
-puts $AWS_PROFILE (or "") in its place when it is left out."""
+"""`[PROFILE]`, which the command takes from $AWS_PROFILE when it is left out (`arrange.profile_of`;
+for `exec`, `arrange` puts it in its place)."""
 
 TokenCode = Annotated[
     str | None, valued(spellings.TOKEN_CODE, "CODE", "MFA code (6 digits). Also AWSMFA_TOKEN_CODE.")
@@ -48,6 +46,9 @@ Duration = Annotated[
 ]
 Region = Annotated[
     str | None, valued(spellings.REGION, "R", "Region for the child; else the profile's.")
+]
+ConsoleRegion = Annotated[
+    str | None, valued(spellings.REGION, "R", "Region of the console to open; else the profile's.")
 ]
 NoSession = Annotated[
     bool,

@@ -10,7 +10,7 @@ import typer
 
 from awsmfa_exec import completion, spellings
 from awsmfa_exec.cli import options
-from awsmfa_exec.cli.options import Duration, JsonOutput, NoSession, Region, TokenCode
+from awsmfa_exec.cli.options import Duration, JsonOutput, NoSession, TokenCode
 from awsmfa_exec.request import make_request
 from awsmfa_exec.shells.registry import COMPLETIONS, spelled
 
@@ -90,16 +90,14 @@ def login_command(
     ] = None,
     token_code: TokenCode = None,
     duration: Duration = None,
-    region: Region = None,
+    region: options.ConsoleRegion = None,
     no_session: NoSession = False,
 ) -> None:
     """Open the AWS console signed in as PROFILE's role (federation sign-in)."""
+    from awsmfa_exec.arrange import profile_of
     from awsmfa_exec.commands.login import run_login
-    from awsmfa_exec.errors import UsageError
 
-    profile = profile or os.environ.get("AWS_PROFILE")
-    if not profile:
-        raise UsageError("login needs a PROFILE, or AWS_PROFILE in the environment")
+    profile = profile_of(profile, os.environ, "login PROFILE")
     request = make_request(profile, token_code, duration, region, no_session)
     run_login(request, destination, print_url, os.environ)
 

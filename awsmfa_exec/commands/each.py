@@ -47,7 +47,8 @@ def run_each(each: Each, environ: Mapping[str, str]) -> int:
     """Exit status: 0 when every child exited 0, 128+N after signal N (130 for Ctrl-C),
     else 1."""
     if not each.command:
-        raise UsageError("each needs a command: awsmfa each PATTERN... -- COMMAND [ARG]...")
+        taken = f" ({' '.join(each.patterns)}: all PATTERNs)" if len(each.patterns) > 1 else ""
+        raise UsageError(f"each needs a command{taken}: awsmfa each PATTERN... -- COMMAND [ARG]...")
     jobs = default_jobs() if each.jobs is None else each.jobs
     if jobs < 1:
         raise UsageError(f"-j/--jobs must be 1 or more; got {jobs}")

@@ -6,6 +6,7 @@ import sys
 
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec import shells
+from awsmfa_exec.arrange import profile_of
 from awsmfa_exec.errors import ExitCode, UsageError
 from awsmfa_exec.obtain import obtain
 from awsmfa_exec.request import Request
@@ -62,13 +63,8 @@ def _print_failed(args: Sequence[str], status: int) -> None:
         pass
 
 
-def require_profile(profile: str | None, unset: bool, environ: Mapping[str, str]) -> str:
-    """The profile to print, `AWS_PROFILE` when none is named; "" for --unset."""
+def profile_to_print(profile: str | None, unset: bool, environ: Mapping[str, str]) -> str:
+    """The profile to print (`arrange.profile_of`); "" for --unset."""
     if unset and profile:
         raise UsageError("env --unset takes no profile")
-    if unset:
-        return ""
-    profile = profile or environ.get("AWS_PROFILE")
-    if not profile:
-        raise UsageError("env needs a PROFILE (or AWS_PROFILE in the environment), or --unset")
-    return profile
+    return "" if unset else profile_of(profile, environ, "env PROFILE, or awsmfa env --unset")

@@ -7,7 +7,8 @@ import sys
 
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec import log
-from awsmfa_exec.errors import UsageError, launch_failure
+from awsmfa_exec.arrange import profile_of
+from awsmfa_exec.errors import launch_failure
 from awsmfa_exec.obtain import obtain
 from awsmfa_exec.request import Request
 from awsmfa_exec.signals import restore_defaults
@@ -23,11 +24,7 @@ def run_exec(
     """The process becomes `command` (a shell, `$SHELL` else /bin/sh, when empty), or an
     error is raised; with `server`, awsmfa stays `command`'s parent and serves it refreshing
     credentials, and returns its exit status."""
-    if not request.profile:
-        raise UsageError(
-            "exec needs a PROFILE, or AWS_PROFILE in the environment: "
-            "awsmfa exec PROFILE -- COMMAND [ARG]..."
-        )
+    profile_of(request.profile, environ, "exec PROFILE -- COMMAND [ARG]...")
     if any(word == "--profile" or word.startswith("--profile=") for word in command[1:]):
         log.note(
             f"warning: {command[0]} is given --profile: it reads that profile from the AWS "

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from awsmfa_exec import log
+from awsmfa_exec.arrange import profile_of
 from awsmfa_exec.credentials import Credentials, format_expiration, mask_key_id, parse_expiration
 from awsmfa_exec.duration import countdown
 from awsmfa_exec.environ import credentials_in, region_in
@@ -117,7 +118,7 @@ def inspect(environ: Mapping[str, str], verify: bool) -> Status:
     if creds is None:
         creds, served_by = _endpoint_credentials(environ), "endpoint"
     if creds is None:  # what `exec` with no PROFILE would use
-        profile = profile or environ.get("AWS_PROFILE") or None
+        profile = profile_of(profile, environ) or None
         return Status(profile, False, None, None, None, None, None, None, region, None, "none")
     left = creds.seconds_left()
     valid = left > 0
@@ -177,10 +178,9 @@ def run_status(environ: Mapping[str, str], as_json: bool, verify: bool) -> int:
     sys.stdout.flush()
     whose = status.profile or "this environment"
     if status.problem == "none":
-        start = "awsmfa exec PROFILE -- ..."
-        if environ.get("AWS_PROFILE"):
-            start = f"awsmfa exec -- ... (PROFILE is AWS_PROFILE, {environ['AWS_PROFILE']})"
-        log.note(f"no AWS credentials in this environment; start with: {start}")
+        default = profile_of(None, environ)
+        start = f"-- ... (PROFILE is AWS_PROFILE, {default})" if default else "PROFILE -- ..."
+        log.note(f"no AWS credentials in this environment; start with: awsmfa exec {start}")
     elif status.problem == "expired":
         log.note(f"the credentials of {whose} expired; run awsmfa again for fresh ones")
     elif status.problem:

@@ -4,15 +4,21 @@ the names of `--from-file`, in config order, each once."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from awsmfa_exec.config import Files, unknown_profile
+from awsmfa_exec.config import Files, load_profiles, unknown_profile
 from awsmfa_exec.errors import ConfigError, UsageError
 
 _GLOB = frozenset("*?[")
+
+
+def pattern_test(environ: Mapping[str, str]) -> Callable[[str], bool]:
+    """Whether a word of `each`'s command line is a PATTERN: a glob, or a profile's name."""
+    profiles = load_profiles(Files.from_environ(environ))
+    return lambda word: not _GLOB.isdisjoint(word) or word in profiles
 
 
 def read_names(path: str) -> list[str]:

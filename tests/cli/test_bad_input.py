@@ -211,7 +211,13 @@ CASES = {
         ("exec", "-t", CODE, "--", "true"), 2, r"exec needs a PROFILE, or AWS_PROFILE .*"
     ),
     "env with no profile and no AWS_PROFILE": Case(
-        ("env", "-t", CODE), 2, r"env needs a PROFILE \(or AWS_PROFILE in the environment\), .*"
+        ("env", "-t", CODE),
+        2,
+        r"env needs a PROFILE, or AWS_PROFILE in the environment: "
+        r"awsmfa env PROFILE, or awsmfa env --unset",
+    ),
+    "login with no profile and no AWS_PROFILE": Case(
+        ("login",), 2, r"login needs a PROFILE, or AWS_PROFILE in the environment: .*"
     ),
     "unknown option": Case(("exec", "dev", "--bogus", *X), 2, r"No such option: --bogus.*"),
     "--no-session without a role": Case(

@@ -78,3 +78,37 @@ def test_clear_of_an_unknown_profile_exits_3(aws_files: object) -> None:
     assert result.returncode == 3
     assert result.stderr.endswith("; did you mean 'dev'?\n")
     assert result.stderr.count("\n") == 1
+
+
+def help_entries(text: str, section: str) -> list[str]:
+    """The entries of a `--help` section ("Arguments:"), each with its wrapped lines joined."""
+    lines = text.split(f"\n{section}\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    entries: list[str] = []
+    for line in lines:
+        if line.startswith("   ") and entries:
+            entries[-1] += " " + line.strip()
+        else:
+            entries.append(line.strip())
+    return entries
+
+
+def test_an_argument_shown_optional_is_never_marked_required() -> None:
+    from awsmfa_exec import cli
+
+    for name in [info.name for info in cli.app.registered_commands]:
+        result = awsmfa(str(name), "--help")
+        assert result.returncode == 0, result.stderr
+        if "\nArguments:\n" not in result.stdout:
+            continue
+        for entry in help_entries(result.stdout, "Arguments:"):
+            assert not (entry.startswith("[") and "[required]" in entry), (name, entry)
+
+
+def test_login_region_speaks_of_the_console_not_a_child() -> None:
+    result = awsmfa("login", "--help")
+    (region,) = [e for e in help_entries(result.stdout, "Options:") if e.startswith("-r,")]
+    assert (
+        " ".join(region.split())
+        == "-r, --region R Region of the console to open; else the profile's."
+    )
+    assert "child" not in result.stdout

@@ -1,5 +1,6 @@
-"""bash tab completion on a real terminal: a profile name full of shell syntax is inserted
-as a quoted word, so TAB then Enter hands awsmfa the name and runs nothing.
+"""Tab completion on a real terminal: in bash, a profile name full of shell syntax is inserted
+as a quoted word, so TAB then Enter hands awsmfa the name and runs nothing; zsh lists the
+commands' descriptions as they are written, apostrophes included.
 
 An interactive bash (readline, no rc files) runs in a fresh pseudo-terminal that is its
 controlling terminal; the test types on it as a keyboard would. After loading the completion
@@ -9,6 +10,7 @@ the completion inserted (completion itself still calls the installed `awsmfa`).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import select
@@ -50,15 +52,16 @@ class Keyboard:
         return shown + text
 
 
-@pytest.fixture
-def bash_on_a_terminal(tmp_path: Path) -> Iterator[Keyboard]:
+@contextlib.contextmanager
+def on_a_terminal(shell_argv: list[str], tmp_path: Path) -> Iterator[Keyboard]:
+    """An interactive `shell_argv` in a fresh pseudo-terminal that is its controlling one."""
     master, slave = os.openpty()
     # Wide enough that readline never scrolls the line it shows.
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 1000, 0, 0))
     env = {**os.environ, "PS1": PROMPT.decode(), "TERM": "dumb", "INPUTRC": "/dev/null"}
     env["HISTFILE"] = str(tmp_path / "history")
     shell = subprocess.Popen(
-        ["setsid", "--ctty", "bash", "--norc", "--noprofile", "-i"],
+        ["setsid", "--ctty", *shell_argv],
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -79,6 +82,12 @@ def bash_on_a_terminal(tmp_path: Path) -> Iterator[Keyboard]:
         os.close(master)
 
 
+@pytest.fixture
+def bash_on_a_terminal(tmp_path: Path) -> Iterator[Keyboard]:
+    with on_a_terminal(["bash", "--norc", "--noprofile", "-i"], tmp_path) as keyboard:
+        yield keyboard
+
+
 def test_tab_then_enter_inserts_the_name_and_runs_nothing(
     bash_on_a_terminal: Keyboard, aws_files: AwsFiles, tmp_path: Path
 ) -> None:
@@ -97,3 +106,15 @@ def test_tab_then_enter_inserts_the_name_and_runs_nothing(
     assert sorted(path.name for path in trap.iterdir()) == []
     assert b"zz\\$\\(touch\\$\\{IFS\\}" in completed, completed
     assert f"<exec>\r\n<{name}>\r\n".encode() in shown, shown
+
+
+def test_zsh_lists_each_description_as_written(tmp_path: Path) -> None:
+    # zsh -f: no rc files, and RC_QUOTES unset (its default), so '' inside '...' is no '
+    with on_a_terminal(["zsh", "-f", "-i"], tmp_path) as keyboard:
+        keyboard.type('autoload -U compinit; compinit -D; eval "$(awsmfa completion zsh)"\n')
+        keyboard.read_until(PROMPT)
+        keyboard.type("awsmfa \t")
+        listed = keyboard.read_until(b"holds:...")
+        keyboard.type("\x15")  # Ctrl-U: the line is left empty for `exit`
+    assert b"exec        -- Run COMMAND with PROFILE's credentials in..." in listed, listed
+    assert b"env         -- Print PROFILE's credentials as shell code..." in listed, listed

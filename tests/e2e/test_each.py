@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from awsmfa_exec.fleet.run import GRACE
-from tests.support.aws_files import CODE, AwsFiles
+from tests.support.aws_files import CODE, AwsFiles, role_arn_of
 from tests.support.commands import AWSMFA, awsmfa, run
 from tests.support.fleet import write_fleet
 from tests.support.other_uid import NOBODY, as_uid
@@ -343,6 +343,31 @@ def test_command_not_found_is_127_before_any_sts_call(moto: Moto, aws_files: Aws
         "awsmfa: error: command not found: terrafrom\n",
     )
     assert moto.calls() == []
+
+
+def test_the_command_may_follow_the_patterns_without_dashes(
+    moto: Moto, aws_files: AwsFiles
+) -> None:
+    """As `exec dev terraform -version`: the first word after the PATTERNs that is neither a
+    glob nor a profile's name starts the command, and every word after it is the command's."""
+    write_fleet(aws_files, 2)
+    result = awsmfa("each", "acct-*", "-t", CODE, "aws", "sts", "get-caller-identity",
+                    "--query", "Arn", "--output", "text")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    arns = sorted(lines_of(result.stdout))
+    assert len(arns) == 2, result.stdout
+    for name, arn in zip(("acct-000", "acct-001"), arns, strict=True):
+        assert arn.startswith(f"{name} | {role_arn_of(name)}"), arn
+    named = awsmfa("each", "acct-001", "acct-000", "--no-prefix", "-j", "1",
+                   "sh", "-c", 'echo "$AWSMFA_PROFILE $0"', "--debug")  # fmt: skip
+    assert named.returncode == 0, named.stderr
+    assert named.stdout == "acct-000 --debug\nacct-001 --debug\n"
+    only_profiles = awsmfa("each", "acct-000", "acct-001", "-t", CODE)
+    assert (only_profiles.returncode, only_profiles.stderr) == (
+        2,
+        "awsmfa: error: each needs a command (acct-000 acct-001: all PATTERNs): "
+        "awsmfa each PATTERN... -- COMMAND [ARG]...\n",
+    )
 
 
 def test_usage_errors_are_exit_2(moto: Moto, aws_files: AwsFiles) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from awsmfa_exec.cli.each import take_command
+from awsmfa_exec.arrange import Line, arrange
 from awsmfa_exec.config import Files
 from awsmfa_exec.errors import ConfigError, StsThrottled, StsUnavailable
 from awsmfa_exec.fleet import child, retry
@@ -143,14 +143,22 @@ def test_file_names_hold_nothing_unusual() -> None:
         (["each", "a*", "-j", "2", "--", "tf", "--", "-x"], ["each", "a*", "-j", "2"],
          ["tf", "--", "-x"]),
         (["--debug", "each", "a", "--", "true"], ["--debug", "each", "a"], ["true"]),
-        (["exec", "dev", "--", "true"], ["exec", "dev", "--", "true"], []),
+        (["each", "acct-*", "aws", "sts", "get-caller-identity", "--output", "json"],
+         ["each", "acct-*"], ["aws", "sts", "get-caller-identity", "--output", "json"]),
+        (["each", "acct-1", "acct-2", "-j", "2", "make", "plan", "--debug"],
+         ["each", "acct-1", "acct-2", "-j", "2"], ["make", "plan", "--debug"]),
+        (["each", "a*", "--debug", "true"], ["--debug", "each", "a*"], ["true"]),
+        (["each", "nosuch", "true"], ["each", "nosuch"], ["true"]),  # the first is a PATTERN
+        (["each", "--from-file", "f", "true"], ["each", "--from-file", "f"], ["true"]),
+        (["each", "--from-file=f", "acct-1", "true"], ["each", "--from-file=f", "acct-1"],
+         ["true"]),
+        (["each", "acct-1", "acct-2"], ["each", "acct-1", "acct-2"], None),
+        (["exec", "dev", "true"], ["exec", "dev"], ["true"]),
     ],
 )  # fmt: skip
-def test_the_command_of_each_is_what_follows_its_first_dashes(
-    args: list[str], kept: list[str], command: list[str]
+def test_the_command_of_each_starts_at_its_dashes_or_after_its_patterns(
+    args: list[str], kept: list[str], command: list[str] | None
 ) -> None:
-    from awsmfa_exec.cli import each as cli_each
-
-    cli_each._command.clear()
-    assert take_command(args) == kept
-    assert cli_each._command == command
+    line = Line(arrange(args, {}, lambda word: "*" in word or word in {"acct-1", "acct-2"}))
+    assert line.command == command
+    assert line.words() == [*kept, *(["--", *command] if command is not None else [])]

@@ -4,6 +4,7 @@ typer reads the same way; everything else it leaves to typer."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from typing import Any
 
@@ -12,18 +13,24 @@ import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from awsmfa_exec import cli, fastpath, log
-from awsmfa_exec.arrange import VALUED, arrange
+from awsmfa_exec import cli, fastpath, log, spellings
+from awsmfa_exec.arrange import VALUED, Line, arrange
 from awsmfa_exec.errors import AwsmfaError
+
+
+@functools.cache
+def whole_app() -> Any:
+    """The click group of every command, built once (~30 ms a build)."""
+    return typer.main.get_command(cli.app)
 
 
 def typer_reads(args: list[str]) -> tuple[bool, str, dict[str, Any]] | None:
     """(--debug, command, its parameters) as typer parses `args`; None when it refuses."""
-    group = typer.main.get_command(cli.app)
+    group = whole_app()
     try:
         ctx = group.make_context("awsmfa", list(args))
         words = [*ctx._protected_args, *ctx.args]
-        name, command, rest = group.resolve_command(ctx, words)  # type: ignore[attr-defined]
+        name, command, rest = group.resolve_command(ctx, words)
         assert command is not None
         sub = command.make_context(name, rest, parent=ctx)
     except (cli.ClickException, typer.Exit):
@@ -123,6 +130,42 @@ def test_whatever_is_read_typer_reads_the_same(args: list[str]) -> None:
         assert got == typer_reads(args)
 
 
+PROFILES = ("dev", "prod", "acct-1")
+VALUES = {
+    "token_code": st.sampled_from(["123456", "000000"]),
+    "duration": st.sampled_from(["1h", "900", "90m"]),
+    "region": st.sampled_from(["eu-west-1", "us-east-1"]),
+    "shell": st.sampled_from(["bash", "fish", "json"]),
+}
+COMMAND_WORDS = st.sampled_from(["true", "terraform", "apply", "-x", "--", "--debug", "-t", ""])
+
+
+@st.composite
+def plain_forms(draw: st.DrawFn) -> list[str]:
+    """A plain `exec` or `env` (each option once, in any order, spelled any way): what
+    `fastpath.read` must read."""
+    name = draw(st.sampled_from(["exec", "env"]))
+    spelled = {"no_session": ("--no-session",), **spellings.VALUED_BY_COMMAND[name]}
+    chosen = draw(st.lists(st.sampled_from(sorted(spelled)), unique=True))
+    items = [[draw(st.sampled_from(PROFILES))]]
+    for param in chosen:
+        spelling = draw(st.sampled_from(spelled[param]))
+        items.append([spelling] if param == "no_session" else [spelling, draw(VALUES[param])])
+    words = [word for item in draw(st.permutations(items)) for word in item]
+    if name == "exec":
+        first = draw(st.sampled_from(["true", "terraform"]))
+        words += ["--", first, *draw(st.lists(COMMAND_WORDS, max_size=4))]
+    return [*draw(st.lists(st.just("--debug"), max_size=2)), name, *words]
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain_forms())
+def test_every_plain_form_is_read_as_typer_reads_it(args: list[str]) -> None:
+    got = fastpath.read(args)
+    assert got is not None, args
+    assert got == typer_reads(args)
+
+
 # Both parsers get the words `arrange` made of what was typed (entry.main), so these are
 # read on the plain path too, and the same way.
 ARRANGED = [
@@ -165,9 +208,29 @@ def test_whatever_is_read_after_arranging_typer_reads_the_same(
         assert got == typer_reads(words)
 
 
+@settings(max_examples=200, deadline=None)
+@given(plain_forms().filter(lambda args: "exec" in args), st.booleans())
+def test_a_plain_exec_typed_without_dashes_or_profile_is_read_once_arranged(
+    args: list[str], profile_left_out: bool
+) -> None:
+    """`exec dev ... true ...` (no `--`) and, with AWS_PROFILE, `exec ... -- true`."""
+    cut = args.index("--")
+    head, command = args[:cut], args[cut + 1 :]
+    profile = next(word for word in head if word in PROFILES)
+    typed, environ = [*head, *command], {}
+    if profile_left_out:
+        typed = [word for word in head if word != profile] + ["--", *command]
+        environ = {"AWS_PROFILE": profile}
+    words = arrange(typed, environ)
+    got = fastpath.read(words)
+    assert got is not None, (typed, words)
+    assert got == typer_reads(words)
+    assert got[2]["command"] == command
+
+
 @pytest.mark.parametrize("name", [info.name or "" for info in cli.app.registered_commands])
 def test_arrange_knows_which_options_take_a_value(name: str) -> None:
-    command = typer.main.get_command(cli._app_for([name])).commands[name]  # type: ignore[attr-defined]
+    command = typer.main.get_command(cli._app_for(Line([name]))).commands[name]  # type: ignore[attr-defined]
     valued = {
         spelling
         for param in command.params
@@ -201,6 +264,7 @@ def test_the_app_built_for_one_command_helps_and_fails_as_the_whole_one(
     monkeypatch.setattr(log, "_debug", False)  # --debug switches it on for the process
     for args in ([name, *words] for words in SPELLINGS):
         for spelled in (args, ["--debug", *args]):
-            assert cli._app_for(spelled) is not cli.app
-            assert typer_outcome(cli._app_for(spelled), spelled) == typer_outcome(cli.app, spelled)
-    assert cli._app_for(["--help", name]) is cli.app
+            lean = cli._app_for(Line(spelled))
+            assert lean is not cli.app
+            assert typer_outcome(lean, spelled) == typer_outcome(cli.app, spelled)
+    assert cli._app_for(Line(["--help", name])) is cli.app
