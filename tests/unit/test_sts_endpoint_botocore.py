@@ -136,7 +136,7 @@ def test_the_endpoint_is_botocores_for_the_profile(
     theirs = _botocore(environ, region, monkeypatch)
     ours = _awsmfa(environ, region, monkeypatch)
     print(f"| {setting} | {theirs} | {ours} |")
-    assert ours == theirs
+    assert ours == theirs, f"{setting}: botocore {theirs}, awsmfa {ours}"
     assert "/default" not in ours
     assert "/elsewhere" not in ours
 
