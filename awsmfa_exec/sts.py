@@ -10,6 +10,7 @@ carries a secret.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -27,6 +28,7 @@ from awsmfa_exec.errors import (
     StsUnavailable,
     UsageError,
 )
+from awsmfa_exec.files import paths
 from awsmfa_exec.proxies import proxies_for
 
 _SESSION_LOCK = threading.Lock()  # botocore sessions are not thread-safe; clients are
@@ -95,11 +97,16 @@ class Timeouts:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """How to reach STS (or IAM), decided from the caller's environment and profile."""
+    """How to reach STS (or IAM): the settings botocore reads for `profile` from `files`
+    (the config and credentials files), with `variables`, botocore's configuration taken
+    from the caller's environment. `url` is the configured endpoint, None for botocore's
+    own for the region (regional or legacy, FIPS, dual-stack, the region's partition)."""
 
     region: str
     url: str | None = None
-    ca_bundle: str | None = None
+    profile: str | None = None
+    files: tuple[str, str] | None = None
+    variables: tuple[tuple[str, Any], ...] = ()
     # A proxy URL may carry a password (http://user:password@host). None: botocore's own.
     proxies: Mapping[str, str] | None = field(default=None, repr=False)
     timeouts: Timeouts = field(default_factory=Timeouts)
@@ -109,55 +116,104 @@ class Endpoint:
     def from_environ(
         cls,
         environ: Mapping[str, str],
-        settings: Mapping[str, Any],
+        profile: str | None,
         region: str | None,
         service: str = "sts",
     ) -> Endpoint:
-        ignore = environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() == "true"
-        services = settings.get("services")
-        url = None
-        if not ignore:
-            url = (
-                environ.get(f"AWS_ENDPOINT_URL_{service.upper()}")
-                or environ.get("AWS_ENDPOINT_URL")
-                or (
-                    services.get(service, {}).get("endpoint_url")
-                    if isinstance(services, dict)
-                    else None
-                )
-                or settings.get("endpoint_url")
-                or None
-            )
+        """`profile`'s endpoint as botocore resolves it, `environ` standing for os.environ."""
+        from botocore.configprovider import ConfiguredEndpointProvider
+
+        files = paths(environ) if profile else None
+        variables = _variables(environ)
+        with _SESSION_LOCK:
+            session = _session(files, profile, _stamps(files), variables)
+            url = None
+            if not session.get_config_variable("ignore_configured_endpoint_urls"):
+                scoped, full = session.get_scoped_config(), session.full_config
+                url = ConfiguredEndpointProvider(full, scoped, service, environ).provide()
         return cls(
             region=_region_name(region) or region_in(environ) or "us-east-1",
             url=url,
-            ca_bundle=environ.get("AWS_CA_BUNDLE") or settings.get("ca_bundle") or None,
+            profile=profile,
+            files=files,
+            variables=variables,
             proxies=proxies_for(url, environ),
             timeouts=Timeouts.from_environ(environ),
             service=service,
         )
 
 
-@functools.cache
-def _session() -> Any:
-    """One botocore session per process: loading its data files is the costly part."""
-    import botocore.session
+# Read from the caller's environment, not from botocore's: awsmfa sets them itself.
+_NOT_FROM_ENVIRON = {"profile", "region", "config_file", "credentials_file", "data_path"}
 
-    # awsmfa decides which profile it acts for; AWS_PROFILE in the environment must not
-    # steer (or break) the session that carries the explicit credentials.
-    session = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+
+def _variables(environ: Mapping[str, str]) -> tuple[tuple[str, Any], ...]:
+    """botocore's configuration variables that `environ` sets, converted as botocore does."""
+    from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES as known
+
+    found = []
+    for name, (_, names, _, convert) in known.items():
+        listed = [names] if isinstance(names, str) else names or []
+        value = next((environ[n] for n in listed if n in environ), None)
+        if value is not None and name not in _NOT_FROM_ENVIRON:
+            found.append((name, convert(value) if convert else value))
+    return tuple(found)
+
+
+def _stamps(files: tuple[str, str] | None) -> tuple[float, ...]:
+    """When the files last changed (0: absent): a session reads them once."""
+    from pathlib import Path
+
+    return tuple(Path(p).stat().st_mtime if Path(p).exists() else 0 for p in files or ())
+
+
+@functools.cache
+def _loader() -> Any:
+    """botocore's data files, loaded once per process for every session."""
+    from botocore.loaders import create_loader
+
+    loader: Any = create_loader(os.environ.get("AWS_DATA_PATH"))
     # Before loading a model, botocore lists every service directory it ships (~400) to
-    # check the name: twice per client, ~17 ms of a direct run. This session only ever
-    # loads STS and IAM, from the same search paths (AWS_DATA_PATH included).
-    loader = session.get_component("data_loader")
+    # check the name: twice per client, ~17 ms of a direct run. awsmfa only ever loads
+    # STS and IAM.
     loader.list_available_services = lambda type_name: ["sts", "iam"]
+    return loader
+
+
+@functools.lru_cache(maxsize=64)
+def _session(
+    files: tuple[str, str] | None,
+    profile: str | None,
+    stamps: tuple[float, ...],
+    variables: tuple[tuple[str, Any], ...],
+) -> Any:
+    """A botocore session for `profile` in `files` (none: no profile's settings), blind to
+    this process's environment (the agent's is not its client's): `variables` instead."""
+    import botocore.session
+    from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES as known
+
+    def blind(config: str, credentials: str) -> Any:
+        names = {name: (key, None, default, f) for name, (key, _, default, f) in known.items()}
+        session = botocore.session.Session(session_vars=names)
+        session.register_component("data_loader", _loader())
+        session.set_config_variable("config_file", config)
+        session.set_config_variable("credentials_file", credentials)
+        return session
+
+    session = blind(*files) if files else None
+    if session is not None and profile in session.full_config["profiles"]:
+        session.set_config_variable("profile", profile)
+    else:  # no profile's settings: botocore's would be [default]'s
+        session = blind(os.devnull, os.devnull)
+    for name, value in variables:
+        session.set_config_variable(name, value)
     return session
 
 
 def preload() -> None:
-    """Load botocore's session and the STS model now (the agent does, to answer faster)."""
+    """Load botocore's STS model now (the agent does, to answer faster)."""
     with _SESSION_LOCK:
-        _session().get_service_model("sts")
+        _loader().load_service_model("sts", "service-2")
 
 
 def client(endpoint: Endpoint, keys: Credentials) -> Any:
@@ -171,18 +227,23 @@ def client(endpoint: Endpoint, keys: Credentials) -> Any:
         retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
         proxies=None if endpoint.proxies is None else dict(endpoint.proxies),
         user_agent_extra="awsmfa",
+        # `endpoint.url` is the configured one; botocore's own look would read os.environ.
+        ignore_configured_endpoint_urls=True,  # type: ignore[call-arg]  # not in the stubs
     )
+    files, profile = endpoint.files, endpoint.profile
     with _SESSION_LOCK:
-        return _session().create_client(
+        session = _session(files, profile, _stamps(files), endpoint.variables)
+        api = session.create_client(
             endpoint.service,
             region_name=endpoint.region,
             endpoint_url=endpoint.url,
-            verify=endpoint.ca_bundle,
             aws_access_key_id=keys.access_key_id,
             aws_secret_access_key=keys.secret_access_key,
             aws_session_token=keys.session_token,
             config=config,
         )
+    log.debug(f"{endpoint.service.upper()} endpoint for {profile}: {api.meta.endpoint_url}")
+    return api
 
 
 def _credentials(answer: Mapping[str, Any]) -> Credentials:
@@ -344,8 +405,8 @@ def caller_identity(endpoint: Endpoint, creds: Credentials, *, whose: str) -> Id
 IAM_REGION = "us-east-1"  # IAM is global; botocore signs it for us-east-1
 
 
-def iam_endpoint(environ: Mapping[str, str], settings: Mapping[str, Any]) -> Endpoint:
-    return Endpoint.from_environ(environ, settings, IAM_REGION, service="iam")
+def iam_endpoint(environ: Mapping[str, str], profile: str | None) -> Endpoint:
+    return Endpoint.from_environ(environ, profile, IAM_REGION, service="iam")
 
 
 def _iam_answer(action: str, call: Callable[[], Mapping[str, Any]]) -> Mapping[str, Any]:

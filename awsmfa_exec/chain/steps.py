@@ -170,7 +170,7 @@ def credentials(
     fetching the root; a root that then gives the other kind has the chain planned again on
     what it gave. Unknown, the root is fetched first."""
     region = options.region or chain.region
-    endpoint = sts.Endpoint.from_environ(environ, chain.settings, region)
+    endpoint = sts.Endpoint.from_environ(environ, chain.profile, region)
     source = chain.source
     if not source.deferred:
         keys = StaticProvider(source.credentials)

@@ -149,20 +149,20 @@ class AwsAccount:
         from awsmfa_exec import sts
 
         region = str(self.settings.get("region") or "") or None
-        endpoint = sts.Endpoint.from_environ(self.environ, self.settings, region)
+        endpoint = sts.Endpoint.from_environ(self.environ, self.profile, region)
         return sts.caller_identity(endpoint, keys, whose=self.profile).arn
 
     def create(self, user: str) -> Credentials:
         from awsmfa_exec import sts
 
         return sts.create_access_key(
-            sts.iam_endpoint(self.environ, self.settings), self.signer, user
+            sts.iam_endpoint(self.environ, self.profile), self.signer, user
         )
 
     def delete(self, user: str, key_id: str) -> None:
         from awsmfa_exec import sts
 
-        endpoint = sts.iam_endpoint(self.environ, self.settings)
+        endpoint = sts.iam_endpoint(self.environ, self.profile)
         sts.delete_access_key(endpoint, self.signer, user, key_id)
 
     def store(self, keys: Credentials) -> None:

@@ -105,7 +105,7 @@ def _from_config(profile: str, environ: Mapping[str, str]) -> Principal:
 def _from_sts(creds: Credentials, profile: str | None, environ: Mapping[str, str]) -> Principal:
     from awsmfa_exec.sts import Endpoint, caller_identity
 
-    endpoint = Endpoint.from_environ(environ, {}, None)
+    endpoint = Endpoint.from_environ(environ, profile, None)
     identity = caller_identity(endpoint, creds, whose=profile or "this environment")
     found = parse_arn(identity.arn)
     return Principal(identity.account, found.role, identity.arn)

@@ -291,3 +291,23 @@ def test_a_rejected_typed_code_is_asked_again_through_the_agent(aws_files: AwsFi
         "awsmfa: error: STS rejected the MFA code for arn:aws:iam::123456789012:mfa/alice "
         "(AssumeRole); use the next code from your device\n"
     )
+
+
+def test_the_agent_reaches_sts_as_each_clients_profile_says(
+    moto: Moto, aws_files: AwsFiles, closed_port: int
+) -> None:
+    """[default]'s endpoint_url steers no other profile, and the agent's own environment (the
+    first client's) steers no later client: each call goes where the caller's profile says."""
+    nowhere = f"http://127.0.0.1:{closed_port}"
+    env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
+    text = f"[default]\nendpoint_url = {nowhere}\n" + aws_files.config.read_text()
+    text = text.replace("[profile dev]\n", "[profile dev]\nservices = double\n")
+    aws_files.config.write_text(f"{text}\n[services double]\nsts =\n  endpoint_url = {moto.url}\n")
+    first = awsmfa(
+        "exec", "dev", "-t", CODE, "--", "true", env={**env, "AWS_ENDPOINT_URL": nowhere}
+    )
+    assert first.returncode == 5, first.stderr  # the agent now runs with that environment
+    again = awsmfa("exec", "dev", "-t", CODE, "--debug", "--", "true", env=env)
+    assert again.returncode == 0, again.stderr
+    assert f"STS endpoint for dev: {moto.url}" in again.stderr
+    assert moto.calls() == ["GetSessionToken", "AssumeRole"]

@@ -24,8 +24,8 @@ ENVIRON = {
 
 def _both(environ: dict[str, str]) -> list[Any]:
     return [
-        sts.client(sts.Endpoint.from_environ(environ, {}, "eu-west-1"), KEYS),
-        sts.client(sts.iam_endpoint(environ, {}), KEYS),
+        sts.client(sts.Endpoint.from_environ(environ, None, "eu-west-1"), KEYS),
+        sts.client(sts.iam_endpoint(environ, None), KEYS),
     ]
 
 

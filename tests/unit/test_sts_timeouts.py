@@ -11,12 +11,12 @@ from awsmfa_exec.errors import UsageError
 
 
 def test_defaults_without_the_variable() -> None:
-    endpoint = sts.Endpoint.from_environ({}, {}, "eu-west-1")
+    endpoint = sts.Endpoint.from_environ({}, None, "eu-west-1")
     assert endpoint.timeouts == sts.Timeouts(sts.CONNECT_TIMEOUT, sts.READ_TIMEOUT)
 
 
 def test_the_variable_sets_both_waits() -> None:
-    endpoint = sts.Endpoint.from_environ({"AWSMFA_STS_TIMEOUT": " 0.5 "}, {}, None)
+    endpoint = sts.Endpoint.from_environ({"AWSMFA_STS_TIMEOUT": " 0.5 "}, None, None)
     assert endpoint.timeouts == sts.Timeouts(0.5, 0.5)
 
 
