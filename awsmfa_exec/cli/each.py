@@ -29,6 +29,45 @@ def split_command(line: Line) -> tuple[list[str], list[str]]:
     return line.words(), command
 
 
+Patterns = Annotated[
+    list[str] | None,
+    options.profile_argument(
+        "Profile names or shell globs ('acct-*'), then the command: after --, or from "
+        "the first word that is neither.",
+        "PATTERN... [--] COMMAND [ARG]...",
+    ),
+]
+Jobs = Annotated[
+    int | None,
+    options.valued(
+        spellings.JOBS,
+        "N",
+        "Profiles run at once (credentials and commands); default the CPU count, at most 16.",
+    ),
+]
+KeepGoing = Annotated[
+    bool,
+    typer.Option(
+        "--keep-going",
+        help="Run every profile; by default a failure stops "
+        "new launches and lets running ones finish.",
+    ),
+]
+FromFile = Annotated[
+    str | None,
+    options.valued(spellings.FROM_FILE, "F", "Profiles from F, one a line (- for stdin)."),
+]
+NoPrefix = Annotated[
+    bool, typer.Option("--no-prefix", help="Output lines as they are, no 'PROFILE | '.")
+]
+OutputDir = Annotated[
+    str | None,
+    options.valued(
+        spellings.OUTPUT_DIR, "D", "Each profile's output in D/PROFILE.log instead of the terminal."
+    ),
+]
+
+
 @commands.command(
     "each",
     context_settings={"allow_interspersed_args": True},
@@ -40,49 +79,16 @@ def split_command(line: Line) -> tuple[list[str], list[str]]:
 )
 def each_command(
     ctx: typer.Context,
-    patterns: Annotated[
-        list[str] | None,
-        options.profile_argument(
-            "Profile names or shell globs ('acct-*'), then the command: after --, or from "
-            "the first word that is neither.",
-            "PATTERN... [--] COMMAND [ARG]...",
-        ),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        options.valued(
-            spellings.JOBS,
-            "N",
-            "Profiles run at once (credentials and commands); default the CPU count, at most 16.",
-        ),
-    ] = None,
-    keep_going: Annotated[
-        bool,
-        typer.Option(
-            "--keep-going",
-            help="Run every profile; by default a failure stops "
-            "new launches and lets running ones finish.",
-        ),
-    ] = False,
+    patterns: Patterns = None,
+    jobs: Jobs = None,
+    keep_going: KeepGoing = False,
     token_code: TokenCode = None,
     duration: Duration = None,
     region: Region = None,
     no_session: NoSession = False,
-    from_file: Annotated[
-        str | None,
-        options.valued(spellings.FROM_FILE, "F", "Profiles from F, one a line (- for stdin)."),
-    ] = None,
-    no_prefix: Annotated[
-        bool, typer.Option("--no-prefix", help="Output lines as they are, no 'PROFILE | '.")
-    ] = False,
-    output_dir: Annotated[
-        str | None,
-        options.valued(
-            spellings.OUTPUT_DIR,
-            "D",
-            "Each profile's output in D/PROFILE.log instead of the terminal.",
-        ),
-    ] = None,
+    from_file: FromFile = None,
+    no_prefix: NoPrefix = False,
+    output_dir: OutputDir = None,
     as_json: JsonOutput = False,
 ) -> None:
     """Run COMMAND in every matching profile, in parallel, with one MFA code."""
