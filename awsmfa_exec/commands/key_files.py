@@ -50,23 +50,32 @@ class Change:
     private: bool = False  # the new text holds a secret the old one did not
 
 
-def marked(text: str, profile: str, credential_process: bool, where: Path) -> tuple[str, Wanted]:
+def marked(text: str, profile: str, credential_process: bool) -> tuple[str, Wanted]:
     """The config with `profile` marked as keeping its keys in the keyring and, unless it
     has its own, the credential_process that runs awsmfa; what that changes."""
     section = file_edit.config_section(profile)
     text = file_edit.set_key(text, section, KEYS_MARK, "keyring")
     wanted: dict[str, str | None] = {KEYS_MARK: "keyring"}
     line = credential_process_line(profile)
-    current = file_edit.value_of(text, section, "credential_process")
-    if credential_process and current is None:
+    if credential_process and file_edit.value_of(text, section, "credential_process") is None:
         text = file_edit.set_key(text, section, "credential_process", line)
         wanted["credential_process"] = line
-        log.note(
-            f"{profile}: credential_process = {line} set in {where}, for tools used without awsmfa"
-        )
-    elif credential_process and current != line:
-        log.note(f"{profile}: its own credential_process in {where} is kept")
     return text, wanted
+
+
+def say_marked(profile: str, wanted: Wanted, credential_process: bool, config: Path) -> None:
+    """What `marked` did with credential_process, once the config is in place."""
+    line = credential_process_line(profile)
+    if "credential_process" in wanted:
+        log.note(
+            f"{profile}: credential_process = {line} set in {config}, for tools used without awsmfa"
+        )
+    elif credential_process:
+        current = file_edit.value_of(
+            read(config), file_edit.config_section(profile), "credential_process"
+        )
+        if current != line:
+            log.note(f"{profile}: its own credential_process in {config} is kept")
 
 
 def unmarked(text: str, profile: str) -> tuple[str, Wanted]:

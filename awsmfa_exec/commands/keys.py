@@ -22,10 +22,17 @@ import getpass
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from awsmfa_exec import file_edit, keystore, log
-from awsmfa_exec.commands.key_files import KEY_LINES, Change, changing, marked, read, unmarked
+from awsmfa_exec.commands.key_files import (
+    KEY_LINES,
+    Change,
+    changing,
+    marked,
+    read,
+    say_marked,
+    unmarked,
+)
 from awsmfa_exec.config import Files, Profiles, in_keyring, load_profiles, unknown_profile
 from awsmfa_exec.credentials import Credentials, mask_key_id
 from awsmfa_exec.errors import AwsmfaError, ConfigError, UsageError
@@ -100,9 +107,10 @@ def run_add(profile: str, keys: Credentials, environ: Mapping[str, str], cp: boo
         if values.get("role_arn"):
             raise ConfigError(f"profile {profile} is a role (role_arn); add keys to its source")
         _claim(profile, keys, files)
-        text, wanted = marked(read(files.config), profile, cp, files.config)
+        text, wanted = marked(read(files.config), profile, cp)
         with changing(profile, [Change(files.config, True, text, wanted)]):
             keystore.write(profile, keys, str(files.credentials))
+        say_marked(profile, wanted, cp, files.config)
     forget_in_agent(environ, profile)
     log.note(f"{profile}: key {mask_key_id(keys.access_key_id)} is in the keyring")
 
@@ -112,16 +120,16 @@ def _confirm(profile: str, keys: Credentials, files: Files) -> None:
     key = f"key {mask_key_id(keys.access_key_id)} of {profile}"
     back = f"`awsmfa restore {profile}` writes it back into {files.credentials}"
     try:
-        tty = Path("/dev/tty").open("r+", encoding="utf-8")  # noqa: SIM115 - closed below
+        # Unbuffered bytes: a terminal cannot seek, which buffered "r+" would demand.
+        tty = open("/dev/tty", "r+b", buffering=0)  # noqa: SIM115, PTH123
     except OSError:
         raise UsageError(
             f"the keyring holds the only copy of {key}; {back}; "
             "give --force to delete it without asking"
         ) from None
     with tty:
-        tty.write(f"Delete {key} from the keyring? It is the only copy ({back}). [y/N] ")
-        tty.flush()
-        answer = tty.readline().strip().lower()
+        tty.write(f"Delete {key} from the keyring? It is the only copy ({back}). [y/N] ".encode())
+        answer = tty.readline().decode("utf-8", "replace").strip().lower()
     if answer not in ("y", "yes"):
         raise AwsmfaError(f"{profile}: nothing removed")
 
@@ -212,7 +220,7 @@ def _move(profile: str, keys: Credentials, files: Files, cp: bool) -> None:
     config = file_edit.remove_keys(
         read(files.config), file_edit.config_section(profile), set(KEY_LINES)
     )
-    config, mark = marked(config, profile, cp, files.config)
+    config, mark = marked(config, profile, cp)
     changes = [
         Change(files.credentials, False, credentials, gone),
         Change(files.config, True, config, {**gone, **mark}),
@@ -223,6 +231,7 @@ def _move(profile: str, keys: Credentials, files: Files, cp: bool) -> None:
             raise ConfigError(
                 f"the keyring did not keep the keys of {profile}; the files are unchanged"
             )
+    say_marked(profile, mark, cp, files.config)
     log.note(f"{profile}: key {mask_key_id(keys.access_key_id)} moved into the keyring")
 
 
