@@ -75,7 +75,9 @@ def test_a_hostile_profile_name_runs_no_code_in_any_runner(
     import botocore.session
 
     session = botocore.session.Session(profile=name)  # ProcessProvider: shlex, no shell
-    assert session.get_credentials().get_frozen_credentials().access_key
+    found = session.get_credentials()
+    assert found is not None
+    assert found.get_frozen_credentials().access_key
     assert not pwned.exists()
 
     if shutil.which("terraform") is not None:  # the Go SDK's own runner
