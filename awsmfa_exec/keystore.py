@@ -89,7 +89,9 @@ def _refused(action: str, profile: str, exc: Exception) -> ConfigError:
     return ConfigError(f"the keyring refused to {action} the keys of {profile}: {reason}")
 
 
-def _entry(profile: str) -> dict[str, Any] | None:
+def _entry(profile: str) -> tuple[Credentials, str] | None:
+    """The keys held for `profile` and the credentials file of the AWS files they were
+    written for (entries of older versions name none: ~/.aws/credentials)."""
     store = backend()
     try:
         raw = store.get_password(SERVICE, profile)
@@ -99,35 +101,27 @@ def _entry(profile: str) -> dict[str, Any] | None:
         return None
     try:
         value = json.loads(raw)
-        Credentials(str(value["aws_access_key_id"]), str(value["aws_secret_access_key"]))
+        keys = Credentials(str(value["aws_access_key_id"]), str(value["aws_secret_access_key"]))
     except (ValueError, KeyError, TypeError):
         raise ConfigError(
             f"the keyring entry {SERVICE}/{profile} is not one awsmfa wrote; "
             f"replace it with `awsmfa add {profile}`"
         ) from None
-    return dict(value)
+    return keys, str(value.get("credentials_file") or Path(DEFAULT_FILE).expanduser())
 
 
 def read(profile: str) -> Credentials | None:
     """The keys the keyring holds for `profile`, None when it holds none."""
-    value = _entry(profile)
-    if value is None:
-        return None
-    return Credentials(str(value["aws_access_key_id"]), str(value["aws_secret_access_key"]))
+    entry = _entry(profile)
+    return None if entry is None else entry[0]
 
 
 def origin(profile: str) -> tuple[Credentials, str] | None:
-    """The keys held for `profile` and the credentials file of the AWS files they were
-    written for (entries of older versions name none: the default ~/.aws/credentials);
-    None when the keyring holds none or an entry awsmfa did not write."""
+    """`_entry`, None also for an entry awsmfa did not write (it may be replaced)."""
     try:
-        value = _entry(profile)
+        return _entry(profile)
     except ConfigError:
         return None
-    if value is None:
-        return None
-    keys = Credentials(str(value["aws_access_key_id"]), str(value["aws_secret_access_key"]))
-    return keys, str(value.get("credentials_file") or str(Path(DEFAULT_FILE).expanduser()))
 
 
 def write(profile: str, keys: Credentials, credentials_file: str | None = None) -> None:
