@@ -157,9 +157,12 @@ def set_key(text: str, section: Section, key: str, value: str) -> str:
     return "".join(lines)
 
 
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
 def _cannot_write(path: Path, exc: OSError) -> ConfigError:
-    reason = (exc.strerror or type(exc).__name__).lower()
-    return ConfigError(f"cannot write {path}: {reason}; nothing was changed")
+    return ConfigError(f"cannot write {path}: {_reason(exc)}; nothing was changed")
 
 
 def _stale(target: Path) -> Iterator[Path]:
@@ -252,8 +255,16 @@ def rewriting(edits: Sequence[Edit]) -> Iterator[list[Path]]:
         yield made
         old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
         try:
-            for edit, temporary in zip(edits, made, strict=True):
-                temporary.replace(edit.path.resolve())
+            for done, (edit, temporary) in enumerate(zip(edits, made, strict=True)):
+                try:  # EBUSY: a file bind-mounted on its own (a container's) is not replaced
+                    temporary.replace(edit.path.resolve())
+                except OSError as exc:
+                    if not done:
+                        raise _cannot_write(edit.path, exc) from None
+                    raise ConfigError(
+                        f"cannot write {edit.path}: {_reason(exc)}; {edits[0].path} was "
+                        "written already: run the command again once the file can be written"
+                    ) from None
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
     except BaseException:
