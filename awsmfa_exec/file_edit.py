@@ -157,12 +157,16 @@ def set_key(text: str, section: Section, key: str, value: str) -> str:
     return "".join(lines)
 
 
+class Unchanged(ConfigError):
+    """A file could not be written, and none was changed."""
+
+
 def _reason(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
-def _cannot_write(path: Path, exc: OSError) -> ConfigError:
-    return ConfigError(f"cannot write {path}: {_reason(exc)}; nothing was changed")
+def _cannot_write(path: Path, exc: OSError) -> Unchanged:
+    return Unchanged(f"cannot write {path}: {_reason(exc)}; nothing was changed")
 
 
 def _stale(target: Path) -> Iterator[Path]:

@@ -83,9 +83,10 @@ def _file_keys(values: Mapping[str, object]) -> bool:
     return any(values.get(key) for key in KEY_LINES)
 
 
-def _claim(profile: str, keys: Credentials, files: Files) -> None:
+def _claim(profile: str, keys: Credentials, files: Files) -> bool:
     """Refuse to write over the keyring entry another set of AWS files keeps for a profile
-    of the same name (the same keys, or this file set's own entry, may be written again)."""
+    of the same name (the same keys, or this file set's own entry, may be written again);
+    whether the keyring holds no entry for it yet."""
     held = keystore.origin(profile)
     if held is not None and held[1] != str(files.credentials) and held[0] != keys:
         raise ConfigError(
@@ -93,6 +94,7 @@ def _claim(profile: str, keys: Credentials, files: Files) -> None:
             f"it keeps one entry a profile name: run `awsmfa restore {profile}` with those "
             "files first, or give this profile another name"
         )
+    return held is None
 
 
 def run_add(profile: str, keys: Credentials, environ: Mapping[str, str], cp: bool) -> None:
@@ -212,7 +214,7 @@ def _move(profile: str, keys: Credentials, files: Files, cp: bool) -> None:
     """The keys into the keyring, out of both files, the config marked. The credentials
     file is renamed first: a run killed between the renames leaves the keys in the keyring
     and in no file, and the next `import` of the profile marks the config."""
-    _claim(profile, keys, files)
+    fresh = _claim(profile, keys, files)
     gone = dict.fromkeys(KEY_LINES)
     credentials = file_edit.remove_keys(
         read(files.credentials), file_edit.credentials_section(profile), set(KEY_LINES)
@@ -225,12 +227,17 @@ def _move(profile: str, keys: Credentials, files: Files, cp: bool) -> None:
         Change(files.credentials, False, credentials, gone),
         Change(files.config, True, config, {**gone, **mark}),
     ]
-    with changing(profile, changes):
-        keystore.write(profile, keys, str(files.credentials))
-        if keystore.read(profile) != keys:
-            raise ConfigError(
-                f"the keyring did not keep the keys of {profile}; the files are unchanged"
-            )
+    try:
+        with changing(profile, changes):
+            keystore.write(profile, keys, str(files.credentials))
+            if keystore.read(profile) != keys:
+                raise ConfigError(
+                    f"the keyring did not keep the keys of {profile}; the files are unchanged"
+                )
+    except file_edit.Unchanged:  # no file renamed: the file still holds the keys
+        if fresh:
+            keystore.delete(profile)
+        raise
     say_marked(profile, mark, cp, files.config)
     log.note(f"{profile}: key {mask_key_id(keys.access_key_id)} moved into the keyring")
 

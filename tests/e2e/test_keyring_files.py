@@ -280,6 +280,32 @@ def test_a_read_only_file_system_changes_nothing(
     assert (_stored("landing"), _stored("ci")) == (None, None)
 
 
+@needs_root
+def test_a_file_that_cannot_be_replaced_changes_nothing(
+    secret_service: SecretService, aws_files: AwsFiles
+) -> None:
+    """A credentials file bind-mounted on its own, as into a container: rename gives EBUSY
+    after the keyring was written, which is undone."""
+    script = r"""
+        mount --bind "$AWS_DIR/credentials" "$AWS_DIR/credentials"
+        status=0; "$AWSMFA" import landing 2>&1 || status=$?
+        echo "status=$status"; ls -A "$AWS_DIR"
+    """
+    before = aws_files.config.read_text(), aws_files.credentials.read_text()
+    done = _in_namespace(script, aws_files.config.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        f"awsmfa: error: cannot write {aws_files.credentials}: device or resource busy; "
+        "nothing was changed",
+        "status=3",
+        ".config.lock",
+        "config",
+        "credentials",
+    ]
+    assert (aws_files.config.read_text(), aws_files.credentials.read_text()) == before
+    assert _stored("landing") is None
+
+
 def test_a_kill_between_the_renames_leaves_no_secret_behind_and_import_finishes(
     secret_service: SecretService, aws_files: AwsFiles
 ) -> None:
