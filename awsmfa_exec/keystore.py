@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import ConfigError
 
 SERVICE = "awsmfa"
+DEFAULT_FILE = "~/.aws/credentials"
 # The backends that keep secrets in the operating system's own encrypted store.
 _SYSTEM_BACKENDS = (
     "keyring.backends.SecretService",
@@ -87,8 +89,9 @@ def _refused(action: str, profile: str, exc: Exception) -> ConfigError:
     return ConfigError(f"the keyring refused to {action} the keys of {profile}: {reason}")
 
 
-def read(profile: str) -> Credentials | None:
-    """The keys the keyring holds for `profile`, None when it holds none."""
+def _entry(profile: str) -> tuple[Credentials, str] | None:
+    """The keys held for `profile` and the credentials file of the AWS files they were
+    written for (entries of older versions name none: ~/.aws/credentials)."""
     store = backend()
     try:
         raw = store.get_password(SERVICE, profile)
@@ -98,18 +101,39 @@ def read(profile: str) -> Credentials | None:
         return None
     try:
         value = json.loads(raw)
-        return Credentials(str(value["aws_access_key_id"]), str(value["aws_secret_access_key"]))
+        keys = Credentials(str(value["aws_access_key_id"]), str(value["aws_secret_access_key"]))
     except (ValueError, KeyError, TypeError):
         raise ConfigError(
             f"the keyring entry {SERVICE}/{profile} is not one awsmfa wrote; "
             f"replace it with `awsmfa add {profile}`"
         ) from None
+    return keys, str(value.get("credentials_file") or Path(DEFAULT_FILE).expanduser())
 
 
-def write(profile: str, keys: Credentials) -> None:
+def read(profile: str) -> Credentials | None:
+    """The keys the keyring holds for `profile`, None when it holds none."""
+    entry = _entry(profile)
+    return None if entry is None else entry[0]
+
+
+def origin(profile: str) -> tuple[Credentials, str] | None:
+    """`_entry`, None also for an entry awsmfa did not write (it may be replaced)."""
+    try:
+        return _entry(profile)
+    except ConfigError:
+        return None
+
+
+def write(profile: str, keys: Credentials, credentials_file: str | None = None) -> None:
+    """Keep `keys` for `profile`, recording the credentials file of the AWS files they are
+    for (`credentials_file`, else the one the entry already names)."""
+    if credentials_file is None:
+        held = origin(profile)
+        credentials_file = held[1] if held else None
     value = {
         "aws_access_key_id": keys.access_key_id,
         "aws_secret_access_key": keys.secret_access_key,
+        "credentials_file": credentials_file,
     }
     store = backend()
     try:

@@ -1,4 +1,4 @@
-"""The typer surface of the keyring commands: `add`, `remove`, `import`, `rotate`."""
+"""The typer surface of the keyring commands: `add`, `remove`, `import`, `restore`, `rotate`."""
 
 from __future__ import annotations
 
@@ -39,12 +39,29 @@ def add_command(profile: Profile, credential_process: CredentialProcess = True) 
     run_add(profile, read_keys(), os.environ, credential_process)
 
 
-@commands.command("remove", epilog="\b\nExample:\n  awsmfa remove landing")
-def remove_command(profile: Profile) -> None:
-    """Delete PROFILE's keys from the OS keyring, and awsmfa's lines from ~/.aws/config."""
+@commands.command(
+    "remove", epilog="\b\nExamples:\n  awsmfa remove landing\n  awsmfa remove ci --force"
+)
+def remove_command(
+    profile: Profile,
+    force: Annotated[
+        bool, typer.Option("--force", help="Delete without asking (needed with no terminal).")
+    ] = False,
+) -> None:
+    """Delete PROFILE's keys from the OS keyring, and awsmfa's lines from ~/.aws/config.
+    Asks first: the keyring holds their only copy (`awsmfa restore` puts them back)."""
     from awsmfa_exec.commands.keys import run_remove
 
-    run_remove(profile, os.environ)
+    run_remove(profile, os.environ, force)
+
+
+@commands.command("restore", epilog="\b\nExample:\n  awsmfa restore landing")
+def restore_command(profile: Profile) -> None:
+    """Undo `import`: write PROFILE's keys from the OS keyring back into
+    ~/.aws/credentials (owner-only), unmark it in ~/.aws/config, delete the keyring entry."""
+    from awsmfa_exec.commands.keys import run_restore
+
+    run_restore(profile, os.environ)
 
 
 @commands.command(

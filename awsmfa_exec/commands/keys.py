@@ -1,13 +1,18 @@
-"""`awsmfa add`, `remove` and `import`: a profile's long-term keys into and out of the keyring.
+"""`awsmfa add`, `remove`, `import` and `restore`: a profile's long-term keys into and out of
+the keyring.
 
 What changes in the AWS files, and nothing else:
-- the keyring gets one entry per profile (service `awsmfa`, the profile's name);
+- the keyring gets one entry per profile (service `awsmfa`, the profile's name), which
+  records the credentials file of the AWS files it is for: another file set's profile of
+  the same name is refused, never written over it;
 - `~/.aws/config` gets `awsmfa_keys = keyring` in the profile's section, and unless
   `--no-credential-process`, `credential_process = awsmfa env PROFILE --shell json`, so
   the AWS CLI and SDKs used without awsmfa get an MFA session from awsmfa instead;
 - `import` removes `aws_access_key_id` and `aws_secret_access_key` from the profile's
-  section of `~/.aws/credentials` (and of `~/.aws/config`, where botocore allows them too).
-Files are rewritten atomically with their own mode; no copy of the old content is kept.
+  section of `~/.aws/credentials` (and of `~/.aws/config`, where botocore allows them too);
+  `restore` writes them back and takes the config's lines away again.
+Each run holds the files' lock (`file_edit.locked`), checks the new texts as botocore reads
+them (`key_files.changing`), then renames them into place with their own mode and group.
 """
 
 from __future__ import annotations
@@ -17,60 +22,23 @@ import getpass
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from awsmfa_exec import file_edit, keystore, log
-from awsmfa_exec.config import KEYS_MARK, Files, Profiles, in_keyring, load_profiles
+from awsmfa_exec.commands.key_files import (
+    KEY_LINES,
+    Change,
+    changing,
+    marked,
+    read,
+    say_marked,
+    unmarked,
+)
+from awsmfa_exec.config import Files, Profiles, in_keyring, load_profiles, unknown_profile
 from awsmfa_exec.credentials import Credentials, mask_key_id
-from awsmfa_exec.errors import ConfigError, UsageError
+from awsmfa_exec.errors import AwsmfaError, ConfigError, UsageError
 
-KEY_LINES = {"aws_access_key_id", "aws_secret_access_key"}
 _KEY_ID = re.compile(r"[A-Z0-9]{16,128}\Z")
 _SECRET = re.compile(r"\S{16,}\Z")
-
-
-def credential_process_line(profile: str) -> str:
-    return f"awsmfa env {profile} --shell json"
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return ""
-
-
-def mark(files: Files, profile: str, credential_process: bool) -> None:
-    """Mark `profile` in the config as keeping its keys in the keyring."""
-    names = file_edit.config_sections(profile)
-    before = _read(files.config)
-    text = file_edit.set_key(before, names, KEYS_MARK, "keyring")
-    if credential_process:
-        current = file_edit.value_of(text, names, "credential_process")
-        if current is None:
-            text = file_edit.set_key(
-                text, names, "credential_process", credential_process_line(profile)
-            )
-            log.note(
-                f"{profile}: credential_process = {credential_process_line(profile)} set in "
-                f"{files.config}, for tools used without awsmfa"
-            )
-        elif current != credential_process_line(profile):
-            log.note(f"{profile}: its own credential_process in {files.config} is kept")
-    if text != before:
-        file_edit.replace_file(files.config, text)
-
-
-def unmark(files: Files, profile: str) -> None:
-    """Take back what `mark` wrote: the mark, and the credential_process awsmfa set."""
-    names = file_edit.config_sections(profile)
-    before = _read(files.config)
-    owned = {KEYS_MARK}
-    if file_edit.value_of(before, names, "credential_process") == credential_process_line(profile):
-        owned.add("credential_process")
-    text = file_edit.remove_keys(before, names, owned)
-    if text != before:
-        file_edit.replace_file(files.config, text)
 
 
 def forget_in_agent(environ: Mapping[str, str], profile: str) -> None:
@@ -115,31 +83,109 @@ def _file_keys(values: Mapping[str, object]) -> bool:
     return any(values.get(key) for key in KEY_LINES)
 
 
+def _claim(profile: str, keys: Credentials, files: Files) -> bool:
+    """Refuse to write over the keyring entry another set of AWS files keeps for a profile
+    of the same name (the same keys, or this file set's own entry, may be written again);
+    whether the keyring holds no entry for it yet."""
+    held = keystore.origin(profile)
+    if held is not None and held[1] != str(files.credentials) and held[0] != keys:
+        raise ConfigError(
+            f"the keyring already holds other keys for profile {profile}, kept for {held[1]}; "
+            f"it keeps one entry a profile name: run `awsmfa restore {profile}` with those "
+            "files first, or give this profile another name"
+        )
+    return held is None
+
+
 def run_add(profile: str, keys: Credentials, environ: Mapping[str, str], cp: bool) -> None:
     files = Files.from_environ(environ)
-    values = load_profiles(files).get(profile, {})
-    if _file_keys(values):
-        raise ConfigError(
-            f"profile {profile} has keys in {files.credentials}; "
-            f"`awsmfa import {profile}` moves them into the keyring"
-        )
-    if values.get("role_arn"):
-        raise ConfigError(f"profile {profile} is a role (role_arn); add keys to its source")
-    keystore.write(profile, keys)
-    mark(files, profile, cp)
+    with file_edit.locked(files.config, files.credentials):
+        values = load_profiles(files).get(profile, {})
+        if _file_keys(values):
+            raise ConfigError(
+                f"profile {profile} has keys in {files.credentials}; "
+                f"`awsmfa import {profile}` moves them into the keyring"
+            )
+        if values.get("role_arn"):
+            raise ConfigError(f"profile {profile} is a role (role_arn); add keys to its source")
+        _claim(profile, keys, files)
+        text, wanted = marked(read(files.config), profile, cp)
+        with changing(profile, [Change(files.config, True, text, wanted)]):
+            keystore.write(profile, keys, str(files.credentials))
+        say_marked(profile, wanted, cp, files.config)
     forget_in_agent(environ, profile)
     log.note(f"{profile}: key {mask_key_id(keys.access_key_id)} is in the keyring")
 
 
-def run_remove(profile: str, environ: Mapping[str, str]) -> None:
+def _confirm(profile: str, keys: Credentials, files: Files) -> None:
+    """Ask on the terminal before the only copy of the keys goes; refuse without one."""
+    key = f"key {mask_key_id(keys.access_key_id)} of {profile}"
+    back = f"`awsmfa restore {profile}` writes it back into {files.credentials}"
+    try:
+        # Unbuffered bytes: a terminal cannot seek, which buffered "r+" would demand.
+        tty = open("/dev/tty", "r+b", buffering=0)  # noqa: SIM115, PTH123
+    except OSError:
+        raise UsageError(
+            f"the keyring holds the only copy of {key}; {back}; "
+            "give --force to delete it without asking"
+        ) from None
+    with tty:
+        tty.write(f"Delete {key} from the keyring? It is the only copy ({back}). [y/N] ".encode())
+        answer = tty.readline().decode("utf-8", "replace").strip().lower()
+    if answer not in ("y", "yes"):
+        raise AwsmfaError(f"{profile}: nothing removed")
+
+
+def run_remove(profile: str, environ: Mapping[str, str], force: bool) -> None:
     files = Files.from_environ(environ)
-    deleted = keystore.delete(profile)
-    marked = in_keyring(load_profiles(files).get(profile, {}))
-    if not deleted and not marked:
-        raise ConfigError(f"the keyring holds no keys for profile {profile}")
-    unmark(files, profile)
+    held = keystore.read(profile)
+    if held is not None and not force:
+        _confirm(profile, held, files)
+    with file_edit.locked(files.config, files.credentials):
+        if held is None and not in_keyring(load_profiles(files).get(profile, {})):
+            raise ConfigError(f"the keyring holds no keys for profile {profile}")
+        text, wanted = unmarked(read(files.config), profile)
+        with changing(profile, [Change(files.config, True, text, wanted)]):
+            pass
+        keystore.delete(profile)
     forget_in_agent(environ, profile)
     log.note(f"{profile}: keys removed from the keyring")
+
+
+def run_restore(profile: str, environ: Mapping[str, str]) -> None:
+    """The inverse of `import`: the keys back into the credentials file (owner-only), the
+    config's mark taken away, then the keyring entry deleted."""
+    files = Files.from_environ(environ)
+    with file_edit.locked(files.config, files.credentials):
+        profiles = load_profiles(files)
+        if profile not in profiles:
+            raise unknown_profile(profile, profiles, files)
+        keys = keystore.read(profile)
+        if keys is None or not in_keyring(profiles[profile]):
+            raise ConfigError(f"profile {profile} keeps no keys in the keyring to restore")
+        file_keys = [profiles[profile].get(key) for key in KEY_LINES]
+        if any(file_keys) and file_keys != [keys.access_key_id, keys.secret_access_key]:
+            raise ConfigError(f"profile {profile} has other keys in {files.credentials} already")
+        section = file_edit.credentials_section(profile)
+        keyed = dict(zip(KEY_LINES, (keys.access_key_id, keys.secret_access_key), strict=True))
+        text = read(files.credentials)
+        for key, value in keyed.items():
+            text = file_edit.set_key(text, section, key, value)
+        config, wanted = unmarked(read(files.config), profile)
+        with changing(
+            profile,
+            [
+                Change(files.credentials, False, text, keyed, private=True),
+                Change(files.config, True, config, wanted),
+            ],
+        ):
+            pass
+        keystore.delete(profile)
+    forget_in_agent(environ, profile)
+    log.note(
+        f"{profile}: key {mask_key_id(keys.access_key_id)} is back in {files.credentials}, "
+        "and no longer in the keyring"
+    )
 
 
 def _importable(profiles: Profiles, wanted: Sequence[str], files: Files) -> list[str]:
@@ -151,7 +197,7 @@ def _importable(profiles: Profiles, wanted: Sequence[str], files: Files) -> list
     return list(dict.fromkeys(wanted))
 
 
-def _move(profile: str, values: Mapping[str, object], files: Files, cp: bool) -> None:
+def _file_credentials(profile: str, values: Mapping[str, object]) -> Credentials:
     key_id, secret = values.get("aws_access_key_id"), values.get("aws_secret_access_key")
     if values.get("aws_session_token"):
         raise ConfigError(
@@ -161,38 +207,68 @@ def _move(profile: str, values: Mapping[str, object], files: Files, cp: bool) ->
     if not key_id or not secret:
         missing = "aws_secret_access_key" if key_id else "aws_access_key_id"
         raise ConfigError(f"profile {profile} has no {missing}; fix [{profile}] first")
-    keys = Credentials(str(key_id), str(secret))
-    keystore.write(profile, keys)
-    if keystore.read(profile) != keys:
-        raise ConfigError(
-            f"the keyring did not keep the keys of {profile}; the files are unchanged"
-        )
-    mark(files, profile, cp)
-    for path, names in (
-        (files.credentials, file_edit.credentials_sections(profile)),
-        (files.config, file_edit.config_sections(profile)),
-    ):
-        before = _read(path)
-        after = file_edit.remove_keys(before, names, KEY_LINES)
-        if after != before:
-            file_edit.replace_file(path, after)
+    return Credentials(str(key_id), str(secret))
+
+
+def _move(profile: str, keys: Credentials, files: Files, cp: bool) -> None:
+    """The keys into the keyring, out of both files, the config marked. The credentials
+    file is renamed first: a run killed between the renames leaves the keys in the keyring
+    and in no file, and the next `import` of the profile marks the config."""
+    fresh = _claim(profile, keys, files)
+    gone = dict.fromkeys(KEY_LINES)
+    credentials = file_edit.remove_keys(
+        read(files.credentials), file_edit.credentials_section(profile), set(KEY_LINES)
+    )
+    config = file_edit.remove_keys(
+        read(files.config), file_edit.config_section(profile), set(KEY_LINES)
+    )
+    config, mark = marked(config, profile, cp)
+    changes = [
+        Change(files.credentials, False, credentials, gone),
+        Change(files.config, True, config, {**gone, **mark}),
+    ]
+    try:
+        with changing(profile, changes):
+            keystore.write(profile, keys, str(files.credentials))
+            if keystore.read(profile) != keys:
+                raise ConfigError(
+                    f"the keyring did not keep the keys of {profile}; the files are unchanged"
+                )
+    except file_edit.Unchanged:  # no file renamed: the file still holds the keys
+        if fresh:
+            keystore.delete(profile)
+        raise
+    say_marked(profile, mark, cp, files.config)
     log.note(f"{profile}: key {mask_key_id(keys.access_key_id)} moved into the keyring")
+
+
+def _interrupted(profile: str, files: Files) -> Credentials | None:
+    """The keys of an import killed after the credentials file lost them: the keyring holds
+    them for these files, and the config is not marked yet."""
+    held = keystore.origin(profile)
+    return held[0] if held is not None and held[1] == str(files.credentials) else None
 
 
 def run_import(wanted: Sequence[str], environ: Mapping[str, str], cp: bool) -> None:
     """Move keys from the files into the keyring; a profile already moved is left alone."""
     files = Files.from_environ(environ)
-    profiles = load_profiles(files)
     keystore.backend()  # no usable keyring: say so before touching anything
-    names = _importable(profiles, wanted, files)
-    if not names:
-        log.note(f"no keys to import in {files.credentials}")
-    for name in names:
-        values = profiles[name]
-        if _file_keys(values):
-            _move(name, values, files, cp)
-            forget_in_agent(environ, name)
-        elif in_keyring(values):
-            log.note(f"{name}: keys already in the keyring")
-        else:
-            raise ConfigError(f"profile {name} has no keys in {files.credentials} to import")
+    moved = []
+    with file_edit.locked(files.config, files.credentials):
+        profiles = load_profiles(files)
+        names = _importable(profiles, wanted, files)
+        if not names:
+            log.note(f"no keys to import in {files.credentials}")
+        for name in names:
+            values = profiles[name]
+            if in_keyring(values) and not _file_keys(values):
+                log.note(f"{name}: keys already in the keyring")
+                continue
+            keys = _file_credentials(name, values) if _file_keys(values) else None
+            keys = keys or _interrupted(name, files)
+            if keys is None:
+                raise ConfigError(f"profile {name} has no keys in {files.credentials} to import")
+            _move(name, keys, files, cp)
+            moved.append(name)
+    for name in moved:
+        forget_in_agent(environ, name)

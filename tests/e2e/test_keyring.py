@@ -203,7 +203,7 @@ def test_add_from_stdin_then_remove(
     shown = awsmfa("exec", "dev", "-t", CODE, "--", "aws", "sts", "get-caller-identity")
     assert json.loads(shown.stdout)["Arn"].startswith(role_arn_of("dev"))
 
-    removed = awsmfa("remove", "landing")
+    removed = awsmfa("remove", "landing", "--force")
     assert (removed.returncode, removed.stderr) == (
         0,
         "awsmfa: landing: keys removed from the keyring\n",
@@ -212,7 +212,7 @@ def test_add_from_stdin_then_remove(
     config = isolated.config.read_text()
     assert "awsmfa_keys" not in config
     assert "credential_process" not in config
-    again = awsmfa("remove", "landing")
+    again = awsmfa("remove", "landing", "--force")
     assert (again.returncode, again.stderr) == (
         3,
         "awsmfa: error: the keyring holds no keys for profile landing\n",

@@ -38,7 +38,9 @@ aws_secret_access_key = other
 
 def test_remove_keys_keeps_every_other_line() -> None:
     edited = file_edit.remove_keys(
-        CREDENTIALS, ("landing",), {"aws_access_key_id", "aws_secret_access_key"}
+        CREDENTIALS,
+        file_edit.credentials_section("landing"),
+        {"aws_access_key_id", "aws_secret_access_key"},
     )
     assert edited == CREDENTIALS.replace("aws_access_key_id = AKIAOLDOLDOLDOLD0001\n", "").replace(
         "aws_secret_access_key = old-secret\n", ""
@@ -48,29 +50,44 @@ def test_remove_keys_keeps_every_other_line() -> None:
 def test_a_section_left_empty_loses_its_header() -> None:
     text = "[a]\naws_access_key_id = X\naws_secret_access_key = Y\n\n[b]\nk = v\n"
     keys = {"aws_access_key_id", "aws_secret_access_key"}
-    assert file_edit.remove_keys(text, ("a",), keys) == "[b]\nk = v\n"
+    assert file_edit.remove_keys(text, file_edit.credentials_section("a"), keys) == "[b]\nk = v\n"
 
 
 def test_continuation_lines_go_with_their_key() -> None:
     text = "[profile x]\ns3 =\n  max_concurrent_requests = 10\nregion = r\n"
-    assert file_edit.remove_keys(text, ("profile x",), {"s3"}) == "[profile x]\nregion = r\n"
-    assert file_edit.remove_keys(text, ("profile x",), {"max_concurrent_requests"}) == text
+    x = file_edit.config_section("x")
+    assert file_edit.remove_keys(text, x, {"s3"}) == "[profile x]\nregion = r\n"
+    assert file_edit.remove_keys(text, x, {"max_concurrent_requests"}) == text
 
 
 def test_set_key_replaces_appends_or_makes_the_section() -> None:
     text = "[default]\nregion = a\n\n[profile dev]\nrole_arn = r\n"
-    names = file_edit.config_sections("default")
+    names = file_edit.config_section("default")
     assert file_edit.set_key(text, names, "region", "b") == text.replace("region = a", "region = b")
     assert file_edit.set_key(text, names, "k", "v") == text.replace("a\n", "a\nk = v\n", 1)
-    made = file_edit.set_key(text, file_edit.config_sections("new"), "k", "v")
+    made = file_edit.set_key(text, file_edit.config_section("new"), "k", "v")
     assert made == text + "\n[profile new]\nk = v\n"
-    assert file_edit.value_of(made, ("profile new",), "k") == "v"
+    assert file_edit.value_of(made, file_edit.config_section("new"), "k") == "v"
     parsed = configparser.RawConfigParser()
     parsed.read_string(made)
     assert parsed.get("profile new", "k") == "v"
 
 
-def test_replace_file_keeps_the_mode_and_follows_a_link(tmp_path: Path) -> None:
+def test_sections_are_found_as_botocore_names_them() -> None:
+    text = '[profile "ci x"]\nregion = a\n[default]  (landing keys)\nk: v\n  [other]\n'
+    assert file_edit.value_of(text, file_edit.config_section("ci x"), "region") == "a"
+    assert file_edit.value_of(text, file_edit.config_section("default"), "k") == "v"
+    made = file_edit.set_key("", file_edit.config_section("a'b c"), "k", "v")
+    assert made == "[profile 'a'\"'\"'b c']\nk = v\n"
+    assert file_edit.config_section("a'b c").holds(made.splitlines()[0][1:-1])
+
+
+def _rewrite(*edits: file_edit.Edit) -> None:
+    with file_edit.rewriting(edits):
+        pass
+
+
+def test_rewriting_keeps_the_mode_and_follows_a_link(tmp_path: Path) -> None:
     tmp_path = tmp_path / "aws"
     tmp_path.mkdir()
     real = tmp_path / "real"
@@ -78,14 +95,37 @@ def test_replace_file_keeps_the_mode_and_follows_a_link(tmp_path: Path) -> None:
     real.chmod(0o640)
     link = tmp_path / "credentials"
     link.symlink_to(real)
-    file_edit.replace_file(link, "new")
+    _rewrite(file_edit.Edit(link, "new"))
     assert link.is_symlink()
     assert real.read_text() == "new"
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["credentials", "real"]
     fresh = tmp_path / "made" / "config"
-    file_edit.replace_file(fresh, "x")
+    _rewrite(file_edit.Edit(fresh, "x"))
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+    _rewrite(file_edit.Edit(real, "secret", private=True))
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+
+
+def test_a_failure_in_the_block_renames_nothing_and_leaves_no_temporary(tmp_path: Path) -> None:
+    tmp_path = tmp_path / "aws"
+    tmp_path.mkdir()
+    first, second = tmp_path / "credentials", tmp_path / "config"
+    first.write_text("old 1")
+    second.write_text("old 2")
+    edits = [file_edit.Edit(first, "new 1"), file_edit.Edit(second, "new 2")]
+    seen: list[str] = []
+
+    def refused() -> None:
+        with file_edit.rewriting(edits) as made:
+            seen.extend(p.read_text() for p in made)
+            raise ConfigError("refused")
+
+    with pytest.raises(ConfigError):
+        refused()
+    assert seen == ["new 1", "new 2"]
+    assert (first.read_text(), second.read_text()) == ("old 1", "old 2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config", "credentials"]
 
 
 def _resolve(profiles: dict[str, dict[str, str]], name: str = "dev") -> Credentials:

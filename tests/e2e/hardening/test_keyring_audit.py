@@ -1,11 +1,14 @@
 """The keyring commands under `strace -f`: the long-term secret in plaintext in no file.
 
-`add`, `import`, `exec` from a keyring profile and `rotate` run traced, the session agent
-they start included. `exec` writes nothing; `add`, `import` and `rotate` write only what
-they must: `~/.aws/config` and `~/.aws/credentials`, each through a temporary file beside
-it that is renamed over it. The keyring's own encrypted store is written by
-gnome-keyring-daemon, outside the trace: the one other write. Then every file under HOME,
-TMPDIR, the working directory and the keyring's store is searched for the secret keys.
+`add`, `import`, `exec` from a keyring profile, `rotate`, `restore` and `remove` run traced,
+the session agent they start included, and the failure paths: `remove` refused without a
+terminal, an `import` refused after its temporary files were written (botocore reads the
+result otherwise than meant). `exec` writes nothing; the others write only what they must:
+`~/.aws/config` and `~/.aws/credentials`, each through a temporary file beside it that is
+renamed over it (or deleted, on failure), and the files' lock `.config.lock`. The
+keyring's own encrypted store is written by gnome-keyring-daemon, outside the trace: the
+one other write. Then every file under HOME, TMPDIR, the working directory and the
+keyring's store is searched for the secret keys.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from tests.support.strace_audit import Audit, audit, traced_run
 from tests.support.sts_server import Moto
 
 
-def _traced(args: list[str], tmp_path: Path, name: str) -> Audit:
+def _traced(
+    args: list[str], tmp_path: Path, name: str, status: int = 0, env: dict[str, str] | None = None
+) -> Audit:
     work = tmp_path / "work"
     work.mkdir(exist_ok=True)
     trace = tmp_path / f"strace-{name}.log"
-    result = traced_run(args, trace, os.environ, work)
-    assert result.returncode == 0, result.stderr
+    result = traced_run(args, trace, env or dict(os.environ), work)
+    assert result.returncode == status, result.stderr
     assert "Traceback" not in result.stderr
     agent = Path(os.environ["AWSMFA_AGENT_SOCK"])
     found = audit(trace, allowed=[agent, agent.parent])
@@ -39,7 +44,7 @@ def _traced(args: list[str], tmp_path: Path, name: str) -> Audit:
 
 def _only_the_aws_files(written: set[str], files: AwsFiles) -> set[str]:
     """What of `written` is neither an AWS file nor the temporary file renamed over it."""
-    own = {str(files.config), str(files.credentials)}
+    own = {str(files.config), str(files.credentials), str(files.config.parent / ".config.lock")}
     temporary = re.compile(
         rf"{re.escape(str(files.config.parent))}/\.(config|credentials)\.\w+\.new"
     )
@@ -80,8 +85,47 @@ def test_the_keyring_commands_leave_the_secret_in_no_file(
     roots = [Path(os.environ["HOME"]), Path(os.environ["TMPDIR"]), tmp_path, secret_service.data]
     assert files_holding(secrets, *roots) == []
     assert list(secret_service.data.glob("*.keyring"))
+
+    refused = _traced([AWSMFA, "remove", "ci"], tmp_path, "remove-refused", status=2)
+    assert refused.written == set()
+    forced = _traced([AWSMFA, "remove", "ci", "--force"], tmp_path, "remove")
+    assert _only_the_aws_files(forced.written, isolated) == set()
+    restored = _traced([AWSMFA, "restore", "landing"], tmp_path, "restore")
+    assert str(isolated.credentials) in restored.written
+    assert _only_the_aws_files(restored.written, isolated) == set()
+    other = _refused_import(tmp_path)
+    # the user's choice: landing's keys back in the credentials file, and nowhere else
+    assert set(files_holding(secrets, *roots)) == {str(isolated.credentials)}
+    assert set(files_holding([REFUSED_SECRET], *roots)) == {str(other.credentials)}
     record_keyring(
-        "audit: add, import, exec dev, exec ci, rotate ci traced; writes: ~/.aws/config and "
-        "~/.aws/credentials (temporary file + rename) only; 3 secrets in no file under HOME, "
-        "TMPDIR, the work folder or the keyring's store"
+        "audit: add, import, exec dev, exec ci, rotate ci, remove ci (refused, then --force), "
+        "restore landing, a refused import traced; writes: ~/.aws/config and "
+        "~/.aws/credentials (temporary file + rename) and their lock only; 3 secrets in no "
+        "file under HOME, TMPDIR, the work folder or the keyring's store"
     )
+
+
+REFUSED_SECRET = "refused/secret/refused/secret/EXAMPLEKEY"
+
+
+def _refused_import(tmp_path: Path) -> AwsFiles:
+    """An import that writes its temporaries, reads them back and refuses: [DEFAULT]'s keys
+    are every section's, and removing none from [bad] leaves them where botocore reads them."""
+    other = AwsFiles(tmp_path / "b" / "config", tmp_path / "b" / "credentials")
+    other.config.parent.mkdir()
+    keys = f"aws_access_key_id = AKIAREFUSED000EXAMPLE\naws_secret_access_key = {REFUSED_SECRET}"
+    other.write("[profile bad]\nregion = eu-west-1\n", f"[DEFAULT]\n{keys}\n\n[bad]\n")
+    env = {
+        **os.environ,
+        "AWS_CONFIG_FILE": str(other.config),
+        "AWS_SHARED_CREDENTIALS_FILE": str(other.credentials),
+    }
+    failed = _traced([AWSMFA, "import", "bad"], tmp_path, "import-refused", status=3, env=env)
+    assert str(other.config) not in failed.written
+    assert _only_the_aws_files(failed.written, other) == set()
+    assert sorted(p.name for p in other.config.parent.iterdir()) == [
+        ".config.lock",
+        "config",
+        "credentials",
+    ]
+    return other
