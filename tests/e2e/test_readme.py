@@ -183,6 +183,7 @@ EXAMPLES: dict[tuple[str, ...], Example] = {
         "awsmfa list",
         "awsmfa rotate landing",
         "awsmfa remove ci",
+        "awsmfa restore landing",
     ): Example(_usage, synopsis=True),
     (
         "awsmfa exec dev terraform -version",
