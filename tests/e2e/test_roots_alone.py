@@ -224,5 +224,5 @@ def test_the_strict_double_refuses_what_sts_refuses(moto: Moto) -> None:
         {"PolicyArns": [{"arn": f"arn:aws:iam::{ACCOUNT}:policy/p{n}"} for n in range(11)]},
     ):
         with pytest.raises(ClientError, match="ValidationError"):
-            sts.assume_role(RoleArn=arn, RoleSessionName="s", **wrong)  # type: ignore[arg-type]
+            sts.assume_role(RoleArn=arn, RoleSessionName="s", **wrong)
     assert len(moto.refusals()) == 4

@@ -180,8 +180,7 @@ def test_credential_source_environment(isolated: AwsFiles) -> None:
         ),
         ("[profile a]\naws_access_key_id = AKIA1\n", "a", "has no aws_secret_access_key"),
         (
-            "[profile a]\nrole_arn = arn:aws:iam::1:role/a\n"
-            "credential_source = Ec2Metadata\n",
+            "[profile a]\nrole_arn = arn:aws:iam::1:role/a\ncredential_source = Ec2Metadata\n",
             "a",
             "credential_source = Ec2Metadata is not known; use Environment, Ec2InstanceMetadata",
         ),
