@@ -137,12 +137,11 @@ def check(chain: Chain, options: Options) -> int:
     _check_configured(chain)
     final = final_duration(chain, options)
     if options.no_session and not chain.hops:
-        source = chain.source
-        has = "keys" if source.origin in ("profile", "keyring") else f"a {source.origin} root"
-        raise UsageError(
-            f"--no-session needs a role for awsmfa to assume; {chain.profile} has {has} "
-            "and no role above it"
-        )
+        origin = chain.source.origin
+        has = "keys and no role_arn"
+        if origin not in ("profile", "keyring"):
+            has = f"its credentials from a {origin} root, with no role above it"
+        raise UsageError(f"--no-session needs a role profile; {chain.profile} has {has}")
     return final
 
 
