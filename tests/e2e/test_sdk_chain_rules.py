@@ -217,6 +217,11 @@ def sso_token(files: AwsFiles) -> None:
 def stubs(moto: Moto, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The portal and the instance metadata service on loopback; yields the access key ids
     the metadata service hands out."""
+    from botocore.credentials import SSOProvider
+
+    # botocore fixed its token folder under the HOME of its import; this test's HOME's
+    cache = Path(os.environ["HOME"]) / ".aws" / "sso" / "cache"
+    monkeypatch.setattr(SSOProvider, "_SSO_TOKEN_CACHE_DIR", str(cache))
     with sso_portal(moto.url) as portal, imds(moto.url) as metadata:
         monkeypatch.setenv("AWS_ENDPOINT_URL_SSO", portal.url)
         monkeypatch.delenv("AWS_EC2_METADATA_DISABLED")
