@@ -25,6 +25,7 @@ from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.environ import credentials_in, region_in
 from awsmfa_exec.errors import ConfigError
 from awsmfa_exec.files import Files as Files  # noqa: PLC0414 - re-exported for callers
+from awsmfa_exec.role_settings import RoleSettings, role_settings
 
 Profiles = dict[str, dict[str, Any]]
 
@@ -43,12 +44,19 @@ ROOT_KINDS = (
     ("login_session", "login"),
     ("credential_process", "process"),
 )
+# `credential_source` values botocore's own sourcer resolves, and the kind each root is.
+NAMED_SOURCES = {"ec2instancemetadata": "ec2-metadata", "ecscontainer": "ecs-container"}
+DEFERRED = frozenset({kind for _, kind in ROOT_KINDS} | set(NAMED_SOURCES.values()))
+# What botocore's SSO provider needs on the profile itself (legacy: no sso_session).
+SSO_NEEDS = ("sso_account_id", "sso_role_name")
+SSO_LEGACY_NEEDS = ("sso_start_url", "sso_region", *SSO_NEEDS)
 
 
 @dataclass(frozen=True)
 class Source:
     """Where the chain starts: long-term keys from a profile or from the environment, or a
-    root botocore resolves (`origin` is its kind: process, web-identity, sso, login). Such a
+    root botocore resolves (`origin` is its kind: process, web-identity, sso, login,
+    ec2-metadata, ecs-container). Such a
     root's credentials are fetched only when an STS call needs them; until then
     `credentials` is empty and `settings` holds the root profile's values, which the
     caches key it by."""
@@ -61,8 +69,7 @@ class Source:
     @property
     def deferred(self) -> bool:
         """Credentials from a botocore provider, not yet fetched."""
-        kinds = {kind for _, kind in ROOT_KINDS}
-        return self.origin in kinds and not self.credentials.access_key_id
+        return self.origin in DEFERRED and not self.credentials.access_key_id
 
     @property
     def temporary(self) -> bool:
@@ -92,6 +99,8 @@ class RoleHop:
     external_id: str | None
     session_name: str
     duration_seconds: int | None
+    # what the role session carries: source identity, tags, session policies
+    session: RoleSettings = field(default_factory=RoleSettings)
 
 
 @dataclass(frozen=True)
@@ -253,8 +262,9 @@ def _root(name: str, values: Mapping[str, Any], files: Files, keys_from: KeysFro
     marked = values.get(KEYS_MARK)
     kind = root_kind(values)
     if kind is not None and keys is None and marked is None:
-        settings = tuple(sorted((str(k), str(v)) for k, v in values.items()))
-        return Source(name, Credentials("", ""), kind, settings)
+        if kind == "sso":
+            _check_sso(name, values, files)
+        return _deferred(name, values, kind)
     if marked is None:
         if keys is None:
             raise _no_keys(name, values, files)
@@ -267,6 +277,23 @@ def _root(name: str, values: Mapping[str, Any], files: Files, keys_from: KeysFro
             f"`awsmfa import {name}` moves the file's keys into the keyring"
         )
     return Source(name, keys_from(name), "keyring")
+
+
+def _deferred(name: str, values: Mapping[str, Any], kind: str) -> Source:
+    settings = tuple(sorted((str(k), str(v)) for k, v in values.items()))
+    return Source(name, Credentials("", ""), kind, settings)
+
+
+def _check_sso(name: str, values: Mapping[str, Any], files: Files) -> None:
+    """What botocore's SSO provider would refuse, refused before it runs: `aws sso login`
+    cannot add a setting."""
+    needs = SSO_NEEDS if values.get("sso_session") else SSO_LEGACY_NEEDS
+    missing = [key for key in needs if not values.get(key)]
+    if missing:
+        raise ConfigError(
+            f"profile {name} uses IAM Identity Center but has no {' or '.join(missing)}; "
+            f"add it to [profile {name}] in {files.config}"
+        )
 
 
 def _environment_source(name: str, environ: Mapping[str, str]) -> Source:
@@ -344,18 +371,23 @@ def _below_role(
             f"profile {name} sets both source_profile and credential_source; keep one"
         )
     if credential_source:
-        return _credential_source(name, str(credential_source), environ)
+        return _credential_source(name, values, environ)
     return _source_profile(name, values, profiles, files, keys_from)
 
 
-def _credential_source(name: str, credential_source: str, environ: Mapping[str, str]) -> Source:
-    """The root a `credential_source` names: only `Environment` is supported."""
-    if credential_source.lower() != "environment":
+def _credential_source(name: str, values: Mapping[str, Any], environ: Mapping[str, str]) -> Source:
+    """The root a `credential_source` names: the environment's keys, or the instance's or
+    container's credentials (botocore's sourcer fetches them, `roots`)."""
+    named = str(values["credential_source"])
+    if named.lower() == "environment":
+        return _environment_source(name, environ)
+    kind = NAMED_SOURCES.get(named.lower())
+    if kind is None:
         raise ConfigError(
-            f"profile {name}: credential_source = {credential_source} is not "
-            "supported; use Environment or source_profile"
+            f"profile {name}: credential_source = {named} is not known; use Environment, "
+            "Ec2InstanceMetadata, EcsContainer or source_profile"
         )
-    return _environment_source(name, environ)
+    return _deferred(name, {"credential_source": named}, kind)
 
 
 def _source_profile(
@@ -403,20 +435,27 @@ class _Walk:
         self.region = self.region or values.get("region") or None
 
 
-def _ends_chain(values: Mapping[str, Any]) -> bool:
+def _ends_chain(values: Mapping[str, Any], asked: bool) -> bool:
     """A profile with no `role_arn` holds the chain's root, and so does a web identity root
-    (botocore assumes its role itself)."""
-    return not values.get("role_arn") or root_kind(values) == "web-identity"
+    (botocore assumes its role itself). As in every AWS SDK, so does a source profile with
+    keys of its own: its role_arn is ignored (the profile asked for ignores its own keys)."""
+    if not values.get("role_arn") or root_kind(values) == "web-identity":
+        return True
+    has_keys = any(values.get(key) for key in ("aws_access_key_id", "aws_secret_access_key"))
+    return not asked and (has_keys or KEYS_MARK in values)
 
 
-def _role_hop(name: str, values: Mapping[str, Any]) -> RoleHop:
-    """The AssumeRole step of role profile `name`."""
+def _role_hop(
+    name: str, values: Mapping[str, Any], environ: Mapping[str, str], asked: bool
+) -> RoleHop:
+    """The AssumeRole step of role profile `name` (`asked`: the profile asked for)."""
     return RoleHop(
         profile=name,
         role_arn=str(values["role_arn"]),
         external_id=values.get("external_id") or None,
         session_name=values.get("role_session_name") or default_session_name(),
         duration_seconds=_int_setting(name, values, "duration_seconds"),
+        session=role_settings(name, values, environ, asked),
     )
 
 
@@ -436,9 +475,9 @@ def _walk_to_root(
             raise _walk_error(name, walk.names, current, files)
         values = profiles[current]
         walk.visit(current, values)
-        if _ends_chain(values):
+        if _ends_chain(values, current == name):
             return walk, _root(current, values, files, keys_from)
-        walk.hops.append(_role_hop(current, values))
+        walk.hops.append(_role_hop(current, values, environ, current == name))
         below = _below_role(current, values, profiles, files, environ, keys_from)
         if isinstance(below, Source):
             return walk, below

@@ -1,7 +1,8 @@
 """Credentials at the root of a chain that botocore's own providers resolve: a
 `credential_process`, a `web_identity_token_file` with its `role_arn`, IAM Identity Center
-(`sso_session`/`sso_start_url`, from the token cache `aws sso login` leaves) and
-`login_session` (`aws login`).
+(`sso_session`/`sso_start_url`, from the token cache `aws sso login` leaves),
+`login_session` (`aws login`), and `credential_source = Ec2InstanceMetadata | EcsContainer`
+(botocore's own sourcer: the instance's or the container's credentials).
 
 botocore builds and runs each provider exactly as the AWS CLI would for the root profile;
 awsmfa only picks the one of the root's kind. Imported only when such a root's credentials
@@ -18,6 +19,7 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 from awsmfa_exec import log
@@ -41,7 +43,10 @@ _WHAT = {
     "web-identity": "web_identity_token_file",
     "sso": "the IAM Identity Center token cache (run `aws sso login`)",
     "login": "login_session (run `aws login`)",
+    "ec2-metadata": "credential_source = Ec2InstanceMetadata",
+    "ecs-container": "credential_source = EcsContainer",
 }
+_NAMED = ("ec2-metadata", "ecs-container")
 
 
 def _session(source: Source, files: Files, region: str | None) -> Any:
@@ -59,6 +64,14 @@ def _provider(source: Source, files: Files, environ: Mapping[str, str], region: 
     from botocore.credentials import ProcessProvider, ProfileProviderBuilder
 
     session = _session(source, files, region)
+    if source.origin in _NAMED:
+        from botocore.credentials import CanonicalNameCredentialSourcer, create_credential_resolver
+
+        resolver = create_credential_resolver(session, region_name=region)
+        methods = ("container-role", "iam-role")
+        sourcer = CanonicalNameCredentialSourcer([resolver.get_provider(m) for m in methods])
+        named = dict(source.settings)["credential_source"]
+        return SimpleNamespace(load=lambda: sourcer.source_credentials(named))
     if source.origin == "process":
         # The MFA code is awsmfa's (single-use), no business of the root's.
         env = {k: v for k, v in environ.items() if k != "AWSMFA_TOKEN_CODE"}
@@ -92,9 +105,31 @@ def _failed(source: Source, exc: Exception) -> AwsmfaError:
     )
     if isinstance(exc, refused):
         return AuthError(message)
-    if isinstance(exc, exceptions.ConnectionError | exceptions.HTTPClientError):  # unreachable
+    unreachable = exceptions.ConnectionError | exceptions.HTTPClientError
+    if source.origin in _NAMED:  # botocore says only that the service gave none
+        unreachable |= exceptions.CredentialRetrievalError
+    if isinstance(exc, unreachable):
         return StsUnavailable(message)
     return ConfigError(message)
+
+
+def _none_from(source: Source, environ: Mapping[str, str]) -> AwsmfaError:
+    """botocore found no credentials: for an instance or container, why (exit 5 when its
+    metadata service did not answer with them)."""
+    message = f"profile {source.profile}: no credentials from {_WHAT[source.origin]}: "
+    if source.origin == "ecs-container":
+        return ConfigError(
+            message + "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and "
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI are not set; run it in an ECS task or container"
+        )
+    if source.origin != "ec2-metadata":
+        return _failed(source, LookupError("botocore found none"))
+    if environ.get("AWS_EC2_METADATA_DISABLED", "").strip().lower() == "true":
+        return ConfigError(message + "AWS_EC2_METADATA_DISABLED=true turns the metadata off")
+    return StsUnavailable(
+        message + "the instance metadata service did not answer with a role's credentials; "
+        "run it on an EC2 instance that has an instance profile"
+    )
 
 
 @dataclass
@@ -125,8 +160,9 @@ class BotocoreRoot:
         except Exception as exc:  # botocore's errors, a process that fails, a bad token file
             raise _failed(source, exc) from None
         if frozen is None or not frozen.access_key or not frozen.secret_key:
-            raise _failed(source, LookupError("botocore found none"))
-        return Credentials(frozen.access_key, frozen.secret_key, frozen.token or None)
+            raise _none_from(source, self.environ)
+        expiry = getattr(self._held, "_expiry_time", None)  # botocore's refreshable ones
+        return Credentials(frozen.access_key, frozen.secret_key, frozen.token or None, expiry)
 
 
 def fetch(source: Source, environ: Mapping[str, str], region: str | None) -> Credentials:

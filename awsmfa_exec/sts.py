@@ -370,9 +370,12 @@ def assume_role(
     serial: str | None = None,
     code: str | None = None,
     keys_of: str | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> Credentials:
-    """`keys_of` names the profile whose keys sign the call, when it is not `whose`."""
+    """`keys_of` names the profile whose keys sign the call, when it is not `whose`;
+    `extra` holds the optional parameters (SourceIdentity, Tags, PolicyArns, ...)."""
     params: dict[str, Any] = {
+        **(extra or {}),
         "RoleArn": role_arn,
         "RoleSessionName": session_name,
         "DurationSeconds": duration,

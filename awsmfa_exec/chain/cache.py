@@ -5,7 +5,8 @@ Three users, three lifetimes, one type: the session agent's (`agent/daemon/get.p
 shell of the user, until the agent exits), a run of `each` with the agent off
 (`fleet/supply.py`: one MFA session for all its profiles), and `exec --server` with the
 agent off (`endpoint/refresh.py`: the MFA session its refreshes assume the role from).
-The keys are made here too (`identity`, `session_key`, `first_role_key`, `role_key`): by
+The keys are made here too (`identity`, `session_key`, `first_role_key`, `role_key`,
+`root_key`): by
 what produced the credentials, never by profile name alone, so an edited chain is never
 served stale.
 
@@ -38,7 +39,7 @@ from awsmfa_exec.duration import minutes_text
 from awsmfa_exec.margin import REFRESH_MARGIN
 
 if TYPE_CHECKING:
-    from awsmfa_exec.config import Chain
+    from awsmfa_exec.config import Chain, RoleHop
     from awsmfa_exec.options import Options
 
 
@@ -65,16 +66,25 @@ def session_key(chain: Chain, url: str | None, duration: int) -> str:
 def first_role_key(chain: Chain, url: str | None, duration: int) -> str:
     """The first role of `chain` assumed with the MFA code (no GetSessionToken before it),
     when more roles follow: it is the chain's MFA session."""
-    hop = chain.hops[0]
-    first = (hop.role_arn, hop.external_id, hop.session_name)
+    first = _assumed(chain.hops[0])
     return _hash("first-role", identity(chain), chain.mfa_serial, first, url, duration)
+
+
+def _assumed(hop: RoleHop) -> tuple[object, ...]:
+    """What an AssumeRole of `hop` asks for, but its duration."""
+    return (hop.role_arn, hop.external_id, hop.session_name, hop.session)
 
 
 def role_key(chain: Chain, options: Options, url: str | None) -> str:
     """The final role credentials of `chain`, as `options` shape them."""
-    hops = [(h.role_arn, h.external_id, h.session_name, h.duration_seconds) for h in chain.hops]
+    hops = [(*_assumed(h), h.duration_seconds) for h in chain.hops]
     shape = (options.duration, options.no_session, url)
     return _hash("role", identity(chain), chain.mfa_serial, hops, shape)
+
+
+def root_key(chain: Chain) -> str:
+    """The credentials of a root botocore resolves, held as they are (no role above it)."""
+    return _hash("root", identity(chain))
 
 
 @dataclass

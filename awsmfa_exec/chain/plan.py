@@ -17,13 +17,15 @@ profile's `duration_seconds`, else 1 h):
 | one role          | > 1 h    | AssumeRole with the MFA code, from the long-term keys      |
 | two or more roles | any      | GetSessionToken (MFA) -> AssumeRole..., each hop <= 1 h    |
 | keys, no role     | any      | GetSessionToken (MFA)                                     |
+| temporary, no role | -       | none: the root's credentials are the final ones           |
 
 `--no-session` always sends the code with the first AssumeRole, from the long-term keys.
 Keys that are themselves temporary (`aws_session_token`, `credential_source =
 Environment` with `AWS_SESSION_TOKEN`, or a root botocore resolves that hands out session
-credentials: web identity, SSO, login, a credential_process) cannot call GetSessionToken,
-and every role they assume is chained. `plan()` applies this table in one place and says
-under --debug which row it took and why.
+credentials: web identity, SSO, login, a credential_process, an instance's or container's)
+cannot call GetSessionToken, and every role they assume is chained; with no role above
+them they are used as they are, as every AWS SDK does. `plan()` applies this table in one
+place and says under --debug which row it took and why.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 from awsmfa_exec import log
 from awsmfa_exec.config import Chain, RoleHop
 from awsmfa_exec.duration import describe
-from awsmfa_exec.errors import ConfigError, UsageError
+from awsmfa_exec.errors import UsageError
 from awsmfa_exec.options import Options
 
 ASSUME_ROLE_RANGE = (900, 43200)
@@ -135,22 +137,27 @@ def check(chain: Chain, options: Options) -> int:
     _check_configured(chain)
     final = final_duration(chain, options)
     if options.no_session and not chain.hops:
-        raise UsageError(
-            f"--no-session needs a role profile; {chain.profile} has keys and no role_arn"
-        )
+        origin = chain.source.origin
+        has = "keys and no role_arn"
+        if origin not in ("profile", "keyring"):
+            has = f"its credentials from a {origin} root, with no role above it"
+        raise UsageError(f"--no-session needs a role profile; {chain.profile} has {has}")
     return final
 
 
-def _temporary_alone(chain: Chain) -> ConfigError:
-    source = chain.source
-    if source.origin in ("profile", "keyring", "environment"):
-        what = "holds temporary keys (aws_session_token)"
-    else:
-        what = f"gets temporary credentials from its {source.origin} root"
-    return ConfigError(
-        f"profile {chain.profile} {what} and no role_arn: GetSessionToken refuses them; "
-        "use them as they are, or add a role"
-    )
+def _as_they_are(chain: Chain, options: Options) -> Steps:
+    """Temporary credentials with no role above them: no call, the SDKs' rule."""
+    unused = [f"mfa_serial = {chain.mfa_serial}"] if chain.mfa_serial else []
+    unused += [f"-d {describe(options.duration)}"] if options.duration else []
+    origin = chain.source.origin
+    what = "temporary keys" if origin in ("profile", "keyring") else f"{origin} credentials"
+    if unused:
+        log.note(
+            f"{chain.profile}'s {what} are used as they are, so "
+            f"{' and '.join(unused)} has no effect: no STS call is made for them"
+        )
+    log.debug("temporary credentials, no role: used as they are, no STS call")
+    return Steps(None, False, ())
 
 
 def plan(chain: Chain, options: Options, temporary: bool) -> Steps:
@@ -161,7 +168,7 @@ def plan(chain: Chain, options: Options, temporary: bool) -> Steps:
     roles = len(chain.hops)
     if not roles:
         if temporary:
-            raise _temporary_alone(chain)
+            return _as_they_are(chain, options)
         why = "with MFA" if has_mfa else "without MFA (no mfa_serial): no long-term keys out"
         log.debug(f"keys, no role: GetSessionToken {why} for {describe(final)}")
         return Steps(final, has_mfa, ())

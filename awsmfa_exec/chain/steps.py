@@ -15,7 +15,14 @@ from typing import Protocol
 
 from awsmfa_exec import log, role_limits, sts
 from awsmfa_exec.chain import plan
-from awsmfa_exec.chain.cache import Use, first_role_key, identity, role_key, session_key
+from awsmfa_exec.chain.cache import (
+    Use,
+    first_role_key,
+    identity,
+    role_key,
+    root_key,
+    session_key,
+)
 from awsmfa_exec.config import Chain, RoleHop
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.duration import describe
@@ -41,7 +48,7 @@ class Cached:
 
     use: Use
     key: str
-    kind: str  # "mfa-session" or "role"
+    kind: str  # "mfa-session", "role" or "root" (a root botocore resolves, alone)
     label: str  # whose credentials they are (the profile shown by `agent status`)
     user: str  # the profile asked for
     inner: Provider
@@ -110,6 +117,7 @@ class AssumeRoleProvider:
                 serial=mfa.serial if mfa else None,
                 code=code,
                 keys_of=self.keys_of,
+                extra=hop.session.params(),
             )
 
         def assume(duration: int) -> Credentials:
@@ -166,9 +174,10 @@ def credentials(
     botocore resolves (`config.Source.deferred`).
 
     Such a root's kind decides the calls. Known from last time (the cache remembers it) and
-    with a role above it, the chain is planned at once, so a held MFA session serves without
-    fetching the root; a root that then gives the other kind has the chain planned again on
-    what it gave. Unknown, the root is fetched first."""
+    the chain is planned at once, so a held MFA session, or the root's own credentials held
+    when no role is above it, serve without fetching the root; a root that then gives the
+    other kind has the chain planned again on what it gave. Unknown, the root is fetched
+    first."""
     region = options.region or chain.region
     endpoint = sts.Endpoint.from_environ(environ, chain.profile, region)
     source = chain.source
@@ -178,7 +187,7 @@ def credentials(
     if root is None:
         raise ValueError(f"{chain.profile}: a {source.origin} root needs a root provider")
     plan.check(chain, options)  # the settings' own errors, before the root is fetched
-    known = use.cache.root_temporary(identity(chain)) if chain.hops else None
+    known = use.cache.root_temporary(identity(chain))
     fetched = FetchedRoot(root, use, chain, known)
     if known is not None:
         kind = "temporary credentials" if known else "long-term keys"
@@ -226,7 +235,9 @@ def build(
     for index, step in enumerate(steps.hops):
         hop = step.role
         code = " with the MFA code" if step.with_code else ""
-        log.debug(f"AssumeRole {hop.role_arn} for {hop.profile}, {describe(step.duration)}{code}")
+        carries = f" ({hop.session.shown()})" if hop.session.shown() else ""
+        what = f"{hop.role_arn} for {hop.profile}, {describe(step.duration)}{code}{carries}"
+        log.debug(f"AssumeRole {what}")
         keys_of = steps.hops[index - 1].role.profile if index else source.profile
         provider = AssumeRoleProvider(
             provider, endpoint, hop, step.duration, mfa if step.with_code else None, keys_of
@@ -239,4 +250,7 @@ def build(
         key = role_key(chain, options, endpoint.url)
         detail = _shape(options)
         provider = Cached(use, key, "role", chain.profile, chain.profile, provider, detail)
+    elif steps.session is None and source.deferred:  # the root's own, as they are
+        label = source.profile
+        provider = Cached(use, root_key(chain), "root", label, chain.profile, provider)
     return provider

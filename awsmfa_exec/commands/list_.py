@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from awsmfa_exec import log
 from awsmfa_exec.config import (
+    NAMED_SOURCES,
     Files,
     Profiles,
     along_chain,
@@ -23,6 +24,8 @@ from awsmfa_exec.config import (
     root_kind,
 )
 from awsmfa_exec.duration import minutes_left
+from awsmfa_exec.errors import ConfigError
+from awsmfa_exec.role_settings import role_settings
 
 KEYS = "keys"  # long-term keys, no role: GetSessionToken only
 ROLE = "role"  # role_arn whose source has keys (or credential_source)
@@ -54,6 +57,11 @@ class ProfileRow:
     region_from: str | None = None  # a profile down the chain, AWS_REGION, AWS_DEFAULT_REGION
     session_minutes_left: int | None = None
     role_minutes_left: int | None = None
+    # what its AssumeRole carries (the environment's overrides are not shown)
+    source_identity: str | None = None
+    session_tags: dict[str, str] | None = None
+    transitive_session_tags: list[str] | None = None
+    policy_arns: list[str] | None = None
 
 
 def held_by_agent(environ: Mapping[str, str]) -> Mapping[str, AgentMinutes]:
@@ -100,17 +108,24 @@ def _region(name: str, profiles: Profiles, environ: Mapping[str, str]) -> tuple[
     return None, ""
 
 
+def _has_keys(values: Mapping[str, object]) -> bool:
+    return bool(_text(values, "aws_access_key_id")) or in_keyring(values)
+
+
 def _keys_at(name: str, profiles: Profiles) -> str | None:
-    """Where the long-term keys at the root of `name`'s chain live; never reads them."""
+    """Where the long-term keys at the root of `name`'s chain live; never reads them. A
+    source profile's own keys end its chain (`config._ends_chain`)."""
     seen: set[str] = set()
     current = name
     while current in profiles and current not in seen:
         seen.add(current)
         values = profiles[current]
-        if _text(values, "credential_source"):
-            return "env"
+        named = _text(values, "credential_source")
+        if named:
+            return NAMED_SOURCES.get(named.lower(), "env")
         parent = _text(values, "source_profile")
-        if _text(values, "role_arn") and parent and parent != current:
+        below = current == name or not _has_keys(values)
+        if _text(values, "role_arn") and parent and parent != current and below:
             current = parent
             continue
         if in_keyring(values):
@@ -130,9 +145,25 @@ def _kind(name: str, values: Mapping[str, object], profiles: Profiles) -> str:
         return KEYS if _text(values, "aws_access_key_id") or in_keyring(values) else OTHER
     source = _text(values, "source_profile")
     parent = profiles.get(source or "", {})
-    if source and source != name and _text(parent, "role_arn") and root_kind(parent) is None:
-        return CHAIN
-    return ROLE
+    chained = _text(parent, "role_arn") and root_kind(parent) is None and not _has_keys(parent)
+    return CHAIN if source and source != name and chained else ROLE
+
+
+def _assumes(name: str, values: Mapping[str, object]) -> dict[str, object]:
+    """The AssumeRole settings of a role profile, as `list --json` shows them."""
+    if not _text(values, "role_arn"):
+        return {}
+    try:
+        got = role_settings(name, values, {}, asked=False)
+    except ConfigError as exc:
+        log.note(exc.message)
+        return {}
+    return {
+        "source_identity": got.source_identity,
+        "session_tags": dict(got.tags) or None,
+        "transitive_session_tags": list(got.transitive_tags) or None,
+        "policy_arns": list(got.policy_arns) or None,
+    }
 
 
 def classify(
@@ -157,6 +188,7 @@ def classify(
                 region_from=region_from or None,
                 session_minutes_left=minutes.session_minutes_left,
                 role_minutes_left=minutes.role_minutes_left,
+                **_assumes(name, values),  # type: ignore[arg-type]
             )
         )
     return entries

@@ -8,7 +8,10 @@ the error codes and messages of real STS:
   chaining); above the role's MaxSessionDuration; and, for a role whose trust policy
   requires MFA, signed by a caller without MFA and carrying no code;
 - AssumeRoleWithWebIdentity (unsigned, counted all the same) outside 900..43,200 s; what it
-  hands out is temporary and carries no MFA.
+  hands out is temporary and carries no MFA;
+- AssumeRole with more than 50 Tags or TransitiveTagKeys, a tag key over 128 characters or
+  a value over 256, a SourceIdentity that is not 2 to 64 of letters, digits and _+=,.@-,
+  more than 10 PolicyArns (moto checks none of these).
 
 Temporary credentials are told from long-term keys by the access key ids the double has
 handed out itself (moto gives every GetSessionToken the same one, `AKIAIOSFODNN7EXAMPLE`,
@@ -22,7 +25,9 @@ issued keys):
 - `POST /_awsmfa/role` with `{"arn", "max_session", "requires_mfa"}` sets a role's rules
   (a role never set allows 12 h and needs no MFA);
 - `GET /_awsmfa/refusals` lists `Action: Code: message` for every refusal;
-- `GET /_awsmfa/issued` maps each access key id handed out to whether it carries MFA.
+- `GET /_awsmfa/issued` maps each access key id handed out to whether it carries MFA;
+- `GET /_awsmfa/assumed` lists every AssumeRole and AssumeRoleWithWebIdentity asked for
+  (refused ones too): its form's fields, and `Signer`, the access key id that signed it.
 """
 
 from __future__ import annotations
@@ -61,6 +66,13 @@ HANDS_OUT = (
 )
 _CALLER = re.compile(r"Credential=([A-Z0-9]+)/")
 _ISSUED = re.compile(rb"<AccessKeyId>([A-Z0-9]+)</AccessKeyId>")
+_SOURCE_IDENTITY = re.compile(r"[\w+=,.@-]{2,64}")
+# AssumeRole's list parameters as the query protocol sends them, and STS's limit on each.
+_MEMBERS = {
+    "tags": (re.compile(r"Tags\.member\.\d+\.Key"), 50),
+    "transitiveTagKeys": (re.compile(r"TransitiveTagKeys\.member\.\d+"), 50),
+    "policyArns": (re.compile(r"PolicyArns\.member\.\d+\.arn"), 10),
+}
 
 
 # The STS calls that hand out temporary credentials; other access key ids in an answer
@@ -80,6 +92,37 @@ class Refused(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+
+
+def _invalid(where: str, value: str, bound: str) -> Refused:
+    return Refused(
+        400,
+        "ValidationError",
+        f"1 validation error detected: Value '{value}' at '{where}' failed to satisfy "
+        f"constraint: Member must {bound}",
+    )
+
+
+def _session_refusal(form: dict[str, str]) -> Refused | None:
+    """What STS refuses in AssumeRole's session tags, source identity and policies."""
+    for where, (member, limit) in _MEMBERS.items():
+        count = sum(1 for field in form if member.fullmatch(field))
+        if count > limit:
+            return _invalid(
+                where, f"[{count} members]", f"have length less than or equal to {limit}"
+            )
+    for field, value in form.items():
+        kind = field.rsplit(".", 1)[-1] if field.startswith("Tags.member.") else ""
+        longest = {"Key": 128, "Value": 256}.get(kind)
+        if longest is not None and len(value) > longest:
+            where = f"tags.{field.split('.')[2]}.member.{kind.lower()}"
+            return _invalid(where, value, f"have length less than or equal to {longest}")
+    identity = form.get("SourceIdentity")
+    if identity is not None and not _SOURCE_IDENTITY.fullmatch(identity):
+        return _invalid(
+            "sourceIdentity", identity, "satisfy regular expression pattern: [\\w+=,.@-]*"
+        )
+    return None
 
 
 def _out_of_range(seconds: int, low: int, high: int) -> Refused | None:
@@ -103,6 +146,7 @@ class StrictApp(CountingApp):
         self.roles: dict[str, Role] = {}
         self.issued: dict[str, bool] = {}  # access key id handed out -> carries MFA
         self.refusals: list[str] = []
+        self.assumed: list[dict[str, str]] = []
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -115,6 +159,9 @@ class StrictApp(CountingApp):
         action = form.get("Action", "")
         caller = _CALLER.search(environ.get("HTTP_AUTHORIZATION", ""))
         key_id = caller.group(1) if caller else ""
+        if action in ("AssumeRole", "AssumeRoleWithWebIdentity"):
+            with self.lock:
+                self.assumed.append({**form, "Signer": key_id})
         try:
             carries_mfa = self._check(action, form, key_id)
         except Refused as refused:
@@ -142,7 +189,7 @@ class StrictApp(CountingApp):
         if action != "AssumeRole":
             return caller_mfa
         duration = int(form.get("DurationSeconds", 3600))
-        refused = _out_of_range(duration, *ROLE_RANGE)
+        refused = _out_of_range(duration, *ROLE_RANGE) or _session_refusal(form)
         if refused:
             raise refused
         arn = form.get("RoleArn", "")
@@ -204,6 +251,7 @@ class StrictApp(CountingApp):
                 self.roles.clear()
                 self.issued.clear()
                 self.refusals.clear()
+                self.assumed.clear()
             elif path == "/_awsmfa/role":
                 length = int(environ.get("CONTENT_LENGTH") or 0)
                 rule = json.loads(environ["wsgi.input"].read(length))
@@ -215,6 +263,8 @@ class StrictApp(CountingApp):
                 answer = list(self.refusals)
             elif path == "/_awsmfa/issued":
                 answer = dict(self.issued)
+            elif path == "/_awsmfa/assumed":
+                answer = list(self.assumed)
             else:
                 start_response("404 Not Found", [])
                 return [b""]

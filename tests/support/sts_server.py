@@ -36,6 +36,12 @@ class Moto:
             signed: list[list[str]] = json.load(answer)
         return {key for name, key in signed if name == service}
 
+    def signed(self, service: str) -> list[str]:
+        """The access key ids that signed requests to `service`, in the order they came."""
+        with urllib.request.urlopen(f"{self.url}/_awsmfa/signers", timeout=10) as answer:
+            signed: list[list[str]] = json.load(answer)
+        return [key for name, key in signed if name == service]
+
     def reset(self) -> None:
         request = urllib.request.Request(f"{self.url}/_awsmfa/reset", method="POST")
         urllib.request.urlopen(request, timeout=10).close()
@@ -52,6 +58,13 @@ class Moto:
         with urllib.request.urlopen(f"{self.url}/_awsmfa/refusals", timeout=10) as answer:
             refusals: list[str] = json.load(answer)
         return refusals
+
+    def assumed(self) -> list[dict[str, str]]:
+        """Every AssumeRole and AssumeRoleWithWebIdentity the strict double was asked for:
+        the form's fields, and `Signer` (the access key id that signed it)."""
+        with urllib.request.urlopen(f"{self.url}/_awsmfa/assumed", timeout=10) as answer:
+            assumed: list[dict[str, str]] = json.load(answer)
+        return assumed
 
     def issued(self) -> dict[str, bool]:
         """Every access key id the strict double handed out, and whether it carries MFA."""

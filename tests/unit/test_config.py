@@ -180,10 +180,9 @@ def test_credential_source_environment(isolated: AwsFiles) -> None:
         ),
         ("[profile a]\naws_access_key_id = AKIA1\n", "a", "has no aws_secret_access_key"),
         (
-            "[profile a]\nrole_arn = arn:aws:iam::1:role/a\n"
-            "credential_source = Ec2InstanceMetadata\n",
+            "[profile a]\nrole_arn = arn:aws:iam::1:role/a\ncredential_source = Ec2Metadata\n",
             "a",
-            "credential_source = Ec2InstanceMetadata is not supported",
+            "credential_source = Ec2Metadata is not known; use Environment, Ec2InstanceMetadata",
         ),
         (
             "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = landing\n"

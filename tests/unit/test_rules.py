@@ -12,7 +12,7 @@ from awsmfa_exec import log, role_limits
 from awsmfa_exec.agent.daemon.get import RemoteAsker
 from awsmfa_exec.chain import plan as rules
 from awsmfa_exec.config import Chain, Files, resolve
-from awsmfa_exec.errors import ConfigError, MfaCodeRejected, RoleLimitExceeded, UsageError
+from awsmfa_exec.errors import MfaCodeRejected, RoleLimitExceeded, UsageError
 from awsmfa_exec.mfa import Given, MfaCode
 from awsmfa_exec.options import Options
 
@@ -114,8 +114,7 @@ def test_temporary_source_keys_never_call_get_session_token() -> None:
         [("dev", 3600, False)],
     )
     temporary = chain("landing", {"aws_session_token": "t"})
-    with pytest.raises(ConfigError, match="GetSessionToken refuses them"):
-        plan(temporary, Options())
+    assert table(plan(temporary, Options())) == (None, False, [])  # used as they are
 
 
 def test_mfa_session_duration_is_inherited_down_the_chain() -> None:
@@ -271,5 +270,4 @@ def test_botocore_roots_are_deferred_and_keyed_by_their_settings() -> None:
         assert table(plan(long_term, Options()))[:2] == (43200, True)
     alone = chain("root", root=web)
     settled = replace(alone, source=replace(alone.source, credentials=Credentials("A", "s", "t")))
-    with pytest.raises(ConfigError, match="temporary credentials from its web-identity root"):
-        plan(settled, Options())
+    assert table(plan(settled, Options())) == (None, False, [])  # as they are, as the SDKs
