@@ -1,12 +1,10 @@
 """Fresh final credentials for `exec --server`: the one seam between the endpoint and STS.
 
-The endpoint asks the `Refresher` for credentials on every request. It hands out the current
-ones while they have more than the refresh margin left, then gets fresh ones the way the
-first ones came, with `obtain`: from the session agent when it gave the first ones (it holds
-the MFA session every shell shares and re-assumes the role from it), else from this process,
-whose cache holds the MFA session in memory (never on disk). A refresh never asks for a code,
-since the command owns the terminal (`mfa.Refusing`). When none can be had, the current
-ones are handed out until `LAST_USE` before they expire, and the user is told how to go on.
+The current credentials are handed out while they have more than the refresh margin left,
+then fresh ones come the way the first ones came, with `obtain` (the agent, else this
+process's in-memory cache). A refresh never asks for a code, since the command owns the
+terminal (`mfa.Refusing`); when none can be had, the current ones are handed out until
+`LAST_USE` before they expire, and the user is told how to go on.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """The interface every shell module implements, and the helpers they share.
 
-A shell renders a mapping of variable names to values, where `None` means "unset", into
-code that reproduces every value byte for byte when evaluated. Keys are checked, output
-is sorted so that it is stable.
+A shell renders a mapping of names to values (`None`: unset) into code that reproduces
+every value byte for byte; keys are checked, output sorted so that it is stable.
 """
 
 from __future__ import annotations

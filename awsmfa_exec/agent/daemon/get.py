@@ -1,10 +1,8 @@
 """The agent's answer to a `get`: resolve the client's profile exactly as the client would,
-then the same `chain.steps.credentials` as the direct path, with the agent's cache, an asker
-that asks the client over its connection (`RemoteAsker`), and the chain's root fetched by
-the client (`ClientRoot`) when botocore resolves it.
+then the same `chain.steps.credentials` as the direct path, with the agent's cache and an
+asker that asks the client over its connection (`RemoteAsker`).
 
-A request's `margin` (the client's refresh margin) says how much life what it gets must have
-left: anything held with less, the MFA session or the role, is made anew for it.
+Anything held with less life left than the request's `margin` is made anew for it.
 """
 
 from __future__ import annotations
