@@ -1,10 +1,8 @@
 """Console sign-in through the AWS federation endpoint.
 
-Role credentials are exchanged for a sign-in token (`Action=getSigninToken`, the
-credentials as a `Session` JSON document in the query, as AWS documents it; the request
-goes straight to the endpoint over TLS and is never logged), then the token is put into a
-login URL (`Action=login`). Each partition has its own sign-in and console hosts;
-`AWSMFA_SIGNIN_URL` replaces the federation endpoint.
+Role credentials are exchanged for a sign-in token (`Action=getSigninToken`; the request
+goes straight to the endpoint over TLS and is never logged), which goes into a login URL
+(`Action=login`). `AWSMFA_SIGNIN_URL` replaces the federation endpoint.
 """
 
 from __future__ import annotations

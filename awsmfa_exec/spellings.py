@@ -1,8 +1,6 @@
 """The spellings of the options that the readers before typer must know, declared once.
 
-typer's declarations (`cli/`) take them from
-here, and so do `arrange` (which words are an option's value) and `fastpath` (the plain
-forms it reads). Light: no imports, it is on the fast path.
+`cli/`, `arrange` and `fastpath` take them from here. No imports: it is on the fast path.
 """
 
 from __future__ import annotations

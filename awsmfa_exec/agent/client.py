@@ -1,8 +1,7 @@
 """Talking to the agent: connect (starting it when absent), ask, relay its notes.
 
-Nothing here imports botocore: the agent parses the files and calls STS. When the agent
-cannot be reached or misbehaves, `through_agent` returns None and the caller goes
-to STS itself; --debug says why.
+No botocore here: the agent parses the files and calls STS. When the agent cannot be used,
+`through_agent` returns None and the caller goes to STS itself; --debug says why.
 """
 
 from __future__ import annotations

@@ -1,11 +1,7 @@
 """The command-line surface: typer parses, the functions in `commands/` do the work.
 
-This module holds the app, `exec`, `env` and `hook`; the other commands are declared in
-`cli/each.py`, `cli/agent.py` and `cli/profiles.py`, the shared options in `cli/options.py`.
-
-Only typer and the standard library are imported here; everything heavier is imported by
-the command that needs it, so `--help` stays fast. `entry.main` comes here for everything
-but a plain `exec`/`env` (see `fastpath`).
+Only typer and the standard library are imported here, so `--help` stays fast; `entry.main`
+comes here for everything but a plain `exec`/`env` (see `fastpath`).
 """
 
 from __future__ import annotations
