@@ -37,11 +37,7 @@ class Obtained(Value):
 
 
 def make_request(
-    profile: str,
-    token_code: str | None,
-    duration: str | None,
-    region: str | None,
-    no_session: bool,
+    profile: str, token_code: str | None, duration: str | None, region: str | None, no_session: bool
 ) -> Request:
     """A request from the credential options as the command line gives them."""
     if duration is not None:

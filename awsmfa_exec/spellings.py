@@ -28,12 +28,7 @@ VALUED_BY_COMMAND: dict[str, dict[str, tuple[str, ...]]] = {
     "exec": CREDENTIAL_VALUED,
     "env": {**CREDENTIAL_VALUED, "shell": SHELL},
     "login": {**CREDENTIAL_VALUED, "destination": DESTINATION},
-    "each": {
-        **CREDENTIAL_VALUED,
-        "jobs": JOBS,
-        "from_file": FROM_FILE,
-        "output_dir": OUTPUT_DIR,
-    },
+    "each": {**CREDENTIAL_VALUED, "jobs": JOBS, "from_file": FROM_FILE, "output_dir": OUTPUT_DIR},
     "rotate": {"token_code": TOKEN_CODE},
 }
 """Per command, the options whose value is the next word (`-t 123456`), by parameter name."""

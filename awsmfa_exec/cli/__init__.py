@@ -17,13 +17,7 @@ import typer
 from awsmfa_exec import __version__, completion, log, spellings
 from awsmfa_exec.arrange import Line
 from awsmfa_exec.cli import agent, each, keys, options, profiles
-from awsmfa_exec.cli.options import (
-    Duration,
-    NoSession,
-    OptionalProfile,
-    Region,
-    TokenCode,
-)
+from awsmfa_exec.cli.options import Duration, NoSession, OptionalProfile, Region, TokenCode
 from awsmfa_exec.ending import conclude, fail, interrupted, leave
 from awsmfa_exec.errors import ExitCode
 from awsmfa_exec.request import make_request
@@ -57,8 +51,7 @@ def _root(
         bool, typer.Option("--debug", help="Say why each step is taken; tracebacks on errors.")
     ] = False,
     version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
     if debug:

@@ -41,9 +41,7 @@ def checked(env: Mapping[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 def render(
-    env: Mapping[str, str | None],
-    assign: Callable[[str, str], str],
-    remove: Callable[[str], str],
+    env: Mapping[str, str | None], assign: Callable[[str, str], str], remove: Callable[[str], str]
 ) -> str:
     """One line per variable, sorted: `assign(key, value)`, or `remove(key)` for None."""
     return "".join(
