@@ -93,11 +93,7 @@ def _from_config(profile: str, environ: Mapping[str, str]) -> Principal:
     if role_arn:
         return parse_arn(str(role_arn))
     serial = values.get("mfa_serial")  # a keys profile: its MFA device names the account
-    return (
-        Principal(parse_arn(str(serial)).account, None, None)
-        if serial
-        else Principal(None, None, None)
-    )
+    return Principal(parse_arn(str(serial)).account if serial else None, None, None)
 
 
 def _from_sts(creds: Credentials, profile: str | None, environ: Mapping[str, str]) -> Principal:

@@ -29,10 +29,8 @@ to their expiry."""
 
 
 class SessionEnded(AuthError):
-    """The MFA session is over: fresh credentials need a new MFA code.
-
-    `how` is the line for the user's stderr, what to do to go on; `{until}` in it stands
-    for the time the current credentials run out."""
+    """The MFA session is over: fresh credentials need a new MFA code. `how` tells the user
+    how to go on; `{until}` in it stands for the time the current credentials run out."""
 
     code = "MfaSessionEnded"
 
@@ -120,7 +118,7 @@ class Refresher:
     def credentials(self) -> Credentials:
         with self._lock:
             current = self._current
-            if current is not None and self._fresh(current):
+            if current is not None and current.seconds_left(self._now()) > self._margin:
                 return current
             try:
                 fresh = self.fetch()
@@ -141,10 +139,6 @@ class Refresher:
             self._current, self._last_failure = fresh, ""
             log.debug(f"{self.profile}: new credentials {fresh!r}")
             return fresh
-
-    def _fresh(self, creds: Credentials) -> bool:
-        """More than the refresh margin left."""
-        return creds.seconds_left(self._now()) > self._margin
 
     def _last_use(self, current: Credentials, ended: SessionEnded) -> Credentials:
         usable = current.valid_for(LAST_USE, self._now())
