@@ -50,12 +50,8 @@ def peer_uid(sock: socket.socket) -> int:
 
 
 def check_socket(path: Where) -> None:
-    """Raise `Untrusted` unless `path` is a socket of ours in a directory only we can enter.
-
-    OSError (FileNotFoundError, PermissionError) when the directory or the socket does not
-    exist or cannot be looked at: no agent of ours runs there, and one may be started (the
-    agent creates the directory 0700 or refuses it).
-    """
+    """Raise `Untrusted` unless `path` is a socket of ours in a directory only we can enter;
+    OSError when either cannot be looked at: no agent of ours runs there, one may be started."""
     path = os.fspath(path)
     parent = os.path.dirname(path)
     if not os.path.islink(parent) and not os.path.exists(parent):

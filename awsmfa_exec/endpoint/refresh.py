@@ -23,9 +23,7 @@ from awsmfa_exec.mfa import Asker, CodeWanted, Refusing
 from awsmfa_exec.obtain import OFF, RUNNING, obtain
 from awsmfa_exec.request import Obtained, Request
 
-LAST_USE = 60
-"""When no fresh credentials can be had, the current ones are handed out until this close
-to their expiry."""
+LAST_USE = 60  # seconds before expiry: the end of the current ones when none can be had
 
 
 class SessionEnded(AuthError):
