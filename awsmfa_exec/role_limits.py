@@ -33,11 +33,6 @@ def learned(url: str | None, role_arn: str) -> int | None:
         return _FITTED.get((url, role_arn))
 
 
-def _learn(url: str | None, role_arn: str, seconds: int) -> None:
-    with _LOCK:
-        _FITTED[(url, role_arn)] = seconds
-
-
 def forget() -> None:
     with _LOCK:
         _FITTED.clear()
@@ -69,6 +64,7 @@ def within_limit(
             duration = step
             continue
         if duration < wanted:
-            _learn(url, role_arn, duration)
+            with _LOCK:
+                _FITTED[(url, role_arn)] = duration
             _told(profile, wanted, duration, earlier=known is not None and duration == known)
         return result

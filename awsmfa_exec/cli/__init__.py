@@ -133,9 +133,6 @@ def env_command(
     run_env(request, shell_name, os.environ)
 
 
-# --- `hook` ---------------------------------------------------------------------------
-
-
 @app.command(
     "hook",
     epilog=(
