@@ -84,13 +84,8 @@ def request_of(params: Params) -> Request:
     """The request that the parameters `read` found ask for."""
     from awsmfa_exec.request import make_request
 
-    return make_request(
-        params["profile"],
-        params["token_code"],
-        params["duration"],
-        params["region"],
-        params["no_session"],
-    )
+    names = ("profile", "token_code", "duration", "region", "no_session")
+    return make_request(*(params[name] for name in names))
 
 
 def parse(args: Sequence[str]) -> Callable[[], None] | None:

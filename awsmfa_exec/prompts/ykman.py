@@ -24,9 +24,7 @@ class Ykman:
     interactive = False  # a second ask in the same 30 s would give the same code
 
     def __init__(self, path: str, account: str | None, environ: Mapping[str, str]) -> None:
-        self.path = path
-        self.account = account
-        self.environ = environ
+        self.path, self.account, self.environ = path, account, environ
 
     def argv(self, need: Need) -> list[str]:
         account = self.account or account_of(need.serial) or ""
