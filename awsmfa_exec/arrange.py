@@ -1,15 +1,10 @@
 """The one reading of a command line's shape before any parser, and the one choice of PROFILE.
 
-`Line` splits the words where every reader looks (`entry`, `fastpath`, typer in `cli`, `each`).
-`arrange` puts them in the one form all read:
-
-- `--debug` anywhere before `--` (`awsmfa list --debug`) moves to the front, where the
-  root command takes it.
-- `exec` takes its first word that is not an option, after PROFILE, as the start of the
-  command, as aws-vault does (`awsmfa exec dev terraform -version`); `each` its first after
-  the PATTERNs that is no glob and no profile (the first word is a PATTERN unless
-  `--from-file` is given). A `--` is put before it; every word after is the command's own.
-- A PROFILE left out is `AWS_PROFILE` (`profile_of`); `exec` gets it put in its place.
+`Line` splits the words where every reader looks; `arrange` puts them in the one form all
+read: `--debug` before `--` moves to the front; `exec`'s first word that is not an option,
+after PROFILE, starts the command (as aws-vault does), and `each`'s first after the PATTERNs
+that is no glob and no profile, with a `--` put before it. A PROFILE left out is
+`AWS_PROFILE` (`profile_of`); `exec` gets it put in its place.
 """
 
 from __future__ import annotations

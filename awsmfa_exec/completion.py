@@ -1,10 +1,8 @@
 """Tab completion: profile names for PROFILE arguments, and the per-shell scripts.
 
-The shell calls `awsmfa` back with `_AWSMFA_COMPLETE=complete_<shell>` and the words typed
-so far (typer's protocol); `cli.main` registers typer's completion classes only then, so
-ordinary runs never import them. bash inserts what it is offered into the command line as it
-stands, so each bash candidate is a shell word: a profile named `zz$(touch x)` is offered as
-`zz\\$\\(touch\\ x\\)`, as the zsh and fish candidates are quoted already (zsh's `'` as `'\\''`).
+`cli.main` registers typer's completion classes only under `_AWSMFA_COMPLETE`, so ordinary
+runs never import them. bash inserts a candidate into the line as it stands, so each is a
+shell word: `zz$(touch x)` is offered as `zz\\$\\(touch\\ x\\)` (zsh and fish quote already).
 """
 
 from __future__ import annotations

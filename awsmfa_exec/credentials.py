@@ -1,11 +1,14 @@
 """The `Credentials` value: a set of AWS keys that refuses to print its secrets.
 
-On the cached path too: it imports only `time`. Expiry is kept as seconds since the epoch;
-the `datetime` forms are made only when asked for (`expiration`, `utcnow`)."""
+On the cached path too: it imports only `time` and `options`. Expiry is kept as seconds
+since the epoch; the `datetime` forms are made only when asked for (`expiration`, `utcnow`).
+"""
 
 from __future__ import annotations
 
 import time
+
+from awsmfa_exec.options import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,7 +53,7 @@ def mask_key_id(access_key_id: str) -> str:
     return f"{access_key_id[:4]}…{access_key_id[-4:]}"
 
 
-class Credentials:
+class Credentials(Value):
     """Keys, their session token when temporary, and when they expire (None: never)."""
 
     __slots__ = ("access_key_id", "expires_at", "secret_access_key", "session_token")
@@ -68,15 +71,6 @@ class Credentials:
         self.secret_access_key = secret_access_key
         self.session_token = session_token
         self.expires_at = expiration.timestamp() if expiration is not None else expires_at
-
-    def _fields(self) -> tuple[object, ...]:
-        return (self.access_key_id, self.secret_access_key, self.session_token, self.expires_at)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Credentials) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
 
     def __repr__(self) -> str:
         expires = self.expires_text or "never"

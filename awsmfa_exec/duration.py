@@ -37,11 +37,8 @@ def parse_duration(text: str) -> int:
 
 
 def describe(seconds: int) -> str:
-    """A credential lifetime as `-d` takes it: `1h30m`, `1h`, `15m` (seconds dropped).
-
-    Used where a message speaks of a duration asked of STS (`rules`, `providers`,
-    `role_limits`), so the user can type it back as `-d`. Never negative: below 0 is `0m`.
-    """
+    """A credential lifetime as `-d` takes it, so a user can type it back: `1h30m`, `1h`,
+    `15m` (seconds dropped; below 0 is `0m`)."""
     hours, rest = divmod(max(seconds, 0), 3600)
     minutes = rest // 60
     if hours and minutes:
@@ -50,29 +47,18 @@ def describe(seconds: int) -> str:
 
 
 def countdown(seconds: int) -> str:
-    """Time left on credentials, read like a clock: `1h05m`, or `5m03s` under the hour.
-
-    Used by `status` ("expires in"), where the last minutes matter, so seconds are shown
-    below the hour and minutes are padded to two digits after hours. Never negative: what
-    has run out is `0m00s` (`status` says "expired" itself).
-    """
+    """Time left on credentials, read like a clock: `1h05m`, or `5m03s` under the hour,
+    where the last minutes matter (`status`); `0m00s` when run out."""
     hours, rest = divmod(max(seconds, 0), 3600)
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
 
 
 def minutes_left(seconds: float) -> int:
-    """Whole minutes in `seconds`, rounded down, never negative (what has run out is 0).
-
-    Used for what the agent holds: `list`'s MFA LEFT and ROLE LEFT columns (which print the
-    number with `m`, and give it as a number in `--json`), and `minutes_text`.
-    """
+    """Whole minutes in `seconds`, rounded down, never negative (what has run out is 0)."""
     return max(int(seconds), 0) // 60
 
 
 def minutes_text(seconds: float) -> str:
-    """`42 min`: the time left on what the agent holds, in whole minutes (`minutes_left`).
-
-    Used by `agent status` (its LEFT column) and the agent's `--debug` line when it serves
-    held credentials: entries live for minutes to hours, so seconds would be noise.
-    """
+    """`42 min`: the time left on what the agent holds; it lives for minutes to hours, so
+    seconds would be noise."""
     return f"{minutes_left(seconds)} min"

@@ -1,8 +1,7 @@
 """One error root, one exit code per kind of failure (the table in docs/commands.md).
 
-Every failure awsmfa reports is an `AwsmfaError`; `ending.conclude` catches them once and turns
-them into `awsmfa: error: <message>` plus the exit code. Messages name what is wrong and
-what to do, and never hold a secret.
+`ending.conclude` catches an `AwsmfaError` once and prints `awsmfa: error: <message>`;
+messages say what is wrong and what to do, and never hold a secret.
 """
 
 from __future__ import annotations

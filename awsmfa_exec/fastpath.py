@@ -1,12 +1,9 @@
 """The cached path without the CLI framework.
 
-`exec PROFILE [OPTIONS] -- COMMAND...` and `env PROFILE [OPTIONS]`, written plainly (each
-option once, its value as the next word), are read here, so that a run the agent answers
-does not spend ~30 ms importing typer and building its commands. Any other form, and every
-mistake, reads as None and goes to typer (`cli`): the syntax accepted and the errors printed
-are typer's. Both get the words as `arrange` put them (`entry.main`), so a command typed
-without `--` arrives here with it. tests/unit/test_fastpath.py holds `read` to typer's parse
-of the same words.
+`exec PROFILE [OPTIONS] -- COMMAND...` and `env PROFILE [OPTIONS]`, written plainly, are
+read here, so that a run the agent answers does not spend ~30 ms importing typer. Any other
+form, and every mistake, reads as None and goes to typer, so the syntax and the errors are
+typer's. tests/unit/test_fastpath.py holds `read` to typer's parse of the same words.
 """
 
 from __future__ import annotations
@@ -87,13 +84,8 @@ def request_of(params: Params) -> Request:
     """The request that the parameters `read` found ask for."""
     from awsmfa_exec.request import make_request
 
-    return make_request(
-        params["profile"],
-        params["token_code"],
-        params["duration"],
-        params["region"],
-        params["no_session"],
-    )
+    names = ("profile", "token_code", "duration", "region", "no_session")
+    return make_request(*(params[name] for name in names))
 
 
 def parse(args: Sequence[str]) -> Callable[[], None] | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from awsmfa_exec.options import Value
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -25,25 +27,13 @@ def paths(environ: Mapping[str, str]) -> tuple[str, str]:
     )
 
 
-class Files:
+class Files(Value):
     """The two AWS files a run reads."""
 
     __slots__ = ("config", "credentials")
 
     def __init__(self, config: Path, credentials: Path) -> None:
         self.config, self.credentials = config, credentials
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Files) and (self.config, self.credentials) == (
-            other.config,
-            other.credentials,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.config, self.credentials))
-
-    def __repr__(self) -> str:
-        return f"Files(config={self.config!r}, credentials={self.credentials!r})"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Files:

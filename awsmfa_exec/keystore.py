@@ -1,10 +1,8 @@
 """Long-term keys in the OS keyring: one entry per profile, never in a plaintext file.
 
-The only module that imports `keyring` (Secret Service on Linux, Keychain on macOS,
-Credential Locker on Windows). Only backends that keep secrets encrypted by the system are
-used; `keyring`'s fail and null backends and every `keyrings.alt` file backend are refused.
-The session agent reads the keyring when it resolves a profile, so a cached `exec` never
-imports this module.
+The only module that imports `keyring`. Only backends that keep secrets encrypted by the
+system are used: the fail and null backends and every `keyrings.alt` file backend are
+refused. A cached `exec` never imports this module.
 """
 
 from __future__ import annotations

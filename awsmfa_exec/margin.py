@@ -1,10 +1,8 @@
 """How much life credentials must have left to be handed out: the refresh margin.
 
-One rule for both places that hand out credentials: `exec --server` asks for fresh ones once
-its current ones have the margin or less left, and the session agent makes new ones rather
-than hand out what it holds with the margin or less left (it forgets anything within 5
-minutes of expiry in any case). Every agent request carries the client's margin, so the
-agent never answers the endpoint's refresh with the near-expiry credentials it replaces.
+`exec --server` refreshes once its credentials have the margin or less left, and the agent
+makes new ones rather than hand out such. Every agent request carries the client's margin,
+so the agent never answers the endpoint's refresh with the credentials it replaces.
 """
 
 from __future__ import annotations

@@ -1,21 +1,12 @@
 """Where an MFA code comes from, and the one loop that retries a call with a new code.
 
-An `Asker` gives a code for a `Need` (serial, profile, why the last code failed, how the
-caller's own files say to get one) and decides whether it may be asked again: the retry
-policy is the asker's, passed in by the caller. The askers:
-
-- `Given`: the code of -t/--token-code or AWSMFA_TOKEN_CODE, checked where it enters
-  (`request.given_code`); one code, never asked again.
-- `Prompting`: a prompt driver (`prompts`: mfa_process, the terminal, a desktop dialog,
-  ykman), chosen from the caller's own files and environment at the first need. A person
-  gets `MAX_PROMPTS` codes; what they type is checked here, and a mistyped one asked again.
-- `Refusing`: asks no one (`exec --server`'s refreshes: the command owns the terminal).
-- `agent/daemon/get.RemoteAsker` (the agent asks its client over the socket) and
-  `fleet/supply.SharedAsker` (one code per device for a whole `each` run).
+An `Asker` gives a code for a `Need` and decides whether it may be asked again: the retry
+policy is the asker's, passed in by the caller. `Given` holds the code of -t or
+AWSMFA_TOKEN_CODE, never asked again; `Prompting` a driver the caller's own files choose,
+`MAX_PROMPTS` codes a person; `Refusing` asks no one (`exec --server`'s refreshes).
 
 `MfaCode` asks only when an STS call needs a code, so a cached path never prompts. A code
-STS accepted is never sent again (AWS refuses a code twice): a second call that needs one
-asks for the next code.
+STS accepted is never sent again (AWS refuses a code twice).
 """
 
 from __future__ import annotations

@@ -1,13 +1,9 @@
 """From a profile name to final credentials, composed one way for every command: reuse what
 the environment holds, else ask the session agent, else STS from this process.
 
-`exec`, `env`, `login`, `exec --server` (its first credentials and every refresh) and
-`each` all call `obtain`; they differ only in the cache they pass (`chain/cache.Use`: none
-kept, an `each` run's, an endpoint's), the asker (`mfa`) and whether an agent may be
-started. Keys stay with whoever holds them: through the agent, the agent resolves the
-profile and reads the keyring; only the direct path resolves the profile here.
-
-Light to import: the config parser, the providers and STS are loaded only on the direct
+Commands differ only in the cache they pass (`chain/cache.Use`), the asker (`mfa`) and
+whether an agent may be started. Through the agent, the agent resolves the profile and
+reads the keyring; the config parser, the providers and STS are loaded only on the direct
 path, so an answer from the agent costs no botocore at all.
 """
 

@@ -10,8 +10,7 @@ if TYPE_CHECKING:
 
 class Value:
     """A plain value class, cheaper to import than a dataclass (the cached path imports it):
-    equal when its `__slots__` are, shown by `_shown` (all slots unless a secret is among
-    them)."""
+    equal when its `__slots__` are, shown by `_shown` (all unless a secret is among them)."""
 
     __slots__: tuple[str, ...] = ()
     _shown: tuple[str, ...] = ()
@@ -61,8 +60,4 @@ class Options(Value):
     @classmethod
     def from_wire(cls, raw: Mapping[str, Any]) -> Options:
         """The options of a `get` request, as `to_wire` wrote them (absent keys: defaults)."""
-        return cls(
-            duration=raw.get("duration"),
-            region=raw.get("region"),
-            no_session=bool(raw.get("no_session")),
-        )
+        return cls(raw.get("duration"), raw.get("region"), bool(raw.get("no_session")))

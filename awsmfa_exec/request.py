@@ -1,10 +1,6 @@
 """What is asked for and what comes back: a `Request` (profile, code, options), the code the
 user gave up front and who gives the codes (`given_code`, `asker_for`), and the `Obtained`
-credentials with the child's region.
-
-Every path that gets credentials speaks these: `obtain` (here, the agent, or STS),
-the agent's client, `exec --server` and `each`. On the cached path: plain classes, no
-import beyond `options`.
+credentials with the child's region. On the cached path: no import beyond `options`.
 """
 
 from __future__ import annotations
@@ -41,11 +37,7 @@ class Obtained(Value):
 
 
 def make_request(
-    profile: str,
-    token_code: str | None,
-    duration: str | None,
-    region: str | None,
-    no_session: bool,
+    profile: str, token_code: str | None, duration: str | None, region: str | None, no_session: bool
 ) -> Request:
     """A request from the credential options as the command line gives them."""
     if duration is not None:

@@ -1,10 +1,8 @@
 """A role's own MaxSessionDuration, learned from STS's refusals.
 
-STS does not say what a role allows; it refuses a longer DurationSeconds with
-`ValidationError: The requested DurationSeconds exceeds the MaxSessionDuration set for
-this role`. awsmfa then asks again with the next shorter step of `LADDER` (12 h, 6 h, 2 h,
-1 h; every role allows 1 h), says so in one line, and remembers what fitted for as long
-as the process lives: the session agent for its lifetime, a direct run for that run.
+STS does not say what a role allows; it refuses a longer DurationSeconds. awsmfa then asks
+again with the next shorter step of `LADDER` (every role allows 1 h), says so in one line,
+and remembers what fitted for as long as the process lives.
 """
 
 from __future__ import annotations
@@ -33,11 +31,6 @@ def shorter(seconds: int) -> int | None:
 def learned(url: str | None, role_arn: str) -> int | None:
     with _LOCK:
         return _FITTED.get((url, role_arn))
-
-
-def _learn(url: str | None, role_arn: str, seconds: int) -> None:
-    with _LOCK:
-        _FITTED[(url, role_arn)] = seconds
 
 
 def forget() -> None:
@@ -71,6 +64,7 @@ def within_limit(
             duration = step
             continue
         if duration < wanted:
-            _learn(url, role_arn, duration)
+            with _LOCK:
+                _FITTED[(url, role_arn)] = duration
             _told(profile, wanted, duration, earlier=known is not None and duration == known)
         return result

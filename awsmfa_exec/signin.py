@@ -1,10 +1,8 @@
 """Console sign-in through the AWS federation endpoint.
 
-Role credentials are exchanged for a sign-in token (`Action=getSigninToken`, the
-credentials as a `Session` JSON document in the query, as AWS documents it; the request
-goes straight to the endpoint over TLS and is never logged), then the token is put into a
-login URL (`Action=login`). Each partition has its own sign-in and console hosts;
-`AWSMFA_SIGNIN_URL` replaces the federation endpoint.
+Role credentials are exchanged for a sign-in token (`Action=getSigninToken`; the request
+goes straight to the endpoint over TLS and is never logged), which goes into a login URL
+(`Action=login`). `AWSMFA_SIGNIN_URL` replaces the federation endpoint.
 """
 
 from __future__ import annotations
@@ -63,21 +61,14 @@ def console_home(region: str) -> str:
     return f"{_HOSTS[partition(region)][1]}/console/home?{query}"
 
 
-def _session_document(creds: Credentials) -> str:
-    return json.dumps(
-        {
-            "sessionId": creds.access_key_id,
-            "sessionKey": creds.secret_access_key,
-            "sessionToken": creds.session_token,
-        }
-    )
-
-
 def signin_token(endpoint: str, creds: Credentials, *, whose: str) -> str:
     """Exchange role credentials for a sign-in token; errors never carry the request."""
-    query = urllib.parse.urlencode(
-        {"Action": "getSigninToken", "Session": _session_document(creds)}
-    )
+    session = {
+        "sessionId": creds.access_key_id,
+        "sessionKey": creds.secret_access_key,
+        "sessionToken": creds.session_token,
+    }
+    query = urllib.parse.urlencode({"Action": "getSigninToken", "Session": json.dumps(session)})
     url = f"{endpoint}?{query}"  # the scheme is checked in federation_endpoint
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
     log.debug(f"getSigninToken for {whose} at {endpoint}")

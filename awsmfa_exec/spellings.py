@@ -1,8 +1,6 @@
 """The spellings of the options that the readers before typer must know, declared once.
 
-typer's declarations (`cli/`) take them from
-here, and so do `arrange` (which words are an option's value) and `fastpath` (the plain
-forms it reads). Light: no imports, it is on the fast path.
+`cli/`, `arrange` and `fastpath` take them from here. No imports: it is on the fast path.
 """
 
 from __future__ import annotations
@@ -30,12 +28,7 @@ VALUED_BY_COMMAND: dict[str, dict[str, tuple[str, ...]]] = {
     "exec": CREDENTIAL_VALUED,
     "env": {**CREDENTIAL_VALUED, "shell": SHELL},
     "login": {**CREDENTIAL_VALUED, "destination": DESTINATION},
-    "each": {
-        **CREDENTIAL_VALUED,
-        "jobs": JOBS,
-        "from_file": FROM_FILE,
-        "output_dir": OUTPUT_DIR,
-    },
+    "each": {**CREDENTIAL_VALUED, "jobs": JOBS, "from_file": FROM_FILE, "output_dir": OUTPUT_DIR},
     "rotate": {"token_code": TOKEN_CODE},
 }
 """Per command, the options whose value is the next word (`-t 123456`), by parameter name."""

@@ -1,8 +1,7 @@
 """Talking to the agent: connect (starting it when absent), ask, relay its notes.
 
-Nothing here imports botocore: the agent parses the files and calls STS. When the agent
-cannot be reached or misbehaves, `through_agent` returns None and the caller goes
-to STS itself; --debug says why.
+No botocore here: the agent parses the files and calls STS. When the agent cannot be used,
+`through_agent` returns None and the caller goes to STS itself; --debug says why.
 """
 
 from __future__ import annotations
@@ -63,11 +62,8 @@ _PROXY_VARS = ("http_proxy", "https_proxy", "no_proxy")
 
 
 def connect(path: Where) -> socket.socket | None:
-    """A connection to our own agent at `path`; None when no agent listens there.
-
-    Raises `Untrusted`, having sent nothing, when the directory, the socket or the process
-    listening on it is not the caller's own (`trust`).
-    """
+    """A connection to our own agent at `path`; None when no agent listens there; `Untrusted`,
+    having sent nothing, when what is there is not the caller's own (`trust`)."""
     path = os.fspath(path)
     try:
         check_socket(path)
@@ -170,10 +166,8 @@ def _shaping(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 def own_asking(profile: str, environ: Mapping[str, str]) -> tuple[str | None, Asking]:
-    """The profile's MFA serial, and how to get its code (mfa_process, mfa_prompt,
-    mfa_ykman_account), as the caller's own files say: the only commands and dialogs a
-    client runs for a code. The agent may ask for a code; it never names a serial, a command
-    or a prompt for the client to use."""
+    """The profile's MFA serial and how to get its code, as the caller's own files say: the
+    agent never names a serial, a command or a prompt for the client to use."""
     # only when a code is wanted: off the cached path; the keys stay with the agent
     from awsmfa_exec.config import load_chain, no_keys_read
     from awsmfa_exec.prompts import Asking
@@ -242,9 +236,8 @@ class _Conversation:
         return self.next()
 
     def answer_keys(self, need: Message) -> Message:
-        """A profile's keys from this process's keyring, for an agent that reaches none (it
-        was started before the session's D-Bus): only for a profile this caller's own files
-        mark `awsmfa_keys = keyring`."""
+        """A profile's keys from this process's keyring, for an agent that reaches none: only
+        for a profile this caller's own files mark `awsmfa_keys = keyring`."""
         from awsmfa_exec.config import Files, in_keyring, keyring_keys, parsed
 
         profile = str(need.get("profile"))

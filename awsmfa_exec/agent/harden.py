@@ -1,11 +1,8 @@
 """Make a process's memory hard to read from outside: no core dumps, no ptrace attach by
 the same user, and for the agent pages locked out of swap where the limit allows. Failures
 are reported by `status`, never fatal. `before_secrets` applies `no_dumps` once, before a
-process reads a long-term key, a chain root's credentials or an MFA code: first thing on
-every command typer runs (`entry`), and on the plain `exec`/`env` only when they go to STS
-or prompt (`obtain.direct`, `mfa.Prompting`, the agent's client fetching a root or keys).
-It costs about 2 ms, nearly all `import ctypes`, which a cached `exec` does not pay: that run
-holds only the credentials it hands to the command, which keeps them in its environment.
+process reads a long-term key, a chain root's credentials or an MFA code; a cached `exec`
+skips it (about 2 ms, nearly all `import ctypes`): it holds only what it hands the command.
 """
 
 from __future__ import annotations

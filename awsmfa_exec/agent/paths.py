@@ -1,9 +1,8 @@
 """Where the agent's socket lives, and the checks that keep that place private.
 
 `$AWSMFA_AGENT_SOCK`, else `$XDG_RUNTIME_DIR/awsmfa/agent.sock`, else
-`/tmp/awsmfa-<uid>/agent.sock`. The directory is created 0700; one that is a symlink, owned
-by someone else, or open to group/other is refused rather than repaired. Paths are strings
-here (no pathlib: the cached path goes through this module).
+`/tmp/awsmfa-<uid>/agent.sock`. A directory that is a symlink, someone else's, or open to
+group/other is refused rather than repaired. No pathlib: the cached path imports this.
 """
 
 from __future__ import annotations

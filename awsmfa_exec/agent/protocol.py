@@ -48,14 +48,7 @@ else:
 
 ERRORS: dict[str, type[AwsmfaError]] = {
     cls.__name__: cls
-    for cls in (
-        UsageError,
-        ConfigError,
-        AuthError,
-        MfaCodeRejected,
-        StsUnavailable,
-        StsThrottled,
-    )
+    for cls in (UsageError, ConfigError, AuthError, MfaCodeRejected, StsUnavailable, StsThrottled)
 }
 
 

@@ -1,13 +1,10 @@
 """Whether the thing at the agent's socket path is our own agent, checked before a byte is sent.
 
-Both ends check. The agent answers only its own uid; a client trusts a socket only when
-- its directory is a real directory (not a symlink) owned by the caller, with no group or
-  other bits (`paths.check_dir`);
-- the socket itself is a socket owned by the caller;
-- once connected, the peer's uid is the caller's (`peer_uid`: SO_PEERCRED on Linux,
-  LOCAL_PEERCRED on macOS and the BSDs).
-The first two keep other users from planting a listener where we look; the last one holds
-even when the path's parents belong to someone else, who could swap a directory in between.
+A client trusts a socket only when its directory is the caller's and private
+(`paths.check_dir`), the socket is the caller's, and the peer's uid is the caller's
+(`peer_uid`); the agent answers only its own uid. The first two keep other users from
+planting a listener where we look; the last holds even when the path's parents
+belong to someone else, who could swap a directory in between.
 """
 
 from __future__ import annotations
@@ -53,12 +50,8 @@ def peer_uid(sock: socket.socket) -> int:
 
 
 def check_socket(path: Where) -> None:
-    """Raise `Untrusted` unless `path` is a socket of ours in a directory only we can enter.
-
-    OSError (FileNotFoundError, PermissionError) when the directory or the socket does not
-    exist or cannot be looked at: no agent of ours runs there, and one may be started (the
-    agent creates the directory 0700 or refuses it).
-    """
+    """Raise `Untrusted` unless `path` is a socket of ours in a directory only we can enter;
+    OSError when either cannot be looked at: no agent of ours runs there, one may be started."""
     path = os.fspath(path)
     parent = os.path.dirname(path)
     if not os.path.islink(parent) and not os.path.exists(parent):

@@ -1,11 +1,7 @@
 """The command-line surface: typer parses, the functions in `commands/` do the work.
 
-This module holds the app, `exec`, `env` and `hook`; the other commands are declared in
-`cli/each.py`, `cli/agent.py` and `cli/profiles.py`, the shared options in `cli/options.py`.
-
-Only typer and the standard library are imported here; everything heavier is imported by
-the command that needs it, so `--help` stays fast. `entry.main` comes here for everything
-but a plain `exec`/`env` (see `fastpath`).
+Only typer and the standard library are imported here, so `--help` stays fast; `entry.main`
+comes here for everything but a plain `exec`/`env` (see `fastpath`).
 """
 
 from __future__ import annotations
@@ -21,13 +17,7 @@ import typer
 from awsmfa_exec import __version__, completion, log, spellings
 from awsmfa_exec.arrange import Line
 from awsmfa_exec.cli import agent, each, keys, options, profiles
-from awsmfa_exec.cli.options import (
-    Duration,
-    NoSession,
-    OptionalProfile,
-    Region,
-    TokenCode,
-)
+from awsmfa_exec.cli.options import Duration, NoSession, OptionalProfile, Region, TokenCode
 from awsmfa_exec.ending import conclude, fail, interrupted, leave
 from awsmfa_exec.errors import ExitCode
 from awsmfa_exec.request import make_request
@@ -61,8 +51,7 @@ def _root(
         bool, typer.Option("--debug", help="Say why each step is taken; tracebacks on errors.")
     ] = False,
     version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
     if debug:
@@ -142,9 +131,6 @@ def env_command(
     shell_name = shell or shells.detect()
     request = None if unset else make_request(profile, token_code, duration, region, no_session)
     run_env(request, shell_name, os.environ)
-
-
-# --- `hook` ---------------------------------------------------------------------------
 
 
 @app.command(

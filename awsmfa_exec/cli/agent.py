@@ -12,8 +12,6 @@ from awsmfa_exec.cli.options import profile_argument
 commands = typer.Typer()
 """Registered into the `awsmfa` app by `cli`."""
 
-# --- `agent` ---------------------------------------------------------------------------
-
 agent_app = typer.Typer(
     name="agent",
     help="The session agent: holds MFA sessions and role credentials in memory only.",
@@ -46,9 +44,6 @@ def agent_status(
     from awsmfa_exec.commands.agent import run_status
 
     run_status(os.environ, as_json)
-
-
-# --- `clear` ---------------------------------------------------------------------------
 
 
 @commands.command("clear")

@@ -1,9 +1,4 @@
-"""Options and arguments shared by several commands, declared once for typer.
-
-`valued` and `profile_argument` hold the settings every such declaration repeats (a metavar,
-no default shown, profile names offered to tab completion); the `Annotated` types below are
-the declarations more than one command takes as they are.
-"""
+"""Options and arguments shared by several commands, declared once for typer."""
 
 from __future__ import annotations
 

@@ -18,9 +18,6 @@ commands = typer.Typer()
 """Registered into the `awsmfa` app by `cli`."""
 
 
-# --- `list` ---------------------------------------------------------------------------
-
-
 @commands.command(
     "list",
     epilog=(
@@ -33,9 +30,6 @@ def list_command(as_json: JsonOutput = False) -> None:
     from awsmfa_exec.commands.list_ import run_list
 
     run_list(os.environ, as_json)
-
-
-# --- `status` ---------------------------------------------------------------------------
 
 
 @commands.command(
@@ -59,9 +53,6 @@ def status_command(
     from awsmfa_exec.commands.status import run_status
 
     raise typer.Exit(run_status(os.environ, as_json, verify))
-
-
-# --- `login` ---------------------------------------------------------------------------
 
 
 @commands.command(
@@ -100,9 +91,6 @@ def login_command(
     profile = profile_of(profile, os.environ, "login PROFILE")
     request = make_request(profile, token_code, duration, region, no_session)
     run_login(request, destination, print_url, os.environ)
-
-
-# --- `completion` ---------------------------------------------------------------------------
 
 
 @commands.command(

@@ -1,10 +1,8 @@
 """`awsmfa status`: what the current environment holds, and for how long.
 
-Without `--verify` nothing leaves the machine: the environment names the profile
-(`AWSMFA_PROFILE`) and the expiry, and the profile's `role_arn` in the config names the
-account and role it was issued for (for a keys profile, its `mfa_serial` names the
-account). `--verify` asks STS GetCallerIdentity instead. Exit 0 when valid credentials
-are present, 1 when there are none or they expired.
+Without `--verify` nothing leaves the machine: `AWSMFA_PROFILE` and the profile's
+`role_arn` (or `mfa_serial`) name the account; `--verify` asks STS GetCallerIdentity.
+Exit 0 when valid credentials are present, 1 when there are none or they expired.
 """
 
 from __future__ import annotations
@@ -95,11 +93,7 @@ def _from_config(profile: str, environ: Mapping[str, str]) -> Principal:
     if role_arn:
         return parse_arn(str(role_arn))
     serial = values.get("mfa_serial")  # a keys profile: its MFA device names the account
-    return (
-        Principal(parse_arn(str(serial)).account, None, None)
-        if serial
-        else Principal(None, None, None)
-    )
+    return Principal(parse_arn(str(serial)).account if serial else None, None, None)
 
 
 def _from_sts(creds: Credentials, profile: str | None, environ: Mapping[str, str]) -> Principal:

@@ -1,11 +1,9 @@
 """The child process of `exec --server`: start it, pass signals on, report how it ended.
 
-awsmfa blocks the signals it forwards and waits for them with `sigtimedwait`, so it can
-tell who sent each one. A signal from the terminal (Ctrl-C, Ctrl-\\, a resize) already
-went to the whole foreground process group, child included, and is not sent twice (a
-second SIGINT makes terraform stop at once instead of finishing cleanly); a signal sent
-by a process (`kill`) reached awsmfa only and is passed on. awsmfa is a child subreaper,
-so what the child leaves running stays findable and is ended once the child exits.
+Signals are blocked and taken with `sigtimedwait`, so awsmfa can tell who sent each one. One
+from the terminal already reached the child's process group and is not sent twice (a second
+SIGINT makes terraform stop at once instead of cleanly); one from `kill` is passed on.
+awsmfa is a child subreaper, so what the child leaves running is ended once it exits.
 """
 
 from __future__ import annotations

@@ -1,10 +1,7 @@
 """The container-credentials endpoint: HTTP on 127.0.0.1, a random port, one secret token.
 
-Every AWS SDK reads `AWS_CONTAINER_CREDENTIALS_FULL_URI` and sends the value of
-`AWS_CONTAINER_AUTHORIZATION_TOKEN` as the `Authorization` header; a request without that
-exact value gets 403. The answer is the JSON the SDKs expect (`AccessKeyId`,
-`SecretAccessKey`, `Token`, `Expiration`); when no credentials can be had, a JSON error
-with a `code` and a `message` the SDK shows to the user.
+A request without the exact `AWS_CONTAINER_AUTHORIZATION_TOKEN` as its `Authorization`
+header gets 403; when no credentials can be had, a JSON error the SDK shows to the user.
 """
 
 from __future__ import annotations

@@ -1,12 +1,9 @@
 """The endpoint's front door: one thread accepts connections and collects each request head.
 
-Any local process can connect to the endpoint, token or not, and an SDK sends its request
-at once. So a connection costs only a descriptor and a buffer until its request head (the
-request line and headers) has arrived whole; only then is it handed on, to be answered in
-a thread of its own. A head that has not arrived within `READ_SECONDS` of the connection
-is cut, and when `limit` connections are waiting a new one pushes out the oldest. A flood
-of idle connections thus holds a bounded number of descriptors and no thread, the backlog
-drains as fast as connections arrive, and a real request is answered while it lasts.
+Any local process can connect, token or not. So a connection costs only a descriptor and a
+buffer until its request head has arrived whole, within `READ_SECONDS`; only then does it
+get a thread. When `limit` connections wait, a new one pushes out the oldest: a flood of
+idle connections holds a bounded number of descriptors and no thread.
 """
 
 from __future__ import annotations

@@ -1,12 +1,10 @@
 """Fresh final credentials for `exec --server`: the one seam between the endpoint and STS.
 
-The endpoint asks the `Refresher` for credentials on every request. It hands out the current
-ones while they have more than the refresh margin left, then gets fresh ones the way the
-first ones came, with `obtain`: from the session agent when it gave the first ones (it holds
-the MFA session every shell shares and re-assumes the role from it), else from this process,
-whose cache holds the MFA session in memory (never on disk). A refresh never asks for a code,
-since the command owns the terminal (`mfa.Refusing`). When none can be had, the current
-ones are handed out until `LAST_USE` before they expire, and the user is told how to go on.
+The current credentials are handed out while they have more than the refresh margin left,
+then fresh ones come the way the first ones came, with `obtain` (the agent, else this
+process's in-memory cache). A refresh never asks for a code, since the command owns the
+terminal (`mfa.Refusing`); when none can be had, the current ones are handed out until
+`LAST_USE` before they expire, and the user is told how to go on.
 """
 
 from __future__ import annotations
@@ -25,16 +23,12 @@ from awsmfa_exec.mfa import Asker, CodeWanted, Refusing
 from awsmfa_exec.obtain import OFF, RUNNING, obtain
 from awsmfa_exec.request import Obtained, Request
 
-LAST_USE = 60
-"""When no fresh credentials can be had, the current ones are handed out until this close
-to their expiry."""
+LAST_USE = 60  # seconds before expiry: the end of the current ones when none can be had
 
 
 class SessionEnded(AuthError):
-    """The MFA session is over: fresh credentials need a new MFA code.
-
-    `how` is the line for the user's stderr, what to do to go on; `{until}` in it stands
-    for the time the current credentials run out."""
+    """The MFA session is over: fresh credentials need a new MFA code. `how` tells the user
+    how to go on; `{until}` in it stands for the time the current credentials run out."""
 
     code = "MfaSessionEnded"
 
@@ -122,7 +116,7 @@ class Refresher:
     def credentials(self) -> Credentials:
         with self._lock:
             current = self._current
-            if current is not None and self._fresh(current):
+            if current is not None and current.seconds_left(self._now()) > self._margin:
                 return current
             try:
                 fresh = self.fetch()
@@ -143,10 +137,6 @@ class Refresher:
             self._current, self._last_failure = fresh, ""
             log.debug(f"{self.profile}: new credentials {fresh!r}")
             return fresh
-
-    def _fresh(self, creds: Credentials) -> bool:
-        """More than the refresh margin left."""
-        return creds.seconds_left(self._now()) > self._margin
 
     def _last_use(self, current: Credentials, ended: SessionEnded) -> Credentials:
         usable = current.valid_for(LAST_USE, self._now())

@@ -1,9 +1,6 @@
 """`awsmfa exec PROFILE --server -- COMMAND`: serve refreshing credentials to COMMAND.
 
-The MFA code is asked for before COMMAND starts. Refreshes go through the session agent,
-which holds the MFA session (shared with every shell); with AWSMFA_AGENT=off, or when no
-agent can be used, this process holds the MFA session itself. COMMAND gets the endpoint's
-address and token instead of the key variables; awsmfa stays as its parent until it exits,
+The MFA code is asked for before COMMAND starts. awsmfa stays as its parent until it exits,
 then stops the endpoint, ends whatever COMMAND left running, and exits with COMMAND's
 status. The forwarded signals stay blocked to the end, so a late Ctrl-C cannot change that
 status.

@@ -1,15 +1,10 @@
 """The AWS files as the command of `exec --server` sees them: no credentials in `default`.
 
-Every SDK takes credentials from the default profile (keys, a role, a credential_process,
-SSO) before it asks the container endpoint, so where `[default]` holds any, the command
-would run as the landing user. The command then gets views of the two files with those
-lines left out, everything else byte for byte: sealed in-memory files (memfd) it inherits
-at a high descriptor N, named `/proc/self/fd/N` in AWS_CONFIG_FILE and
-AWS_SHARED_CREDENTIALS_FILE. Each open of that path reads the view from its start, so every
-process below the command that keeps the descriptor (shells, make, terraform) reads all of
-it; one that closed it finds no file, and its SDK still goes to the endpoint. Nothing is
-written to disk. AWSMFA_CONFIG_FILE and AWSMFA_SHARED_CREDENTIALS_FILE name the real files,
-so an awsmfa run inside the command still reads those.
+Every SDK takes credentials from the default profile before it asks the container
+endpoint, so the command gets views of the two files without those lines: sealed memfds
+it inherits at a high descriptor N, named `/proc/self/fd/N` in AWS_CONFIG_FILE and
+AWS_SHARED_CREDENTIALS_FILE; nothing is written to disk. AWSMFA_CONFIG_FILE and
+AWSMFA_SHARED_CREDENTIALS_FILE name the real files for an awsmfa run inside the command.
 """
 
 from __future__ import annotations

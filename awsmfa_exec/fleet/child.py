@@ -77,11 +77,8 @@ class _Stream:
 
 
 def pump(process: subprocess.Popen[bytes], prefix: bytes, emit: Lines) -> int:
-    """Pass the child's output on, line by line, until it exits; its exit status.
-
-    Output still in the pipes when the child exits is passed on; a grandchild that keeps a
-    pipe open after that is not waited for.
-    """
+    """Pass the child's output on, line by line, until it exits; its exit status. A grandchild
+    that keeps a pipe open after that is not waited for."""
     selector = selectors.DefaultSelector()
     for number, pipe in ((1, process.stdout), (2, process.stderr)):
         if pipe is not None:

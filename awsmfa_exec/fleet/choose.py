@@ -34,10 +34,7 @@ def read_names(path: str) -> list[str]:
 
 
 def choose(
-    patterns: Sequence[str],
-    names: Iterable[str],
-    profiles: Mapping[str, Any],
-    files: Files,
+    patterns: Sequence[str], names: Iterable[str], profiles: Mapping[str, Any], files: Files
 ) -> list[str]:
     """The chosen profiles in config order; ConfigError when a pattern or name matches none."""
     chosen: set[str] = set()

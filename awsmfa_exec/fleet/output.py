@@ -1,8 +1,7 @@
 """Where the children's output goes: whole lines to our stdout/stderr (prefixed with the
 profile, or raw), or one file a profile; and the progress line on a terminal.
 
-Every write goes through one lock, so lines from different children never mix inside a
-line, and the progress line is wiped before output and drawn again after it.
+One lock for every write, so lines from different children never mix inside a line.
 """
 
 from __future__ import annotations

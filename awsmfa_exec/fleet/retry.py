@@ -29,10 +29,8 @@ def retrying(
     retries: int = RETRIES,
     draw: Callable[[float, float], float] = random.uniform,
 ) -> T:
-    """`call()`, tried again while it raises StsThrottled, at most `retries` more times.
-
-    `wait(seconds)` sleeps; one that returns True (an Event's `wait`) ends the retries early.
-    """
+    """`call()`, tried again while it raises StsThrottled, at most `retries` more times; a
+    `wait(seconds)` that returns True (an Event's `wait`) ends the retries early."""
     attempt = 0
     while True:
         try:

@@ -1,12 +1,10 @@
 """The run itself: credentials and children on `jobs` worker threads, fail-fast or not,
 and Ctrl-C (or a SIGTERM, a SIGHUP) passed on to every child.
 
-The first profile's credentials are fetched alone, before any worker starts: that is where
-the one MFA code is asked for, and a refused or missing code ends the whole run there with
-its own error instead of once per profile. The main thread only watches: a stopping signal
-is noted (nothing else is safe in a handler), and the watch loop sends the same signal to
-every child's process group, lets them finish for `GRACE` seconds, then kills what is left.
-No new child starts after it; the run exits 128 + the signal's number (130 for Ctrl-C).
+The first profile's credentials are fetched alone: that is where the one MFA code is asked
+for, and a refused code ends the run there instead of once per profile. A stopping signal
+is only noted in its handler; the watch loop passes it to every child's process group,
+waits `GRACE` seconds, kills what is left, and the run exits 128 + the signal's number.
 """
 
 from __future__ import annotations

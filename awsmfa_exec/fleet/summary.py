@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from awsmfa_exec.log import printable
@@ -61,14 +61,7 @@ def as_json(results: Sequence[Result], seconds: float, exit_code: int) -> dict[s
         "seconds": round(seconds, 3),
         "counts": counts(results),
         "profiles": [
-            {
-                "profile": r.profile,
-                "status": r.status,
-                "exit_code": r.exit_code,
-                "seconds": None if r.seconds is None else round(r.seconds, 3),
-                "error": r.error,
-                "output": r.output,
-            }
+            {**asdict(r), "seconds": None if r.seconds is None else round(r.seconds, 3)}
             for r in ordered(results)
         ],
     }

@@ -1,10 +1,8 @@
 """Credentials for many profiles from one MFA code.
 
-Every profile is had by `obtain`, as `awsmfa exec PROFILE` would have it, with two things
-kept for the whole run: one cache (with the agent off, or once no agent answers, the MFA
-session every profile shares is made once however many threads ask) and one `SharedAsker`
-(one code per MFA device: asked for once, and once STS has refused it for good, refused
-again without another STS call). With the agent, the agent holds the session.
+Every profile is had by `obtain`, with one cache for the whole run (the MFA session every
+profile shares is made once however many threads ask) and one `SharedAsker` (one code per
+MFA device; once STS has refused it for good, refused again without another STS call).
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Prompt drivers: each turns "a code for SERIAL, profile P" into what the user gave, or a
 cancel (`errors.Cancelled`, exit 130).
 
-Drivers run in the client only, from the client's own files and environment (`choose`);
-the session agent asks a client for a code and never names a driver or a command. The
-caller checks that what a driver returns is 6 digits.
+Drivers run in the client only, from its own files and environment (`choose`): the agent
+never names a driver or a command. The caller checks that a code is 6 digits.
 """
 
 from __future__ import annotations

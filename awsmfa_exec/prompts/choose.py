@@ -1,9 +1,8 @@
 """Which driver asks for the code, from the client's own files and environment only.
 
-First that applies: `AWSMFA_PROMPT` (one run), the profile's `mfa_process`, its
-`mfa_prompt`; else the terminal when there is one, else the desktop's dialog (osascript on
-macOS; zenity or kdialog when DISPLAY or WAYLAND_DISPLAY is set, kdialog first on KDE),
-else an error that says how to give a code.
+First that applies: `AWSMFA_PROMPT`, the profile's `mfa_process`, its `mfa_prompt`; the
+terminal; the desktop's dialog (osascript; zenity or kdialog, kdialog first on KDE); else
+an error that says how to give a code.
 """
 
 from __future__ import annotations

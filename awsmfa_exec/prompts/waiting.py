@@ -1,9 +1,8 @@
 """Running a command that may wait for a touch (ykman, an mfa_process): when it has given
 nothing after `NOTICE_AFTER` seconds, say so once where a person will see it.
 
-The line goes to the terminal (/dev/tty) only: stdout carries the answer and stderr may be
-captured (`credential_process`). With no terminal, a desktop notification says it instead,
-when the session has a way to show one.
+That is /dev/tty, since stdout carries the answer and stderr may be captured
+(`credential_process`); with no terminal, a desktop notification where there is one.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-"""The `ykman` driver: the code of a YubiKey OATH account, `ykman oath accounts code
---single -- NAME`. NAME is the profile's `mfa_ykman_account`, else the user part of the MFA
-serial (`alice` for `arn:aws:iam::123456789012:mfa/alice`), which ykman matches against
-its accounts' names; `--single` makes ykman print the code alone, or fail when NAME
-matches no account or several."""
+"""The `ykman` driver: `ykman oath accounts code --single -- NAME`, NAME being the profile's
+`mfa_ykman_account`, else the user part of the MFA serial (`alice` for `...:mfa/alice`);
+`--single` makes ykman fail when NAME matches no account or several.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +24,7 @@ class Ykman:
     interactive = False  # a second ask in the same 30 s would give the same code
 
     def __init__(self, path: str, account: str | None, environ: Mapping[str, str]) -> None:
-        self.path = path
-        self.account = account
-        self.environ = environ
+        self.path, self.account, self.environ = path, account, environ
 
     def argv(self, need: Need) -> list[str]:
         account = self.account or account_of(need.serial) or ""

@@ -1,8 +1,7 @@
 """The interface every shell module implements, and the helpers they share.
 
-A shell renders a mapping of variable names to values, where `None` means "unset", into
-code that reproduces every value byte for byte when evaluated. Keys are checked, output
-is sorted so that it is stable.
+A shell renders a mapping of names to values (`None`: unset) into code that reproduces
+every value byte for byte; keys are checked, output sorted so that it is stable.
 """
 
 from __future__ import annotations
@@ -42,9 +41,7 @@ def checked(env: Mapping[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 def render(
-    env: Mapping[str, str | None],
-    assign: Callable[[str, str], str],
-    remove: Callable[[str], str],
+    env: Mapping[str, str | None], assign: Callable[[str, str], str], remove: Callable[[str], str]
 ) -> str:
     """One line per variable, sorted: `assign(key, value)`, or `remove(key)` for None."""
     return "".join(

@@ -1,13 +1,10 @@
 """Which shell will evaluate `env`'s output: the nearest shell among our ancestors.
 
-`eval "$(awsmfa env dev)"` runs awsmfa in a command substitution, a child of the shell that
-evaluates the output; `awsmfa env dev | source` in fish and `| Invoke-Expression` in
-PowerShell likewise. So the walk goes up the parent chain, skips wrappers that only pass a
-command along (sudo, env, make, nice, ...), and takes the first shell it meets, by the name
-it was started under (`-bash` for a login shell is bash; bash started as `sh` is sh). A make
-recipe or `sh -c` wrapper that runs `eval "$(awsmfa env dev)"` is evaluated by that sh, so
-sh is the right answer there. Anything else, or no answer, falls back to POSIX sh with a
-note on stderr.
+`eval "$(awsmfa env dev)"` runs awsmfa as a child of the shell that evaluates its output
+(fish's `| source` and PowerShell's `| Invoke-Expression` likewise). So the walk goes up
+the parent chain, skips wrappers (sudo, env, make, nice, ...), and takes the first shell by
+the name it was started under (`-bash` is bash; bash started as `sh` is sh). Anything else
+falls back to POSIX sh with a note on stderr.
 """
 
 from __future__ import annotations

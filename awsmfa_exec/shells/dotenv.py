@@ -1,18 +1,10 @@
 """A `.env` file: `K='v'` lines that python-dotenv reads back exactly and `sh` runs nothing from.
 
-People load a `.env` both ways: with python-dotenv (or docker compose), and with
-`set -a; . ./.env` in sh. So each value is written in a form that python-dotenv decodes to
-the value itself and in which sh sees no expansion at all:
-
-- single quotes, `\\\\` doubled (python-dotenv reads `\\\\\\\\` as one backslash; sh keeps both,
-  harmlessly), when the value holds no `'` and no CR (python-dotenv reads files with
-  universal newlines);
-- else double quotes with `\\\\`, `"`, CR and newline escaped, when the value holds no `$` and
-  no backquote (the two things sh expands there, and python-dotenv has no escape for).
-
-A value that fits neither, or that holds a `${…}` python-dotenv would expand, is refused
-(exit 3). A `.env` file cannot unset anything: None values are left out, and a mapping with
-nothing to set is a usage error.
+A `.env` is loaded both by python-dotenv and by `set -a; . ./.env`, so a value is written
+in single quotes (`\\\\` doubled) when it holds no `'` and no CR, else in double quotes
+with `\\\\`, `"`, CR and newline escaped when it holds no `$` and no backquote. A value
+that fits neither, or holds a `${…}` python-dotenv would expand, is refused (exit 3).
+None values are left out, and a mapping with nothing to set is a usage error.
 """
 
 from __future__ import annotations

@@ -1,10 +1,7 @@
 """fish: `set -gx K 'v'` / `if set -q -g K; set -e -g K; end`.
 
-Erasing a variable that is not set returns 4 in fish, and `source` returns the status of
-the code's last line, so a removal is guarded: the output ends with status 0.
-
-Inside fish single quotes only `\\\\` and `\\'` are escapes; every other character, newline,
-CR and tab included, is literal.
+A removal is guarded because erasing an unset variable returns 4 and `source` returns the
+last line's status. In fish single quotes only `\\\\` and `\\'` are escapes.
 """
 
 from __future__ import annotations

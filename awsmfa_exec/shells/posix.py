@@ -1,12 +1,10 @@
 """bash, zsh and POSIX sh: `export K=v` / `unset K`, each value quoted for the shell.
 
-sh (dash and every POSIX shell) gets plain single quotes, the one quoting that keeps every
-byte literal. `\\` and `'` never stand inside them: they are written outside as `\\\\` and
-`\\'`, which bash, zsh, dash and fish all read as the character itself. sh output is also
-what awsmfa prints when it cannot tell which shell will read it, and fish treats `\\'`
-inside single quotes as an escape. bash and zsh get the same, except that a value holding
-control characters (newline, CR, tab, ESC, C1 codes) is written as `$'…'` with `\\xNN`
-escapes, so that printing the code to a terminal shows no raw control bytes.
+sh gets plain single quotes, with `\\\\` and `\\'` written outside them, which bash, zsh,
+dash and fish all read as the character itself (sh output is the fallback when the shell
+is unknown, and fish takes `\\'` inside single quotes as an escape). bash and zsh get the
+same, except that a value with control characters is written as `$'…'` with `\\xNN`
+escapes, so printing the code shows no raw control bytes.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """PowerShell: `$Env:K = '…'` / `Remove-Item Env:K` when K is set (so `$?` stays true).
 
-In a PowerShell single-quoted string nothing is special except the quote itself, which is
-doubled; PowerShell also takes the typographic single quotes (U+2018 to U+201B) as quotes,
-so they are doubled too.
+A single quote is doubled, and so are the typographic ones (U+2018 to U+201B), which
+PowerShell also takes as quotes.
 """
 
 from __future__ import annotations

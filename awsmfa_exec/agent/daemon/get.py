@@ -1,10 +1,8 @@
 """The agent's answer to a `get`: resolve the client's profile exactly as the client would,
-then the same `chain.steps.credentials` as the direct path, with the agent's cache, an asker
-that asks the client over its connection (`RemoteAsker`), and the chain's root fetched by
-the client (`ClientRoot`) when botocore resolves it.
+then the same `chain.steps.credentials` as the direct path, with the agent's cache and an
+asker that asks the client over its connection (`RemoteAsker`).
 
-A request's `margin` (the client's refresh margin) says how much life what it gets must have
-left: anything held with less, the MFA session or the role, is made anew for it.
+Anything held with less life left than the request's `margin` is made anew for it.
 """
 
 from __future__ import annotations
@@ -26,19 +24,15 @@ from awsmfa_exec.mfa import MfaCode, check_code
 from awsmfa_exec.options import Options
 from awsmfa_exec.prompts import Need
 
-# Asks the client for a code: (serial, profile, why the last one failed) -> what it sent.
-# The client finds the code itself (its option, its own mfa_process, its terminal): the
-# agent never names a command for a client to run.
+# (serial, profile, why the last code failed) -> the code the client found itself: the agent
+# never names a command for a client to run.
 AskCode = Callable[[str | None, str, str | None], str]
-# Asks the client for credentials it holds: "need_root" for the root of a profile's chain that
-# botocore resolves (`roots`: the client fetches them with its own environment and
-# terminal), "need_keys" for a profile's keys in the keyring when this process can reach
-# no keyring (an agent started before the session's D-Bus); (what, profile) -> credentials.
+# (what, profile) -> credentials the client holds: "need_root", a chain's root botocore
+# resolves (with the client's environment and terminal), or "need_keys" from its keyring.
 AskClient = Callable[[str, str], Credentials]
 
-# How long a key read from the keyring is reused before the keyring is asked again (a read
-# costs tens of milliseconds of D-Bus and key exchange). `clear` forgets them at once, and
-# add/remove/import/rotate send a `clear`.
+# A keyring read costs tens of milliseconds of D-Bus; `clear` (add, remove, import and rotate
+# send one) forgets the keys at once.
 KEYRING_HOLD = 300.0
 
 
@@ -69,9 +63,8 @@ class HeldKeys:
 
 
 class RemoteAsker:
-    """The MFA code, asked of the client over its connection: it is told why the last code
-    failed and decides itself whether to ask its user again (it ends the conversation when
-    not), so the agent always may ask again. What comes over the socket is checked here."""
+    """The MFA code, asked of the client, which decides itself whether to ask its user again
+    (so the agent always may). What comes over the socket is checked here."""
 
     def __init__(self, ask: AskCode) -> None:
         self._ask = ask

@@ -1,9 +1,7 @@
 """The agent process: bind the socket, detach, answer its own user, exit when idle.
 
-Run as `python -B -m awsmfa_exec.agent --socket PATH`. The starting process binds the socket
-(under a lock on its directory, so racing starters leave one agent), forks the daemon, and
-exits: once it has exited, the socket answers. The daemon serves each connection in a
-thread and refuses any peer whose uid (SO_PEERCRED) is not its own.
+The starting process binds the socket (under a lock on its directory, so racing starters
+leave one agent), forks the daemon, and exits: once it has exited, the socket answers.
 """
 
 from __future__ import annotations
