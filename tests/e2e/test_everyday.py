@@ -35,6 +35,10 @@ def test_list_json_on_the_seed_config(aws_files: AwsFiles) -> None:
         "region_from": None,
         "session_minutes_left": None,
         "role_minutes_left": None,
+        "source_identity": None,
+        "session_tags": None,
+        "transitive_session_tags": None,
+        "policy_arns": None,
     }
     assert entries["dev"]["kind"] == "role"
     assert entries["dev"]["role_arn"] == f"arn:aws:iam::{ACCOUNT}:role/dev"
