@@ -1,9 +1,6 @@
-"""Profiles from the standard AWS files, resolved into the chain that yields credentials.
-
-The files are read with botocore's own loader and merged the way botocore merges them
-(credentials-file values win over config-file values of the same profile). A profile
-resolves into a `Chain`: the long-term keys at its root, the MFA serial that guards it,
-and the role hops from those keys to the profile itself.
+"""Profiles from the AWS files, read and merged as botocore does (credentials-file values
+win), resolved into a `Chain`: the root of its credentials, the MFA serial that guards it,
+and the role hops from that root to the profile.
 """
 
 from __future__ import annotations
@@ -54,12 +51,10 @@ SSO_LEGACY_NEEDS = ("sso_start_url", "sso_region", *SSO_NEEDS)
 
 @dataclass(frozen=True)
 class Source:
-    """Where the chain starts: long-term keys from a profile or from the environment, or a
-    root botocore resolves (`origin` is its kind: process, web-identity, sso, login,
-    ec2-metadata, ecs-container). Such a
-    root's credentials are fetched only when an STS call needs them; until then
-    `credentials` is empty and `settings` holds the root profile's values, which the
-    caches key it by."""
+    """Where the chain starts: keys from a profile or the environment, or a root botocore
+    resolves (`origin`: process, web-identity, sso, login, ec2-metadata, ecs-container),
+    fetched only when a call needs it; until then `credentials` is empty and `settings`
+    holds the values the cache keys it by."""
 
     profile: str
     credentials: Credentials

@@ -1,10 +1,7 @@
-"""Line-level edits of the AWS files that keep every other section, key and comment.
-
-botocore's loader reads the files; these functions only change the lines awsmfa owns
-(a profile's key lines, its keyring mark, its credential_process). Sections and keys are
-found as configparser finds them (its own header and option patterns), and a config
-section's profile as botocore names it (`[profile "dev"]` is dev). `rewriting` writes the
-results back together: temporary files beside the originals, renamed over them in order.
+"""Line-level edits of the lines awsmfa owns in the AWS files (a profile's keys, its keyring
+mark, its credential_process), keeping every other section, key and comment. Sections and
+keys are found as configparser finds them, a config section's profile as botocore names it
+(`[profile "dev"]` is dev); `rewriting` renames the results into place together.
 """
 
 from __future__ import annotations

@@ -1,10 +1,6 @@
-"""The only place that talks to AWS: STS, and IAM for `rotate`.
-
-One client factory (`client`) gives both services the endpoint, CA bundle, proxies and
-timeouts of `Endpoint.from_environ`. botocore is imported inside the functions, so
-commands that never reach AWS (a cached or nested `exec`, `--help`) never pay for it.
-Every botocore failure is translated here into the error kinds of `errors.py`; no message
-carries a secret.
+"""The only place that talks to AWS (STS, and IAM for `rotate`), through one client factory
+(`client`), and the one translator of botocore's failures into `errors.py`'s kinds; no
+message carries a secret. botocore is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -61,10 +57,8 @@ _REGION_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
 
 
 def _region_name(region: str | None) -> str | None:
-    """The region to call STS in, unless botocore would refuse the name.
-
-    The child still gets the region exactly as configured; only the STS call falls back.
-    """
+    """The region to call STS in, unless botocore would refuse the name (the child still
+    gets the region as configured)."""
     if region is None or _REGION_NAME.match(region):
         return region
     log.debug(f"region {region!r} is not a region name; calling STS in the default region")

@@ -1,25 +1,9 @@
-"""The one credential cache: credentials by key until 5 minutes before they expire, and the
-single flight that makes concurrent requests for one key share one STS call.
-
-Three users, three lifetimes, one type: the session agent's (`agent/daemon/get.py`: every
-shell of the user, until the agent exits), a run of `each` with the agent off
-(`fleet/supply.py`: one MFA session for all its profiles), and `exec --server` with the
-agent off (`endpoint/refresh.py`: the MFA session its refreshes assume the role from).
-The keys are made here too (`identity`, `session_key`, `first_role_key`, `role_key`,
-`root_key`): by
-what produced the credentials, never by profile name alone, so an edited chain is never
-served stale.
-
-A request may want more life left than that (its refresh margin): what it finds held with
-less is made anew for it and replaces the held entry, which stays for others until then.
-
-A caller that brought its own MFA code never waits behind a maker whose client is at a
-prompt: it makes the credentials itself, beside it. When the prompted client answers after
-that, its code is not spent: the maker takes what the other caller made (`Superseded`).
-
-It also remembers, for each root botocore resolves (by its identity: kind, profile, hashed
-settings), whether the credentials it gave last time were temporary: that decides the
-chain's calls before the root is fetched again. `clear` forgets it.
+"""The one credential cache (the agent's, an `each` run's, an `exec --server` endpoint's):
+credentials by key until 5 minutes before they expire (or a request's wider margin), single
+flight per key, and which kind each deferred root gave last time. Keys are made here, from
+what produced the credentials, never the profile name alone: an edited chain is never
+served stale. A caller with its own MFA code never waits behind a maker at a prompt; that
+maker then takes what the other made, its code unspent (`Superseded`).
 """
 
 from __future__ import annotations

@@ -1,31 +1,6 @@
-"""AWS's rules for how long STS credentials may last, and the table that picks the calls.
-
-STS's rules (docs/commands.md, "How long credentials last"), which moto does not enforce:
-
-- GetSessionToken lasts 900 s to 129,600 s and refuses temporary (session) credentials.
-- AssumeRole signed with long-term keys lasts 900 s up to the role's MaxSessionDuration
-  (at most 12 h).
-- AssumeRole signed with temporary credentials (an MFA session or another role) is role
-  chaining: at most 1 h, whatever the role allows.
-
-So the calls depend on the duration wanted for the final credentials (`-d`, else the
-profile's `duration_seconds`, else 1 h):
-
-| chain             | duration | calls                                                     |
-| ----------------- | -------- | --------------------------------------------------------- |
-| one role          | <= 1 h   | GetSessionToken (MFA) -> AssumeRole                       |
-| one role          | > 1 h    | AssumeRole with the MFA code, from the long-term keys      |
-| two or more roles | any      | GetSessionToken (MFA) -> AssumeRole..., each hop <= 1 h    |
-| keys, no role     | any      | GetSessionToken (MFA)                                     |
-| temporary, no role | -       | none: the root's credentials are the final ones           |
-
-`--no-session` always sends the code with the first AssumeRole, from the long-term keys.
-Keys that are themselves temporary (`aws_session_token`, `credential_source =
-Environment` with `AWS_SESSION_TOKEN`, or a root botocore resolves that hands out session
-credentials: web identity, SSO, login, a credential_process, an instance's or container's)
-cannot call GetSessionToken, and every role they assume is chained; with no role above
-them they are used as they are, as every AWS SDK does. `plan()` applies this table in one
-place and says under --debug which row it took and why.
+"""AWS's rules for how long STS credentials may last, and the table that picks the calls
+(ARCHITECTURE.md, "Which STS calls"): `plan()` applies it in one place, with whether the
+root's keys are temporary as an input, and says under --debug which row it took and why.
 """
 
 from __future__ import annotations

@@ -1,10 +1,6 @@
-"""The STS calls of a chain, composed by wrapping: keys -> MFA session -> role -> role ...
-
-Each provider has one method, `retrieve()`. `build()` wraps one provider around the next for
-the calls `plan.plan` picks (and explains under --debug), and keeps the MFA session and the
-final role credentials in the cache it is given (`Cached`, `chain/cache.py`).
-`credentials()` is the one way in: the direct path (`obtain`), the agent's `get`, `each` and
-`exec --server` all call it, each with its own cache and asker.
+"""The STS calls of a chain as providers wrapped one around the next (keys -> MFA session ->
+role ...), what carries the MFA code and the final role kept by `Cached`. `credentials()` is
+the one way in, for the direct path, the agent, `each` and `exec --server` alike.
 """
 
 from __future__ import annotations

@@ -1,10 +1,6 @@
-"""What the keyring commands change in the AWS files, checked as botocore reads them.
-
-Each change is a file's new text and what must become of the profile's settings there
-(`wanted`: a value, or None for gone). Before anything is renamed into place, both the
-old and the new file are read with botocore's own loader: the new one must read as the
-old one with exactly `wanted` applied, every other setting of every profile unchanged;
-else nothing changes and the user is told to edit the file by hand.
+"""What the keyring commands change in the AWS files, checked as botocore reads them: the
+new text must read as the old one with exactly `wanted` applied (a value, or None for gone)
+and every other setting of every profile unchanged, or nothing changes.
 """
 
 from __future__ import annotations

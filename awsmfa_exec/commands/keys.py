@@ -1,18 +1,8 @@
 """`awsmfa add`, `remove`, `import` and `restore`: a profile's long-term keys into and out of
-the keyring.
-
-What changes in the AWS files, and nothing else:
-- the keyring gets one entry per profile (service `awsmfa`, the profile's name), which
-  records the credentials file of the AWS files it is for: another file set's profile of
-  the same name is refused, never written over it;
-- `~/.aws/config` gets `awsmfa_keys = keyring` in the profile's section, and unless
-  `--no-credential-process`, `credential_process = awsmfa env PROFILE --shell json`, so
-  the AWS CLI and SDKs used without awsmfa get an MFA session from awsmfa instead;
-- `import` removes `aws_access_key_id` and `aws_secret_access_key` from the profile's
-  section of `~/.aws/credentials` (and of `~/.aws/config`, where botocore allows them too);
-  `restore` writes them back and takes the config's lines away again.
-Each run holds the files' lock (`file_edit.locked`), checks the new texts as botocore reads
-them (`key_files.changing`), then renames them into place with their own mode and group.
+the keyring (one entry per profile name, which records the credentials file it is for), and
+the lines that say so in the AWS files (docs/keyring.md). Each run holds the files' lock
+(`file_edit.locked`), checks the new texts as botocore reads them (`key_files.changing`),
+then renames them into place with their own mode and group.
 """
 
 from __future__ import annotations
