@@ -1,12 +1,8 @@
 """Where an MFA code comes from, and the one loop that retries a call with a new code.
 
-An `Asker` gives a code for a `Need` and decides whether it may be asked again: the retry
-policy is the asker's, passed in by the caller. `Given` holds the code of -t or
-AWSMFA_TOKEN_CODE, never asked again; `Prompting` a driver the caller's own files choose,
-`MAX_PROMPTS` codes a person; `Refusing` asks no one (`exec --server`'s refreshes).
-
-`MfaCode` asks only when an STS call needs a code, so a cached path never prompts. A code
-STS accepted is never sent again (AWS refuses a code twice).
+An `Asker` gives a code and decides whether it may be asked again (the retry policy is the
+caller's choice of asker): `Given` (-t, `AWSMFA_TOKEN_CODE`), `Prompting`, `Refusing`.
+`MfaCode` asks only when an STS call needs a code, and never sends an accepted one again.
 """
 
 from __future__ import annotations

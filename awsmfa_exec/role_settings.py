@@ -1,14 +1,9 @@
 """The AssumeRole settings aws-vault and awsume users carry in their profiles, checked
 against STS's limits when the profile is read (a malformed value is a one-line exit 3):
 
-- `source_identity` -> SourceIdentity (2 to 64 of `[\\w+=,.@-]`);
-- `session_tags = k1=v1, k2=v2` -> Tags (at most 50; a key 1 to 128 characters, a value
-  at most 256); `transitive_session_tags = k1, k2` -> TransitiveTagKeys;
-- `policy_arns = arn1, arn2` -> PolicyArns (at most 10).
-
-aws-vault's syntax: spaces around `=` and `,` are dropped, an empty item is skipped. For
-the profile asked for, `AWS_SESSION_TAGS`, `AWS_TRANSITIVE_TAGS` and `AWS_SOURCE_IDENTITY`
-override its own settings, as aws-vault reads them.
+`source_identity`, `session_tags = k1=v1, k2=v2`, `transitive_session_tags = k1, k2`,
+`policy_arns = arn1, arn2` (docs/configuration.md), in aws-vault's syntax, and for the
+profile asked for `AWS_SESSION_TAGS`, `AWS_TRANSITIVE_TAGS`, `AWS_SOURCE_IDENTITY` over them.
 """
 
 from __future__ import annotations

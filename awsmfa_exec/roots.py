@@ -1,16 +1,8 @@
-"""Credentials at the root of a chain that botocore's own providers resolve: a
-`credential_process`, a `web_identity_token_file` with its `role_arn`, IAM Identity Center
-(`sso_session`/`sso_start_url`, from the token cache `aws sso login` leaves),
-`login_session` (`aws login`), and `credential_source = Ec2InstanceMetadata | EcsContainer`
-(botocore's own sourcer: the instance's or the container's credentials).
-
-botocore builds and runs each provider exactly as the AWS CLI would for the root profile;
-awsmfa only picks the one of the root's kind. Imported only when such a root's credentials
-are needed: never on the cached path.
-
-They are fetched where the user's environment and terminal are: the direct path, or the
-client answering the agent's `need_root` (a credential_process such as `op` or `pass` needs
-its own agent sockets, variables and prompts, which the session agent does not have).
+"""Credentials at a chain's root that botocore's own providers resolve, built and run as the
+AWS CLI would for the root profile: `credential_process`, web identity, IAM Identity Center,
+`aws login`, `credential_source = Ec2InstanceMetadata | EcsContainer`. Fetched where the
+user's environment and terminal are (the direct path, or the client answering `need_root`):
+a credential_process such as `op` needs the user's own sockets, variables and prompts.
 """
 
 from __future__ import annotations

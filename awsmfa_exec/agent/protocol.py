@@ -1,19 +1,7 @@
-"""The agent's wire format: length-prefixed JSON frames over a unix stream socket.
-
-A frame is a 4-byte big-endian length and that many bytes of UTF-8 JSON, an object with
-`v` (the protocol version). A client opens a connection per request:
-
-    client: {"v": 1, "op": "get", "profile", "files", "options", "environ", "debug",
-             "code_given"}                  (true: it holds a code, -t or AWSMFA_TOKEN_CODE)
-    agent:  {"v": 1, "type": "need_code", "serial", "profile", "rejected"}
-    client: {"v": 1, "code": "123456"}        (or closes the connection: no code)
-    agent:  {"v": 1, "type": "credentials", "profile", "credentials", "region"}
-        or  {"v": 1, "type": "error", "kind", "message"}
-
-Every agent frame may carry `lines`: notes (and debug lines) for the client's stderr, which
-the client prints without control characters and marked as the agent's. A `need_code` names
-no command: the client runs only the `mfa_process` of its own files.
-Other ops: `status`, `clear` (optional `profile`), `stop`.
+"""The agent's wire format: length-prefixed JSON frames over a unix stream socket, one
+connection per request (the frames: ARCHITECTURE.md, "The agent's protocol"). Every agent
+frame may carry `lines` for the client's stderr, which it prints without control characters
+and marked as the agent's; a `need_code` names no command.
 """
 
 from __future__ import annotations

@@ -1,13 +1,9 @@
 """`awsmfa rotate PROFILE`: a new access key for the keyring, the old one deleted.
 
-The steps, in the order that always leaves one working key that awsmfa can name:
-1. CreateAccessKey for the keys' IAM user, signed with the MFA session;
-2. GetCallerIdentity with the new key, until it works (IAM takes seconds to spread it);
-3. the new key into the keyring, read back;
-4. DeleteAccessKey of the old key.
-A failure or Ctrl-C in 1-3 puts the old key back into the keyring, then deletes the new
-one; a failure in 4 leaves the new key live and in the keyring, and names the old one.
-Ctrl-C waits while IAM creates or deletes a key. Messages mask key ids (`AKIA…MPLE`).
+Create the new key (signed with the MFA session), wait until it works, write it to the
+keyring and read it back, then delete the old one: a failure or Ctrl-C before the delete
+puts the old key back and deletes the new one, after it the new one stays; either way one
+working key is live and in the keyring, named masked (`AKIA…MPLE`).
 """
 
 from __future__ import annotations
