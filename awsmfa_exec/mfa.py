@@ -35,6 +35,14 @@ def check_code(code: str, origin: str) -> str:
     return code
 
 
+def second_code(profile: str) -> UsageError:
+    """A run whose one code was spent and whose asker cannot give another."""
+    return UsageError(
+        f"profile {profile} needs a second MFA code and STS accepts each code once; run it "
+        "again with the next code, or use the terminal prompt"
+    )
+
+
 class Asker(Protocol):
     def ask(self, need: Need) -> str:
         """A 6-digit code for `need`."""
@@ -134,10 +142,7 @@ class MfaCode:
             elif self.asker.may_ask_again(self._need(REUSED)):
                 why = REUSED
             else:
-                raise UsageError(
-                    f"profile {self.profile} needs a second MFA code and STS accepts each code "
-                    "once; run it again with the next code, or use the terminal prompt"
-                )
+                raise second_code(self.profile)
         return self._code
 
     def call(self, fn: Callable[[str], T]) -> T:

@@ -13,8 +13,8 @@ from dataclasses import replace
 
 from awsmfa_exec import log
 from awsmfa_exec.chain.cache import Use
-from awsmfa_exec.errors import MfaCodeRejected, UsageError
-from awsmfa_exec.mfa import REUSED, Asker
+from awsmfa_exec.errors import MfaCodeRejected
+from awsmfa_exec.mfa import REUSED, Asker, second_code
 from awsmfa_exec.obtain import OFF, START, obtain
 from awsmfa_exec.options import Options
 from awsmfa_exec.prompts import Need
@@ -60,10 +60,7 @@ class SharedAsker:
                     return code
                 need = replace(need, why=REUSED)
                 if not device.asker.may_ask_again(need):
-                    raise UsageError(
-                        f"profile {need.profile} needs a second MFA code and STS accepts each "
-                        "code once; run it again with the next code, or use the terminal prompt"
-                    )
+                    raise second_code(need.profile)
 
     def may_ask_again(self, need: Need) -> bool:
         """The device's own asker decides; a code it will not replace is refused for good."""
