@@ -22,6 +22,7 @@ from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.environ import credentials_in, region_in
 from awsmfa_exec.errors import ConfigError
 from awsmfa_exec.files import Files as Files  # noqa: PLC0414 - re-exported for callers
+from awsmfa_exec.files import signature
 from awsmfa_exec.role_settings import RoleSettings, role_settings
 
 Profiles = dict[str, dict[str, Any]]
@@ -526,27 +527,19 @@ _parsed: dict[Files, tuple[object, Profiles]] = {}
 _parsed_lock = threading.Lock()
 
 
-def _signature(path: Path) -> tuple[int, ...] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-
-
 def parsed(files: Files) -> Profiles:
     """`load_profiles(files)`, reused while neither file's stat signature changes: the
     agent and an `each` run parse a large config once, and an edited one again."""
-    signature = (_signature(files.config), _signature(files.credentials))
+    stamps = (signature(files.config), signature(files.credentials))
     with _parsed_lock:
         held = _parsed.get(files)
-        if held is not None and held[0] == signature:
+        if held is not None and held[0] == stamps:
             return held[1]
     profiles = load_profiles(files)
     with _parsed_lock:
         if len(_parsed) >= _KEEP_PARSED:
             _parsed.pop(next(iter(_parsed)))
-        _parsed[files] = (signature, profiles)
+        _parsed[files] = (stamps, profiles)
     return profiles
 
 

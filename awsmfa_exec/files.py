@@ -27,6 +27,16 @@ def paths(environ: Mapping[str, str]) -> tuple[str, str]:
     )
 
 
+def signature(path: str | os.PathLike[str]) -> tuple[int, ...] | None:
+    """What changes when a file is replaced or edited (None: absent): parses and botocore
+    sessions of the files are kept while their signatures stay."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
 class Files(Value):
     """The two AWS files a run reads."""
 

@@ -24,7 +24,7 @@ from awsmfa_exec.errors import (
     StsUnavailable,
     UsageError,
 )
-from awsmfa_exec.files import paths
+from awsmfa_exec.files import paths, signature
 from awsmfa_exec.proxies import proxies_for
 
 _SESSION_LOCK = threading.Lock()  # botocore sessions are not thread-safe; clients are
@@ -154,11 +154,9 @@ def _variables(environ: Mapping[str, str]) -> tuple[tuple[str, Any], ...]:
     return tuple(found)
 
 
-def _stamps(files: tuple[str, str] | None) -> tuple[float, ...]:
-    """When the files last changed (0: absent): a session reads them once."""
-    from pathlib import Path
-
-    return tuple(Path(p).stat().st_mtime if Path(p).exists() else 0 for p in files or ())
+def _stamps(files: tuple[str, str] | None) -> tuple[tuple[int, ...] | None, ...]:
+    """The files' signatures: a session reads them once, until they change."""
+    return tuple(signature(path) for path in files or ())
 
 
 @functools.cache
@@ -178,7 +176,7 @@ def _loader() -> Any:
 def _session(
     files: tuple[str, str] | None,
     profile: str | None,
-    stamps: tuple[float, ...],
+    stamps: tuple[tuple[int, ...] | None, ...],
     variables: tuple[tuple[str, Any], ...],
 ) -> Any:
     """A botocore session for `profile` in `files` (none: no profile's settings), blind to
