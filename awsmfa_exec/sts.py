@@ -251,16 +251,6 @@ def _credentials(answer: Mapping[str, Any]) -> Credentials:
         raise StsUnavailable("STS answered without credentials; try again later") from None
 
 
-def _call(
-    action: str,
-    whose: str,
-    serial: str | None,
-    call: Callable[[], Mapping[str, Any]],
-    keys_of: str | None = None,
-) -> Credentials:
-    return _credentials(_answer(action, whose, serial, call, keys_of))
-
-
 def _answer(
     action: str,
     whose: str,
@@ -347,7 +337,9 @@ def get_session_token(
     if serial and code:
         params.update(SerialNumber=serial, TokenCode=code)
     api = client(endpoint, keys)
-    return _call("GetSessionToken", whose, serial, lambda: api.get_session_token(**params))
+    return _credentials(
+        _answer("GetSessionToken", whose, serial, lambda: api.get_session_token(**params))
+    )
 
 
 def assume_role(
@@ -377,7 +369,8 @@ def assume_role(
     if serial and code:
         params.update(SerialNumber=serial, TokenCode=code)
     api = client(endpoint, creds)
-    return _call("AssumeRole", whose, serial, lambda: api.assume_role(**params), keys_of)
+    answer = _answer("AssumeRole", whose, serial, lambda: api.assume_role(**params), keys_of)
+    return _credentials(answer)
 
 
 @dataclass(frozen=True)

@@ -23,18 +23,10 @@ def _locate(tool: str, environ: Mapping[str, str]) -> str | None:
 
 
 def _tool(tool: str, path: str, asking: Asking, environ: Mapping[str, str]) -> Driver:
-    if tool == "zenity":
-        from awsmfa_exec.prompts.zenity import Zenity
+    if tool != "ykman":
+        from awsmfa_exec.prompts.dialog import Dialog
 
-        return Zenity(path)
-    if tool == "kdialog":
-        from awsmfa_exec.prompts.kdialog import Kdialog
-
-        return Kdialog(path)
-    if tool == "osascript":
-        from awsmfa_exec.prompts.osascript import Osascript
-
-        return Osascript(path)
+        return Dialog(tool, path)
     from awsmfa_exec.prompts.ykman import Ykman
 
     return Ykman(path, asking.ykman_account, environ)

@@ -11,9 +11,9 @@ from awsmfa_exec.config import Files, load_profiles, resolve
 from awsmfa_exec.errors import ConfigError, MfaCodeRejected, UsageError
 from awsmfa_exec.mfa import MfaCode, Prompting
 from awsmfa_exec.prompts import Asking, Need, choose, terminal
+from awsmfa_exec.prompts.dialog import Dialog
 from awsmfa_exec.prompts.process import program_name
 from awsmfa_exec.prompts.ykman import account_of
-from awsmfa_exec.prompts.zenity import Zenity
 from tests.support.agent import code_for_planted_need
 from tests.support.fake_prompts import FakeTools
 
@@ -87,7 +87,7 @@ def test_a_prompt_that_cannot_be_had_is_refused(
 
 def test_zenity_text_survives_its_escapes_and_mnemonics() -> None:
     need = Need("arn:aws:iam::1:mfa/a_b", "my_dev\\n", why="STS rejected it")
-    text = Zenity("/usr/bin/zenity").argv(need)[-1]
+    text = Dialog("zenity", "/usr/bin/zenity").argv(need)[-1]
     assert text == (
         "--text=STS rejected that code; wait for the next one.\n"
         "MFA code for arn:aws:iam::1:mfa/a__b (profile my__dev\\\\n):"
