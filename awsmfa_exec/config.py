@@ -408,29 +408,6 @@ def _source_profile(
     return parent
 
 
-@dataclass
-class _Walk:
-    """What the walk down `source_profile` gathers: the profiles passed (the target first),
-    the role hops (the target's first), and the settings taken nearest-first on the way."""
-
-    names: list[str] = field(default_factory=list)
-    hops: list[RoleHop] = field(default_factory=list)
-    mfa_serial: str | None = None
-    mfa_process: str | None = None
-    session_duration: int | None = None
-    region: str | None = None
-
-    def visit(self, name: str, values: Mapping[str, Any]) -> None:
-        """Pass profile `name`: each of its settings counts unless a profile above set it."""
-        self.names.append(name)
-        self.mfa_serial = self.mfa_serial or values.get("mfa_serial") or None
-        self.mfa_process = self.mfa_process or values.get("mfa_process") or None
-        self.session_duration = self.session_duration or _int_setting(
-            name, values, "mfa_session_duration"
-        )
-        self.region = self.region or values.get("region") or None
-
-
 def _ends_chain(values: Mapping[str, Any], asked: bool) -> bool:
     """A profile with no `role_arn` holds the chain's root, and so does a web identity root
     (botocore assumes its role itself). As in every AWS SDK, so does a source profile with
@@ -461,22 +438,24 @@ def _walk_to_root(
     files: Files,
     environ: Mapping[str, str],
     keys_from: KeysFrom,
-) -> tuple[_Walk, Source]:
-    """Follow `source_profile` from `name` to the `Source` that ends the chain; a cycle or
-    more than `MAX_HOPS` profiles is an error."""
-    walk = _Walk()
+) -> tuple[list[str], list[RoleHop], Source]:
+    """Follow `source_profile` from `name` to the `Source` that ends the chain: the profiles
+    passed (the target first), the role hops (the target's first), and the source. A cycle
+    or more than `MAX_HOPS` profiles is an error."""
+    names: list[str] = []
+    hops: list[RoleHop] = []
     current = name
     while True:
-        if current in walk.names or len(walk.names) > MAX_HOPS:
-            raise _walk_error(name, walk.names, current, files)
+        if current in names or len(names) > MAX_HOPS:
+            raise _walk_error(name, names, current, files)
         values = profiles[current]
-        walk.visit(current, values)
+        names.append(current)
         if _ends_chain(values, current == name):
-            return walk, _root(current, values, files, keys_from)
-        walk.hops.append(_role_hop(current, values, environ, current == name))
+            return names, hops, _root(current, values, files, keys_from)
+        hops.append(_role_hop(current, values, environ, current == name))
         below = _below_role(current, values, profiles, files, environ, keys_from)
         if isinstance(below, Source):
-            return walk, below
+            return names, hops, below
         current = below
 
 
@@ -493,20 +472,26 @@ def resolve(
     `AWS_DEFAULT_REGION`."""
     if name not in profiles:
         raise unknown_profile(name, profiles, files)
-    walk, source = _walk_to_root(name, profiles, files, environ, keys_from)
+    names, hops, source = _walk_to_root(name, profiles, files, environ, keys_from)
     target = profiles[name]
+
+    def first(key: str) -> Any:
+        """`key` of the first profile along the walk that sets it."""
+        return next((value for each in names if (value := profiles[each].get(key))), None)
+
+    sessions = (_int_setting(each, profiles[each], "mfa_session_duration") for each in names)
     return Chain(
         profile=name,
         source=source,
-        hops=tuple(reversed(walk.hops)),
-        mfa_serial=walk.mfa_serial,
-        mfa_process=walk.mfa_process,
-        region=walk.region or region_in(environ),
+        hops=tuple(reversed(hops)),
+        mfa_serial=first("mfa_serial"),
+        mfa_process=first("mfa_process"),
+        region=first("region") or region_in(environ),
         settings=target,
         duration_seconds=_int_setting(name, target, "duration_seconds"),
-        mfa_session_duration=walk.session_duration,
-        mfa_prompt=nearest(profiles, walk.names, "mfa_prompt")[0],
-        mfa_ykman_account=nearest(profiles, walk.names, "mfa_ykman_account")[0],
+        mfa_session_duration=next((seconds for seconds in sessions if seconds), None),
+        mfa_prompt=nearest(profiles, names, "mfa_prompt")[0],
+        mfa_ykman_account=nearest(profiles, names, "mfa_ykman_account")[0],
     )
 
 

@@ -377,7 +377,6 @@ def assume_role(
 class Identity:
     account: str
     arn: str
-    user_id: str
 
 
 def caller_identity(endpoint: Endpoint, creds: Credentials, *, whose: str) -> Identity:
@@ -385,7 +384,7 @@ def caller_identity(endpoint: Endpoint, creds: Credentials, *, whose: str) -> Id
     api = client(endpoint, creds)
     answer = _answer("GetCallerIdentity", whose, None, api.get_caller_identity)
     try:
-        return Identity(str(answer["Account"]), str(answer["Arn"]), str(answer["UserId"]))
+        return Identity(str(answer["Account"]), str(answer["Arn"]))
     except KeyError:
         raise StsUnavailable("STS answered GetCallerIdentity without an identity") from None
 
