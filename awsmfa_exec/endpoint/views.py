@@ -40,11 +40,6 @@ CREDENTIAL_KEYS = frozenset(
         "login_session",
     }
 )
-REAL_FILE_VARIABLES = {
-    "config": "AWSMFA_CONFIG_FILE",
-    "credentials": "AWSMFA_SHARED_CREDENTIALS_FILE",
-}
-SDK_FILE_VARIABLES = {"config": "AWS_CONFIG_FILE", "credentials": "AWS_SHARED_CREDENTIALS_FILE"}
 LOWEST_FD = 100  # far above the descriptors a script opens itself (bash uses 3-9, 10+, 63)
 
 _HEADER = re.compile(rb"\[(.+)\]")
@@ -140,8 +135,9 @@ def _make(views: Views, files: Files) -> Files:
             fd = _memfd(f"awsmfa-{kind}", trimmed)
             views.fds.append(fd)
             seen[kind] = Path(f"/proc/self/fd/{fd}")
-            views.variables[SDK_FILE_VARIABLES[kind]] = str(seen[kind])
-            views.variables[REAL_FILE_VARIABLES[kind]] = str(path.absolute())
+            variable = "CONFIG_FILE" if kind == "config" else "SHARED_CREDENTIALS_FILE"
+            views.variables[f"AWS_{variable}"] = str(seen[kind])  # what the SDKs read
+            views.variables[f"AWSMFA_{variable}"] = str(path.absolute())  # what awsmfa reads
     return Files(seen["config"], seen["credentials"])
 
 
