@@ -39,21 +39,15 @@ def quote_single(value: str) -> str:
     )
 
 
-def _ansi_c_char(char: str) -> str:
-    if char == "\\":
-        return "\\\\"
-    if char == "'":
-        return "\\'"
-    if _CONTROL.match(char):
-        return "".join(f"\\x{byte:02x}" for byte in char.encode())
-    return char
+def _ansi_c_escape(match: re.Match[str]) -> str:
+    return "".join(f"\\x{byte:02x}" for byte in match.group().encode())
 
 
 def quote_ansi_c(value: str) -> str:
     """bash/zsh quoting: single quotes, or `$'…'` with `\\xNN` when control bytes appear."""
     if not _CONTROL.search(value):
         return quote_single(value)
-    return "$'" + "".join(_ansi_c_char(char) for char in value) + "'"
+    return "$'" + _CONTROL.sub(_ansi_c_escape, _OUTSIDE.sub(r"\\\1", value)) + "'"
 
 
 class PosixShell:
