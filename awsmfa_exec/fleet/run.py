@@ -100,8 +100,7 @@ class Fleet:
             while len(self._caught) > forwarded:
                 signum = self._caught[forwarded]
                 forwarded += 1
-                if self.ended_by is None:
-                    self.ended_by = signum
+                self.ended_by = self.ended_by or signum
                 self.stop.set()
                 self._signal_all(signum)
                 deadline = deadline or time.monotonic() + GRACE
