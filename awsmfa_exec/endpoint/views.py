@@ -81,13 +81,6 @@ def without_default_credentials(text: bytes, *, config: bool) -> bytes:
     return b"".join(kept)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return b""
-
-
 def _memfd(name: str, content: bytes) -> int:
     """A sealed in-memory file holding `content`, at a descriptor the command inherits;
     AttributeError where the platform has no memfd (macOS)."""
@@ -128,7 +121,10 @@ def _make(views: Views, files: Files) -> Files:
     """Views where a file needs one; the files the command's SDKs will read."""
     seen = {}
     for kind, path in (("config", files.config), ("credentials", files.credentials)):
-        original = _read(path)
+        try:
+            original = path.read_bytes()
+        except FileNotFoundError:
+            original = b""
         trimmed = without_default_credentials(original, config=kind == "config")
         seen[kind] = path
         if trimmed != original:
