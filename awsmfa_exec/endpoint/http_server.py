@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from awsmfa_exec import log
-from awsmfa_exec.credentials import Credentials, format_expiration
+from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.endpoint.intake import READ_SECONDS, Intake
 from awsmfa_exec.errors import AwsmfaError
 
@@ -88,8 +88,8 @@ class _Handler(BaseHTTPRequestHandler):
             "SecretAccessKey": creds.secret_access_key,
             "Token": creds.session_token or "",
         }
-        if creds.expiration is not None:
-            body["Expiration"] = format_expiration(creds.expiration)
+        if creds.expires_text is not None:
+            body["Expiration"] = creds.expires_text
         self._send(200, body)
 
     def _answer(self, status: int, code: str, message: str) -> None:

@@ -18,10 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from awsmfa_exec import log
-from awsmfa_exec.config import Files, load_profiles
+from awsmfa_exec.config import ROOT_KINDS, SSO_NEEDS, Files, load_profiles
 from awsmfa_exec.errors import ConfigError
 
-# What makes an SDK take credentials from the default profile instead of the endpoint.
+# What makes an SDK take credentials from the default profile instead of the endpoint: keys,
+# a role, or a root botocore resolves itself.
 CREDENTIAL_KEYS = frozenset(
     {
         "aws_access_key_id",
@@ -31,13 +32,8 @@ CREDENTIAL_KEYS = frozenset(
         "role_arn",
         "source_profile",
         "credential_source",
-        "credential_process",
-        "web_identity_token_file",
-        "sso_session",
-        "sso_start_url",
-        "sso_account_id",
-        "sso_role_name",
-        "login_session",
+        *(key for key, _ in ROOT_KINDS),
+        *SSO_NEEDS,
     }
 )
 LOWEST_FD = 100  # far above the descriptors a script opens itself (bash uses 3-9, 10+, 63)
