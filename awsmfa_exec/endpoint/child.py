@@ -107,8 +107,7 @@ def wait(pid: int) -> int:
                 log.debug(f"passing {signo.name} on to the command")
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signo)
-        ended = _reap(pid)
-        if ended is not None:
+        if (ended := _reap(pid)) is not None:
             return ended
 
 
