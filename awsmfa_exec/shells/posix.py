@@ -51,8 +51,8 @@ def quote_ansi_c(value: str) -> str:
 
 
 class PosixShell:
-    def __init__(self, name: str, ansi_c: bool = False) -> None:
-        self.name, self.ansi_c = name, ansi_c
+    def __init__(self, ansi_c: bool = False) -> None:
+        self.ansi_c = ansi_c
 
     def export(self, env: Mapping[str, str | None]) -> str:
         quote = quote_ansi_c if self.ansi_c else quote_single
