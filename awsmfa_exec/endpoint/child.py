@@ -124,8 +124,7 @@ def end_tree(pid: int | None = None) -> None:
     """End `pid` (if still running) and every process below awsmfa: TERM, then KILL."""
     import psutil
 
-    me = psutil.Process()
-    left = me.children(recursive=True)
+    left = psutil.Process().children(recursive=True)
     if pid is not None:
         with contextlib.suppress(psutil.NoSuchProcess):
             left = [psutil.Process(pid), *(p for p in left if p.pid != pid)]
