@@ -90,16 +90,10 @@ def _text(values: Mapping[str, object], key: str) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def _inherited(name: str, profiles: Profiles, key: str) -> tuple[str | None, str | None]:
-    """`key` on the profile, else on the first profile down its source_profile chain, and
-    the profile it was found on."""
-    return nearest(profiles, along_chain(name, profiles), key)
-
-
 def _region(name: str, profiles: Profiles, environ: Mapping[str, str]) -> tuple[str | None, str]:
     """The region `exec` would give the profile, and where it comes from: the profile
     itself (""), a profile down its chain, or the caller's AWS_REGION/AWS_DEFAULT_REGION."""
-    region, where = _inherited(name, profiles, "region")
+    region, where = nearest(profiles, along_chain(name, profiles), "region")
     if region is not None:
         return region, "" if where == name else str(where)
     for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):  # as environ.region_in, naming which
@@ -139,10 +133,10 @@ def _keys_at(name: str, profiles: Profiles) -> str | None:
 def _kind(name: str, values: Mapping[str, object], profiles: Profiles) -> str:
     kind = root_kind(values)
     alone = _text(values, "role_arn") is None or kind == "web-identity"
-    if kind and alone and _text(values, "aws_access_key_id") is None and not in_keyring(values):
+    if kind and alone and not _has_keys(values):
         return ROOT
     if _text(values, "role_arn") is None:
-        return KEYS if _text(values, "aws_access_key_id") or in_keyring(values) else OTHER
+        return KEYS if _has_keys(values) else OTHER
     source = _text(values, "source_profile")
     parent = profiles.get(source or "", {})
     chained = _text(parent, "role_arn") and root_kind(parent) is None and not _has_keys(parent)
@@ -183,7 +177,7 @@ def classify(
                 role_arn=_text(values, "role_arn"),
                 source_profile=_text(values, "source_profile"),
                 credential_source=_text(values, "credential_source"),
-                mfa_serial=_inherited(name, profiles, "mfa_serial")[0],
+                mfa_serial=nearest(profiles, along_chain(name, profiles), "mfa_serial")[0],
                 region=region,
                 region_from=region_from or None,
                 session_minutes_left=minutes.session_minutes_left,

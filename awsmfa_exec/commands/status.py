@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 from awsmfa_exec import log
 from awsmfa_exec.arrange import profile_of
-from awsmfa_exec.credentials import Credentials, format_expiration, mask_key_id, parse_expiration
+from awsmfa_exec.credentials import Credentials, mask_key_id, parse_expiration
 from awsmfa_exec.duration import countdown
 from awsmfa_exec.environ import credentials_in, region_in
 from awsmfa_exec.errors import AuthError, AwsmfaError, ExitCode
@@ -130,7 +130,7 @@ def inspect(environ: Mapping[str, str], verify: bool) -> Status:
         profile=profile,
         valid=valid,
         seconds_left=None if math.isinf(left) else max(0, int(left)),
-        expiration=format_expiration(creds.expiration) if creds.expiration else None,
+        expiration=creds.expires_text,
         access_key_id=mask_key_id(creds.access_key_id),
         account=principal.account,
         role=principal.role,

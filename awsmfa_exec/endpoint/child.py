@@ -46,10 +46,7 @@ def block_signals() -> set[int | signal.Signals]:
 
 def become_subreaper() -> None:
     """Orphans of the child become awsmfa's children instead of init's (Linux)."""
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except AttributeError:  # not Linux
-        prctl = None
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)  # None: not Linux
     if prctl is None or prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         log.debug("could not become a child subreaper; orphans of the command may outlive it")
 
@@ -110,8 +107,7 @@ def wait(pid: int) -> int:
                 log.debug(f"passing {signo.name} on to the command")
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signo)
-        ended = _reap(pid)
-        if ended is not None:
+        if (ended := _reap(pid)) is not None:
             return ended
 
 
@@ -128,22 +124,19 @@ def end_tree(pid: int | None = None) -> None:
     """End `pid` (if still running) and every process below awsmfa: TERM, then KILL."""
     import psutil
 
-    me = psutil.Process()
-    left = me.children(recursive=True)
+    left = psutil.Process().children(recursive=True)
     if pid is not None:
         with contextlib.suppress(psutil.NoSuchProcess):
             left = [psutil.Process(pid), *(p for p in left if p.pid != pid)]
     left = [process for process in left if _alive(process)]
-    if not left:
-        _reap(-1)
-        return
-    log.debug(f"ending {len(left)} process(es) the command left running")
-    for process in left:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            process.terminate()
-    _, alive = psutil.wait_procs(left, timeout=GRACE_SECONDS)
-    for process in alive:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            process.kill()
-    psutil.wait_procs(alive, timeout=GRACE_SECONDS)
+    if left:
+        log.debug(f"ending {len(left)} process(es) the command left running")
+        for process in left:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.terminate()
+        _, alive = psutil.wait_procs(left, timeout=GRACE_SECONDS)
+        for process in alive:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+        psutil.wait_procs(alive, timeout=GRACE_SECONDS)
     _reap(-1)

@@ -14,12 +14,11 @@ import resource
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler
-from types import TracebackType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from awsmfa_exec import log
-from awsmfa_exec.credentials import Credentials, format_expiration
+from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.endpoint.intake import READ_SECONDS, Intake
 from awsmfa_exec.errors import AwsmfaError
 
@@ -37,8 +36,6 @@ class Refresher(Protocol):
 HOST = "127.0.0.1"
 PATH = "/credentials"
 STOP_POLL_SECONDS = 0.1  # how soon the endpoint notices it is to stop
-
-
 BACKLOG = 1024  # connections the kernel queues for accept: in a flood, none is dropped
 ANSWERING = 64  # requests answered at once; past that a complete request is closed unanswered
 
@@ -54,46 +51,16 @@ def more_open_files() -> None:
             log.debug(f"could not raise the open files limit from {soft} to {hard}: {exc}")
 
 
-class _Endpoint:
-    """What the handlers share: the refresher, the token, and room for answers."""
-
-    def __init__(self, refresher: Refresher, token: str) -> None:
-        self.refresher = refresher
-        self.token = token.encode()
-        self.answering = threading.BoundedSemaphore(ANSWERING)
-
-    def deliver(self, conn: socket.socket, address: Any, head: bytes) -> None:
-        if not self.answering.acquire(blocking=False):
-            log.debug(f"endpoint: too many requests at once, {address} closed")
-            conn.close()
-            return
-        threading.Thread(
-            target=self._answer, args=(conn, address, head), name="awsmfa-answer", daemon=True
-        ).start()
-
-    def _answer(self, conn: socket.socket, address: Any, head: bytes) -> None:
-        try:
-            conn.settimeout(READ_SECONDS)
-            _Handler(conn, address, self, head)
-        except Exception as exc:
-            log.debug(f"endpoint: a request from {address} failed: {type(exc).__name__}")
-        finally:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_WR)
-            conn.close()
-            self.answering.release()
-
-
 class _Handler(BaseHTTPRequestHandler):
     """One request, whose head the intake has read already."""
 
-    server: _Endpoint  # type: ignore[assignment]
+    server: CredentialServer  # type: ignore[assignment]
     server_version = "awsmfa"
     sys_version = ""
 
-    def __init__(self, conn: socket.socket, address: Any, endpoint: _Endpoint, head: bytes):
+    def __init__(self, conn: socket.socket, address: Any, server: CredentialServer, head: bytes):
         self._head = head
-        super().__init__(conn, address, endpoint)  # type: ignore[arg-type]
+        super().__init__(conn, address, server)  # type: ignore[arg-type]
 
     def setup(self) -> None:
         super().setup()
@@ -121,8 +88,8 @@ class _Handler(BaseHTTPRequestHandler):
             "SecretAccessKey": creds.secret_access_key,
             "Token": creds.session_token or "",
         }
-        if creds.expiration is not None:
-            body["Expiration"] = format_expiration(creds.expiration)
+        if creds.expires_text is not None:
+            body["Expiration"] = creds.expires_text
         self._send(200, body)
 
     def _answer(self, status: int, code: str, message: str) -> None:
@@ -142,14 +109,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class CredentialServer:
-    """The endpoint, served from a daemon thread while the `with` block runs."""
+    """The endpoint, served from a daemon thread while the `with` block runs; what the
+    handlers share: the refresher, the token, and room for answers."""
 
     def __init__(self, refresher: Refresher, token: str) -> None:
+        self.refresher = refresher
+        self.token = token.encode()
+        self._answering = threading.BoundedSemaphore(ANSWERING)
         self._listener = socket.create_server((HOST, 0), backlog=BACKLOG)
-        self._endpoint = _Endpoint(refresher, token)
         self._stop = threading.Event()
         self._thread = threading.Thread(
-            target=Intake(self._listener, self._endpoint.deliver).serve,
+            target=Intake(self._listener, self._deliver).serve,
             args=(self._stop, STOP_POLL_SECONDS),
             name="awsmfa-endpoint",
             daemon=True,
@@ -164,12 +134,28 @@ class CredentialServer:
         log.debug(f"serving credentials at {self.url}")
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
         self._listener.close()
+
+    def _deliver(self, conn: socket.socket, address: Any, head: bytes) -> None:
+        if not self._answering.acquire(blocking=False):
+            log.debug(f"endpoint: too many requests at once, {address} closed")
+            conn.close()
+            return
+        threading.Thread(
+            target=self._answer, args=(conn, address, head), name="awsmfa-answer", daemon=True
+        ).start()
+
+    def _answer(self, conn: socket.socket, address: Any, head: bytes) -> None:
+        try:
+            conn.settimeout(READ_SECONDS)
+            _Handler(conn, address, self, head)
+        except Exception as exc:
+            log.debug(f"endpoint: a request from {address} failed: {type(exc).__name__}")
+        finally:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_WR)
+            conn.close()
+            self._answering.release()

@@ -26,8 +26,6 @@ ACCEPTS_PER_ROUND = 64  # then the heads that arrived are read, even while a flo
 _ENDS_OF_HEAD = (b"\r\n\r\n", b"\n\n")  # the second from a client that sends bare LFs
 _OUT_OF_FILES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 
-Deliver = Callable[[socket.socket, Any, bytes], None]
-
 
 @dataclass
 class _Waiting:
@@ -43,7 +41,7 @@ class Intake:
     def __init__(
         self,
         listener: socket.socket,
-        deliver: Deliver,
+        deliver: Callable[[socket.socket, Any, bytes], None],
         *,
         limit: int = LIMIT,
         deadline: float = READ_SECONDS,

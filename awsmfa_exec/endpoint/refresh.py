@@ -16,7 +16,7 @@ from datetime import datetime
 
 from awsmfa_exec import log
 from awsmfa_exec.chain.cache import Cache, Use
-from awsmfa_exec.credentials import Credentials, format_expiration, utcnow
+from awsmfa_exec.credentials import Credentials, utcnow
 from awsmfa_exec.errors import AuthError, AwsmfaError
 from awsmfa_exec.margin import REFRESH_MARGIN
 from awsmfa_exec.mfa import Asker, CodeWanted, Refusing
@@ -142,8 +142,7 @@ class Refresher:
         usable = current.valid_for(LAST_USE, self._now())
         if not self._told_ended:
             self._told_ended = True
-            until = format_expiration(current.expiration) if current.expiration else "now"
-            log.note(ended.how.replace("{until}", until))
+            log.note(ended.how.replace("{until}", current.expires_text or "now"))
         if usable:
             return current
         raise ended

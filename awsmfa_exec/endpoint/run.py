@@ -24,12 +24,7 @@ from awsmfa_exec.margin import refresh_margin
 from awsmfa_exec.request import Request
 
 TOKEN_BYTES = 32
-KEY_VARIABLES = (
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION",
-)
+KEY_VARIABLES = env_vars.SET[:4]  # the keys and their expiration
 URI_VARIABLE = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
 TOKEN_VARIABLE = "AWS_CONTAINER_AUTHORIZATION_TOKEN"  # noqa: S105 - a name, not a secret
 # Web identity: SDKs try it before the endpoint.

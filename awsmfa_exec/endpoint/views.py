@@ -18,10 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from awsmfa_exec import log
-from awsmfa_exec.config import Files, load_profiles
+from awsmfa_exec.config import ROOT_KINDS, SSO_NEEDS, Files, load_profiles
 from awsmfa_exec.errors import ConfigError
 
-# What makes an SDK take credentials from the default profile instead of the endpoint.
+# What makes an SDK take credentials from the default profile instead of the endpoint: keys,
+# a role, or a root botocore resolves itself.
 CREDENTIAL_KEYS = frozenset(
     {
         "aws_access_key_id",
@@ -31,20 +32,10 @@ CREDENTIAL_KEYS = frozenset(
         "role_arn",
         "source_profile",
         "credential_source",
-        "credential_process",
-        "web_identity_token_file",
-        "sso_session",
-        "sso_start_url",
-        "sso_account_id",
-        "sso_role_name",
-        "login_session",
+        *(key for key, _ in ROOT_KINDS),
+        *SSO_NEEDS,
     }
 )
-REAL_FILE_VARIABLES = {
-    "config": "AWSMFA_CONFIG_FILE",
-    "credentials": "AWSMFA_SHARED_CREDENTIALS_FILE",
-}
-SDK_FILE_VARIABLES = {"config": "AWS_CONFIG_FILE", "credentials": "AWS_SHARED_CREDENTIALS_FILE"}
 LOWEST_FD = 100  # far above the descriptors a script opens itself (bash uses 3-9, 10+, 63)
 
 _HEADER = re.compile(rb"\[(.+)\]")
@@ -84,13 +75,6 @@ def without_default_credentials(text: bytes, *, config: bool) -> bytes:
         if not dropping:
             kept.append(line)
     return b"".join(kept)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return b""
 
 
 def _memfd(name: str, content: bytes) -> int:
@@ -133,15 +117,19 @@ def _make(views: Views, files: Files) -> Files:
     """Views where a file needs one; the files the command's SDKs will read."""
     seen = {}
     for kind, path in (("config", files.config), ("credentials", files.credentials)):
-        original = _read(path)
+        try:
+            original = path.read_bytes()
+        except FileNotFoundError:
+            original = b""
         trimmed = without_default_credentials(original, config=kind == "config")
         seen[kind] = path
         if trimmed != original:
             fd = _memfd(f"awsmfa-{kind}", trimmed)
             views.fds.append(fd)
             seen[kind] = Path(f"/proc/self/fd/{fd}")
-            views.variables[SDK_FILE_VARIABLES[kind]] = str(seen[kind])
-            views.variables[REAL_FILE_VARIABLES[kind]] = str(path.absolute())
+            variable = "CONFIG_FILE" if kind == "config" else "SHARED_CREDENTIALS_FILE"
+            views.variables[f"AWS_{variable}"] = str(seen[kind])  # what the SDKs read
+            views.variables[f"AWSMFA_{variable}"] = str(path.absolute())  # what awsmfa reads
     return Files(seen["config"], seen["credentials"])
 
 

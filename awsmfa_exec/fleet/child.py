@@ -71,8 +71,7 @@ class _Stream:
 
     def _send(self, block: bytes) -> None:
         if self.prefix:
-            lines = block.splitlines(keepends=True)
-            block = b"".join(self.prefix + line for line in lines)
+            block = b"".join(self.prefix + line for line in block.splitlines(keepends=True))
         self.emit(self.number, block)
 
 

@@ -33,12 +33,6 @@ class Progress:
     failed: int = 0
     running: int = 0
 
-    def line(self) -> bytes:
-        return (
-            f"awsmfa each: {self.done}/{self.total} done, {self.failed} failed, "
-            f"{self.running} running".encode()
-        )
-
 
 class Terminal:
     """Our own stdout and stderr, shared by every child; a progress line on stderr when it
@@ -77,8 +71,9 @@ class Terminal:
             self._draw()
 
     def _draw(self) -> None:
-        if self.progress is not None:
-            self._write(STDERR, _WIPE + self.progress.line())
+        if (p := self.progress) is not None:
+            line = f"awsmfa each: {p.done}/{p.total} done, {p.failed} failed, {p.running} running"
+            self._write(STDERR, _WIPE + line.encode())
 
     def close(self) -> None:
         """Wipe the progress line, for the summary."""

@@ -31,15 +31,12 @@ def retrying(
 ) -> T:
     """`call()`, tried again while it raises StsThrottled, at most `retries` more times; a
     `wait(seconds)` that returns True (an Event's `wait`) ends the retries early."""
-    attempt = 0
-    while True:
+    for attempt in range(retries):
         try:
             return call()
         except StsThrottled:
-            if attempt >= retries:
-                raise
             delay = backoff(attempt, draw)
             log.debug(f"{what}: STS is throttling; another try in {delay:.1f}s")
             if wait(delay) is True:
                 raise
-            attempt += 1
+    return call()

@@ -18,7 +18,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 
 from awsmfa_exec import environ as env_vars
 from awsmfa_exec import log
@@ -86,10 +85,8 @@ class Fleet:
 
     @contextmanager
     def _signals_noted(self) -> Iterator[None]:
-        def note(signum: int, frame: FrameType | None) -> None:
-            self._caught.append(signum)
-
-        previous = {signum: signal.signal(signum, note) for signum in STOPPING}
+        note = self._caught.append
+        previous = {signum: signal.signal(signum, lambda n, _: note(n)) for signum in STOPPING}
         try:
             yield
         finally:
@@ -103,8 +100,7 @@ class Fleet:
             while len(self._caught) > forwarded:
                 signum = self._caught[forwarded]
                 forwarded += 1
-                if self.ended_by is None:
-                    self.ended_by = signum
+                self.ended_by = self.ended_by or signum
                 self.stop.set()
                 self._signal_all(signum)
                 deadline = deadline or time.monotonic() + GRACE

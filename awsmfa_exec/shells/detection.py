@@ -45,7 +45,8 @@ def choose(ancestors: Iterable[str]) -> tuple[str | None, str]:
 
 
 def _proc_ancestors(pid: int) -> Iterator[str]:
-    """`_ancestors` from Linux's /proc, read as psutil reads it, without importing psutil."""
+    """Program names of `pid` and its parents, nearest first, from Linux's /proc: read as
+    psutil reads them, without importing psutil."""
     for _ in range(MAX_DEPTH):
         if pid <= 0:
             return
@@ -86,16 +87,11 @@ def _psutil_ancestors(pid: int) -> Iterator[str]:
         return
 
 
-def _ancestors(pid: int) -> Iterator[str]:
-    """Program names of `pid` and its parents, nearest first."""
-    if os.path.isdir("/proc/self"):  # noqa: PTH112 - no pathlib on the cached path
-        return _proc_ancestors(pid)
-    return _psutil_ancestors(pid)
-
-
 def detect(pid: int | None = None, note: bool = True) -> str:
     """The shell that runs the process `pid` (default: our parent); POSIX sh when unsure."""
-    shell, why = choose(_ancestors(os.getppid() if pid is None else pid))
+    proc = os.path.isdir("/proc/self")  # noqa: PTH112 - no pathlib on the cached path
+    ancestors = _proc_ancestors if proc else _psutil_ancestors
+    shell, why = choose(ancestors(os.getppid() if pid is None else pid))
     if shell is None:
         if note:
             log.note(f"note: {why}; printing POSIX sh code (choose with --shell)")

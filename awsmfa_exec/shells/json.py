@@ -28,12 +28,8 @@ class JsonShell:
         values = dict(checked(env))
         if values.get("AWS_ACCESS_KEY_ID") is None:
             raise UsageError("--shell json prints credentials; there is nothing to unset")
-        document: dict[str, object] = {"Version": 1}
-        for field, key in _FIELDS:
-            value = values.get(key)
-            if value is not None:
-                document[field] = value
-        return json.dumps(document) + "\n"
+        document = {field: values[key] for field, key in _FIELDS if values.get(key) is not None}
+        return json.dumps({"Version": 1, **document}) + "\n"
 
     def failed(self, status: int) -> str:
         return ""  # credential_process reads the exit status

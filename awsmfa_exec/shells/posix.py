@@ -39,26 +39,20 @@ def quote_single(value: str) -> str:
     )
 
 
-def _ansi_c_char(char: str) -> str:
-    if char == "\\":
-        return "\\\\"
-    if char == "'":
-        return "\\'"
-    if _CONTROL.match(char):
-        return "".join(f"\\x{byte:02x}" for byte in char.encode())
-    return char
+def _ansi_c_escape(match: re.Match[str]) -> str:
+    return "".join(f"\\x{byte:02x}" for byte in match.group().encode())
 
 
 def quote_ansi_c(value: str) -> str:
     """bash/zsh quoting: single quotes, or `$'…'` with `\\xNN` when control bytes appear."""
     if not _CONTROL.search(value):
         return quote_single(value)
-    return "$'" + "".join(_ansi_c_char(char) for char in value) + "'"
+    return "$'" + _CONTROL.sub(_ansi_c_escape, _OUTSIDE.sub(r"\\\1", value)) + "'"
 
 
 class PosixShell:
-    def __init__(self, name: str, ansi_c: bool = False) -> None:
-        self.name, self.ansi_c = name, ansi_c
+    def __init__(self, ansi_c: bool = False) -> None:
+        self.ansi_c = ansi_c
 
     def export(self, env: Mapping[str, str | None]) -> str:
         quote = quote_ansi_c if self.ansi_c else quote_single

@@ -33,19 +33,19 @@ else:  # the same, without typing at run time: `env`'s cached path reads this ta
 
 SHELLS: dict[str, ShellEntry] = {
     "bash": ShellEntry(
-        PosixShell("bash", ansi_c=True),
+        PosixShell(ansi_c=True),
         hook="awsmfa.bash",
         completion='eval "$(awsmfa completion bash)"     # in ~/.bashrc',
         programs=("bash",),
     ),
     "zsh": ShellEntry(
-        PosixShell("zsh", ansi_c=True),
+        PosixShell(ansi_c=True),
         hook="awsmfa.zsh",
         completion='eval "$(awsmfa completion zsh)"      # in ~/.zshrc, after compinit',
         programs=("zsh",),
     ),
     "sh": ShellEntry(
-        PosixShell("sh"),
+        PosixShell(),
         programs=("sh", "dash", "ash", "ksh", "ksh93", "mksh", "pdksh", "yash", "posh"),
     ),
     "fish": ShellEntry(
