@@ -16,15 +16,9 @@ from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import ConfigError
 
 SERVICE = "awsmfa"
-DEFAULT_FILE = "~/.aws/credentials"
 # The backends that keep secrets in the operating system's own encrypted store.
-_SYSTEM_BACKENDS = (
-    "keyring.backends.SecretService",
-    "keyring.backends.libsecret",
-    "keyring.backends.kwallet",
-    "keyring.backends.macOS",
-    "keyring.backends.Windows",
-)
+_SYSTEM = ("SecretService", "libsecret", "kwallet", "macOS", "Windows")
+_SYSTEM_BACKENDS = {f"keyring.backends.{name}" for name in _SYSTEM}
 INSTALL_HINT = (
     "no OS keyring to keep keys in: on Linux run a Secret Service in your D-Bus session "
     "(Debian: apt-get install gnome-keyring dbus-user-session, or KeePassXC with its "
@@ -105,7 +99,7 @@ def _entry(profile: str) -> tuple[Credentials, str] | None:
             f"the keyring entry {SERVICE}/{profile} is not one awsmfa wrote; "
             f"replace it with `awsmfa add {profile}`"
         ) from None
-    return keys, str(value.get("credentials_file") or Path(DEFAULT_FILE).expanduser())
+    return keys, str(value.get("credentials_file") or Path("~/.aws/credentials").expanduser())
 
 
 def read(profile: str) -> Credentials | None:
