@@ -46,14 +46,6 @@ def forget_in_agent(environ: Mapping[str, str], profile: str) -> None:
         request(socket_path(environ), {"op": "clear", "profile": profile})
 
 
-def _check(keys: Credentials) -> Credentials:
-    if not _KEY_ID.match(keys.access_key_id):
-        raise UsageError("the access key id must be 16 or more capital letters and digits")
-    if not _SECRET.match(keys.secret_access_key):
-        raise UsageError("the secret access key must be 16 or more characters, no spaces")
-    return keys
-
-
 def read_keys() -> Credentials:
     """The key id and secret from the terminal (the secret not echoed), else two lines of
     stdin."""
@@ -66,7 +58,11 @@ def read_keys() -> Credentials:
         key_id, secret = sys.stdin.readline().strip(), sys.stdin.readline().strip()
     if not key_id or not secret:
         raise UsageError("give the access key id and the secret access key, one a line")
-    return _check(Credentials(key_id, secret))
+    if not _KEY_ID.match(key_id):
+        raise UsageError("the access key id must be 16 or more capital letters and digits")
+    if not _SECRET.match(secret):
+        raise UsageError("the secret access key must be 16 or more characters, no spaces")
+    return Credentials(key_id, secret)
 
 
 def _file_keys(values: Mapping[str, object]) -> bool:
