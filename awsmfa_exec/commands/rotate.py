@@ -67,15 +67,14 @@ def _working(account: Account, keys: Credentials, arn: str, pause: float) -> Non
     for attempt in range(CHECK_ATTEMPTS):
         try:
             seen = account.identity(keys)
+            break
         except AuthError:
             if attempt == CHECK_ATTEMPTS - 1:
                 raise
             log.debug("the new key does not work yet; IAM is still spreading it")
             time.sleep(pause)
-            continue
-        if seen != arn:
-            raise AuthError(f"the new key belongs to {seen}, not {arn}")
-        return
+    if seen != arn:
+        raise AuthError(f"the new key belongs to {seen}, not {arn}")
 
 
 def _undone(
@@ -151,9 +150,8 @@ class AwsAccount:
     def create(self, user: str) -> Credentials:
         from awsmfa_exec import sts
 
-        return sts.create_access_key(
-            sts.iam_endpoint(self.environ, self.profile), self.signer, user
-        )
+        endpoint = sts.iam_endpoint(self.environ, self.profile)
+        return sts.create_access_key(endpoint, self.signer, user)
 
     def delete(self, user: str, key_id: str) -> None:
         from awsmfa_exec import sts
