@@ -13,17 +13,6 @@ from awsmfa_exec.obtain import obtain
 from awsmfa_exec.request import Request
 
 
-def check_destination(destination: str | None) -> None:
-    if destination is None:
-        return
-    parts = urllib.parse.urlsplit(destination)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise UsageError(
-            f"--destination must be a console URL, e.g. "
-            f"https://console.aws.amazon.com/s3/home; got {destination!r}"
-        )
-
-
 def _require_role(profile: str, environ: Mapping[str, str]) -> None:
     """Keys-only profiles get GetSessionToken credentials, which the console refuses."""
     values = load_profiles(Files.from_environ(environ)).get(profile)
@@ -37,7 +26,13 @@ def _require_role(profile: str, environ: Mapping[str, str]) -> None:
 def run_login(
     request: Request, destination: str | None, print_only: bool, environ: Mapping[str, str]
 ) -> None:
-    check_destination(destination)
+    if destination is not None:
+        parts = urllib.parse.urlsplit(destination)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            raise UsageError(
+                f"--destination must be a console URL, e.g. "
+                f"https://console.aws.amazon.com/s3/home; got {destination!r}"
+            )
     _require_role(request.profile, environ)
     got = obtain(request, environ)
     if got.credentials.session_token is None:
