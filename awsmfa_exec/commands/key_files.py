@@ -99,14 +99,10 @@ def _view(path: Path, config: bool) -> dict[str, Any]:
 
 def _expected(view: dict[str, Any], profile: str, wanted: Wanted) -> dict[str, Any]:
     expected = copy.deepcopy(view)
-    values = expected.setdefault("profiles", {}).setdefault(profile, {})
-    for key, value in wanted.items():
-        if value is None:
-            values.pop(key, None)
-        else:
-            values[key] = value
-    if not values:
-        del expected["profiles"][profile]
+    profiles = expected.setdefault("profiles", {})
+    values = {k: v for k, v in {**profiles.pop(profile, {}), **wanted}.items() if v is not None}
+    if values:
+        profiles[profile] = values
     return expected
 
 
