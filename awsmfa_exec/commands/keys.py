@@ -122,6 +122,15 @@ def _confirm(profile: str, keys: Credentials, files: Files) -> None:
         raise AwsmfaError(f"{profile}: nothing removed")
 
 
+def _unmark(profile: str, files: Files, *first: Change) -> None:
+    """The config's mark taken away (renamed after the `first` changes), then the keyring
+    entry deleted."""
+    text, wanted = unmarked(read(files.config), profile)
+    with changing(profile, [*first, Change(files.config, True, text, wanted)]):
+        pass
+    keystore.delete(profile)
+
+
 def run_remove(profile: str, environ: Mapping[str, str], force: bool) -> None:
     files = Files.from_environ(environ)
     held = keystore.read(profile)
@@ -130,10 +139,7 @@ def run_remove(profile: str, environ: Mapping[str, str], force: bool) -> None:
     with file_edit.locked(files.config, files.credentials):
         if held is None and not in_keyring(load_profiles(files).get(profile, {})):
             raise ConfigError(f"the keyring holds no keys for profile {profile}")
-        text, wanted = unmarked(read(files.config), profile)
-        with changing(profile, [Change(files.config, True, text, wanted)]):
-            pass
-        keystore.delete(profile)
+        _unmark(profile, files)
     forget_in_agent(environ, profile)
     log.note(f"{profile}: keys removed from the keyring")
 
@@ -157,16 +163,7 @@ def run_restore(profile: str, environ: Mapping[str, str]) -> None:
         text = read(files.credentials)
         for key, value in keyed.items():
             text = file_edit.set_key(text, section, key, value)
-        config, wanted = unmarked(read(files.config), profile)
-        with changing(
-            profile,
-            [
-                Change(files.credentials, False, text, keyed, private=True),
-                Change(files.config, True, config, wanted),
-            ],
-        ):
-            pass
-        keystore.delete(profile)
+        _unmark(profile, files, Change(files.credentials, False, text, keyed, private=True))
     forget_in_agent(environ, profile)
     log.note(
         f"{profile}: key {mask_key_id(keys.access_key_id)} is back in {files.credentials}, "
