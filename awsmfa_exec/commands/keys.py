@@ -20,7 +20,6 @@ from awsmfa_exec.commands.key_files import (
     changing,
     marked,
     read,
-    say_marked,
     unmarked,
 )
 from awsmfa_exec.config import Files, Profiles, in_keyring, load_profiles, unknown_profile
@@ -95,10 +94,11 @@ def run_add(profile: str, keys: Credentials, environ: Mapping[str, str], cp: boo
         if values.get("role_arn"):
             raise ConfigError(f"profile {profile} is a role (role_arn); add keys to its source")
         _claim(profile, keys, files)
-        text, wanted = marked(read(files.config), profile, cp)
+        text, wanted, said = marked(read(files.config), profile, cp, files.config)
         with changing(profile, [Change(files.config, True, text, wanted)]):
             keystore.write(profile, keys, str(files.credentials))
-        say_marked(profile, wanted, cp, files.config)
+        if said:
+            log.note(said)
     forget_in_agent(environ, profile)
     log.note(f"{profile}: key {mask_key_id(keys.access_key_id)} is in the keyring")
 
@@ -205,7 +205,7 @@ def _move(profile: str, keys: Credentials, files: Files, cp: bool) -> None:
     config = file_edit.remove_keys(
         read(files.config), file_edit.config_section(profile), set(KEY_LINES)
     )
-    config, mark = marked(config, profile, cp)
+    config, mark, said = marked(config, profile, cp, files.config)
     changes = [
         Change(files.credentials, False, credentials, gone),
         Change(files.config, True, config, {**gone, **mark}),
@@ -221,7 +221,8 @@ def _move(profile: str, keys: Credentials, files: Files, cp: bool) -> None:
         if fresh:
             keystore.delete(profile)
         raise
-    say_marked(profile, mark, cp, files.config)
+    if said:
+        log.note(said)
     log.note(f"{profile}: key {mask_key_id(keys.access_key_id)} moved into the keyring")
 
 
