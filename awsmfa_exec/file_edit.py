@@ -87,9 +87,7 @@ def _key_lines(lines: list[str], start: int, end: int, keys: set[str]) -> list[i
         if not line.strip():
             continue
         match = _KEY.match(line)
-        if line.lstrip()[:1] in "#;" and not line[:1].isspace():
-            current = None
-        elif match and (not match.group("indent") or current is None):
+        if match and (not match.group("indent") or current is None):
             current = match.group("key").strip().lower()
         elif not line[:1].isspace():
             current = None
