@@ -7,6 +7,7 @@ refused. A cached `exec` never imports this module.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ SERVICE = "awsmfa"
 # The backends that keep secrets in the operating system's own encrypted store.
 _SYSTEM = ("SecretService", "libsecret", "kwallet", "macOS", "Windows")
 _SYSTEM_BACKENDS = {f"keyring.backends.{name}" for name in _SYSTEM}
+# Each system's own store, as (module in keyring.backends, class); else the Secret Service.
+_PLATFORMS = {"darwin": ("macOS", "Keyring"), "win32": ("Windows", "WinVaultKeyring")}
 INSTALL_HINT = (
     "no OS keyring to keep keys in: on Linux run a Secret Service in your D-Bus session "
     "(Debian: apt-get install gnome-keyring dbus-user-session, or KeePassXC with its "
@@ -39,13 +42,8 @@ def _system_backends(chosen: Any) -> list[Any]:
 def _platform_backend() -> tuple[Any, str]:
     """This system's own store, without keyring's detection (which imports every backend,
     and on Linux runs a C compiler to look for macOS libraries); why not, when unusable."""
-    if sys.platform == "darwin":
-        from keyring.backends import macOS as system
-    elif sys.platform == "win32":
-        from keyring.backends import Windows as system
-    else:
-        from keyring.backends import SecretService as system
-    kind = getattr(system, "WinVaultKeyring" if sys.platform == "win32" else "Keyring")
+    module, name = _PLATFORMS.get(sys.platform, ("SecretService", "Keyring"))
+    kind = getattr(importlib.import_module(f"keyring.backends.{module}"), name)
     try:
         kind.priority  # noqa: B018 - raises when the store cannot be reached
     except Exception as exc:  # RuntimeError, or a D-Bus failure of any kind
