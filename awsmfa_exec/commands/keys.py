@@ -14,14 +14,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from awsmfa_exec import file_edit, keystore, log
-from awsmfa_exec.commands.key_files import (
-    KEY_LINES,
-    Change,
-    changing,
-    marked,
-    read,
-    unmarked,
-)
+from awsmfa_exec.commands.key_files import KEY_LINES, Change, changing, marked, read, unmarked
 from awsmfa_exec.config import Files, Profiles, in_keyring, load_profiles, unknown_profile
 from awsmfa_exec.credentials import Credentials, mask_key_id
 from awsmfa_exec.errors import AwsmfaError, ConfigError, UsageError
