@@ -132,13 +132,12 @@ def write(profile: str, keys: Credentials, credentials_file: str | None = None) 
         raise _refused("store", profile, exc) from None
 
 
-def delete(profile: str) -> bool:
-    """Forget `profile`'s keys; False when the keyring held none."""
+def delete(profile: str) -> None:
+    """Forget `profile`'s keys, if the keyring holds any."""
     store = backend()
     if read(profile) is None:
-        return False
+        return
     try:
         store.delete_password(SERVICE, profile)
     except Exception as exc:
         raise _refused("delete", profile, exc) from None
-    return True
