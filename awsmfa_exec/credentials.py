@@ -76,8 +76,6 @@ class Credentials(Value):
         expires = self.expires_text or "never"
         return f"Credentials(access_key_id={mask_key_id(self.access_key_id)!r}, expires={expires})"
 
-    __str__ = __repr__
-
     @property
     def expiration(self) -> datetime | None:
         if self.expires_at is None:

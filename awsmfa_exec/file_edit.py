@@ -17,6 +17,7 @@ import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from awsmfa_exec.errors import ConfigError
@@ -34,10 +35,8 @@ class Section:
     config: bool
 
     def holds(self, header: str) -> bool:
-        if not self.config:
+        if not self.config or header == "default":
             return header == self.profile
-        if header == "default":
-            return self.profile == "default"
         if not header.startswith("profile"):
             return False
         try:
@@ -70,20 +69,9 @@ def _header(line: str) -> str | None:
 
 def _spans(lines: list[str], section: Section) -> list[tuple[int, int]]:
     """(header index, end index) of every section that holds `section`'s profile."""
-    spans: list[tuple[int, int]] = []
-    start: int | None = None
-    for index, line in enumerate(lines):
-        header = _header(line)
-        if header is None:
-            continue
-        if start is not None:
-            spans.append((start, index))
-            start = None
-        if section.holds(header):
-            start = index
-    if start is not None:
-        spans.append((start, len(lines)))
-    return spans
+    headers = {i: h for i, line in enumerate(lines) if (h := _header(line)) is not None}
+    bounds = pairwise([*headers, len(lines)])
+    return [(start, end) for start, end in bounds if section.holds(headers[start])]
 
 
 def _key_lines(lines: list[str], start: int, end: int, keys: set[str]) -> list[int]:
@@ -99,9 +87,7 @@ def _key_lines(lines: list[str], start: int, end: int, keys: set[str]) -> list[i
         if not line.strip():
             continue
         match = _KEY.match(line)
-        if line.lstrip()[:1] in "#;" and not line[:1].isspace():
-            current = None
-        elif match and (not match.group("indent") or current is None):
+        if match and (not match.group("indent") or current is None):
             current = match.group("key").strip().lower()
         elif not line[:1].isspace():
             current = None
@@ -148,9 +134,9 @@ def set_key(text: str, section: Section, key: str, value: str) -> str:
     existing = _key_lines(lines, start, end, {key})
     if existing:
         lines[existing[0] : existing[-1] + 1] = [entry]
-        return "".join(lines)
-    last = max([start, *(i for i in range(start + 1, end) if lines[i].strip())])
-    lines.insert(last + 1, entry)
+    else:
+        last = max([start, *(i for i in range(start + 1, end) if lines[i].strip())])
+        lines.insert(last + 1, entry)
     return "".join(lines)
 
 

@@ -7,6 +7,7 @@ refused. A cached `exec` never imports this module.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -16,15 +17,11 @@ from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.errors import ConfigError
 
 SERVICE = "awsmfa"
-DEFAULT_FILE = "~/.aws/credentials"
 # The backends that keep secrets in the operating system's own encrypted store.
-_SYSTEM_BACKENDS = (
-    "keyring.backends.SecretService",
-    "keyring.backends.libsecret",
-    "keyring.backends.kwallet",
-    "keyring.backends.macOS",
-    "keyring.backends.Windows",
-)
+_SYSTEM = ("SecretService", "libsecret", "kwallet", "macOS", "Windows")
+_SYSTEM_BACKENDS = {f"keyring.backends.{name}" for name in _SYSTEM}
+# Each system's own store, as (module in keyring.backends, class); else the Secret Service.
+_PLATFORMS = {"darwin": ("macOS", "Keyring"), "win32": ("Windows", "WinVaultKeyring")}
 INSTALL_HINT = (
     "no OS keyring to keep keys in: on Linux run a Secret Service in your D-Bus session "
     "(Debian: apt-get install gnome-keyring dbus-user-session, or KeePassXC with its "
@@ -45,13 +42,8 @@ def _system_backends(chosen: Any) -> list[Any]:
 def _platform_backend() -> tuple[Any, str]:
     """This system's own store, without keyring's detection (which imports every backend,
     and on Linux runs a C compiler to look for macOS libraries); why not, when unusable."""
-    if sys.platform == "darwin":
-        from keyring.backends import macOS as system
-    elif sys.platform == "win32":
-        from keyring.backends import Windows as system
-    else:
-        from keyring.backends import SecretService as system
-    kind = getattr(system, "WinVaultKeyring" if sys.platform == "win32" else "Keyring")
+    module, name = _PLATFORMS.get(sys.platform, ("SecretService", "Keyring"))
+    kind = getattr(importlib.import_module(f"keyring.backends.{module}"), name)
     try:
         kind.priority  # noqa: B018 - raises when the store cannot be reached
     except Exception as exc:  # RuntimeError, or a D-Bus failure of any kind
@@ -105,7 +97,7 @@ def _entry(profile: str) -> tuple[Credentials, str] | None:
             f"the keyring entry {SERVICE}/{profile} is not one awsmfa wrote; "
             f"replace it with `awsmfa add {profile}`"
         ) from None
-    return keys, str(value.get("credentials_file") or Path(DEFAULT_FILE).expanduser())
+    return keys, str(value.get("credentials_file") or Path("~/.aws/credentials").expanduser())
 
 
 def read(profile: str) -> Credentials | None:
@@ -140,13 +132,12 @@ def write(profile: str, keys: Credentials, credentials_file: str | None = None) 
         raise _refused("store", profile, exc) from None
 
 
-def delete(profile: str) -> bool:
-    """Forget `profile`'s keys; False when the keyring held none."""
+def delete(profile: str) -> None:
+    """Forget `profile`'s keys, if the keyring holds any."""
     store = backend()
     if read(profile) is None:
-        return False
+        return
     try:
         store.delete_password(SERVICE, profile)
     except Exception as exc:
         raise _refused("delete", profile, exc) from None
-    return True

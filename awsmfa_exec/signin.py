@@ -22,14 +22,8 @@ TIMEOUT = 10
 ISSUER = "awsmfa"
 DEFAULT_REGION = "us-east-1"
 
-_HOSTS = {  # partition: (federation endpoint, console)
-    "aws": ("https://signin.aws.amazon.com/federation", "https://console.aws.amazon.com"),
-    "aws-us-gov": (
-        "https://signin.amazonaws-us-gov.com/federation",
-        "https://console.amazonaws-us-gov.com",
-    ),
-    "aws-cn": ("https://signin.amazonaws.cn/federation", "https://console.amazonaws.cn"),
-}
+# Each partition's domain: its sign-in is at signin.DOMAIN/federation, its console console.DOMAIN
+_DOMAINS = {"aws": "aws.amazon.com", "aws-us-gov": "amazonaws-us-gov.com", "aws-cn": "amazonaws.cn"}
 
 
 def partition(region: str) -> str:
@@ -44,7 +38,7 @@ def federation_endpoint(region: str, environ: Mapping[str, str]) -> str:
     """The partition's endpoint, or AWSMFA_SIGNIN_URL: https, or http on loopback only."""
     override = environ.get("AWSMFA_SIGNIN_URL")
     if not override:
-        return _HOSTS[partition(region)][0]
+        return f"https://signin.{_DOMAINS[partition(region)]}/federation"
     parts = urllib.parse.urlsplit(override)
     if not (parts.scheme == "https" and parts.hostname) and not (
         parts.scheme == "http" and loopback(override)
@@ -58,7 +52,7 @@ def federation_endpoint(region: str, environ: Mapping[str, str]) -> str:
 
 def console_home(region: str) -> str:
     query = urllib.parse.urlencode({"region": region})
-    return f"{_HOSTS[partition(region)][1]}/console/home?{query}"
+    return f"https://console.{_DOMAINS[partition(region)]}/console/home?{query}"
 
 
 def signin_token(endpoint: str, creds: Credentials, *, whose: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from botocore import configloader
 from botocore.exceptions import ConfigNotFound, ConfigParseError
 
-from awsmfa_exec import file_edit, log
+from awsmfa_exec import file_edit
 from awsmfa_exec.config import KEYS_MARK
 from awsmfa_exec.errors import ConfigError
 
@@ -46,32 +46,23 @@ class Change:
     private: bool = False  # the new text holds a secret the old one did not
 
 
-def marked(text: str, profile: str, credential_process: bool) -> tuple[str, Wanted]:
-    """The config with `profile` marked as keeping its keys in the keyring and, unless it
-    has its own, the credential_process that runs awsmfa; what that changes."""
+def marked(text: str, profile: str, cp: bool, config: Path) -> tuple[str, Wanted, str | None]:
+    """The config with `profile` marked as keeping its keys in the keyring and, when `cp`
+    and it has none of its own, the credential_process that runs awsmfa; what that changes,
+    and what to say of credential_process once the config is in place."""
     section = file_edit.config_section(profile)
     text = file_edit.set_key(text, section, KEYS_MARK, "keyring")
     wanted: dict[str, str | None] = {KEYS_MARK: "keyring"}
     line = credential_process_line(profile)
-    if credential_process and file_edit.value_of(text, section, "credential_process") is None:
-        text = file_edit.set_key(text, section, "credential_process", line)
-        wanted["credential_process"] = line
-    return text, wanted
-
-
-def say_marked(profile: str, wanted: Wanted, credential_process: bool, config: Path) -> None:
-    """What `marked` did with credential_process, once the config is in place."""
-    line = credential_process_line(profile)
-    if "credential_process" in wanted:
-        log.note(
-            f"{profile}: credential_process = {line} set in {config}, for tools used without awsmfa"
-        )
-    elif credential_process:
-        current = file_edit.value_of(
-            read(config), file_edit.config_section(profile), "credential_process"
-        )
-        if current != line:
-            log.note(f"{profile}: its own credential_process in {config} is kept")
+    current = file_edit.value_of(text, section, "credential_process")
+    if not cp or current == line:
+        return text, wanted, None
+    if current is not None:
+        return text, wanted, f"{profile}: its own credential_process in {config} is kept"
+    wanted["credential_process"] = line
+    text = file_edit.set_key(text, section, "credential_process", line)
+    said = f"{profile}: credential_process = {line} set in {config}, for tools used without awsmfa"
+    return text, wanted, said
 
 
 def unmarked(text: str, profile: str) -> tuple[str, Wanted]:
@@ -99,14 +90,10 @@ def _view(path: Path, config: bool) -> dict[str, Any]:
 
 def _expected(view: dict[str, Any], profile: str, wanted: Wanted) -> dict[str, Any]:
     expected = copy.deepcopy(view)
-    values = expected.setdefault("profiles", {}).setdefault(profile, {})
-    for key, value in wanted.items():
-        if value is None:
-            values.pop(key, None)
-        else:
-            values[key] = value
-    if not values:
-        del expected["profiles"][profile]
+    profiles = expected.setdefault("profiles", {})
+    values = {k: v for k, v in {**profiles.pop(profile, {}), **wanted}.items() if v is not None}
+    if values:
+        profiles[profile] = values
     return expected
 
 

@@ -14,15 +14,7 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from awsmfa_exec import file_edit, keystore, log
-from awsmfa_exec.commands.key_files import (
-    KEY_LINES,
-    Change,
-    changing,
-    marked,
-    read,
-    say_marked,
-    unmarked,
-)
+from awsmfa_exec.commands.key_files import KEY_LINES, Change, changing, marked, read, unmarked
 from awsmfa_exec.config import Files, Profiles, in_keyring, load_profiles, unknown_profile
 from awsmfa_exec.credentials import Credentials, mask_key_id
 from awsmfa_exec.errors import AwsmfaError, ConfigError, UsageError
@@ -46,14 +38,6 @@ def forget_in_agent(environ: Mapping[str, str], profile: str) -> None:
         request(socket_path(environ), {"op": "clear", "profile": profile})
 
 
-def _check(keys: Credentials) -> Credentials:
-    if not _KEY_ID.match(keys.access_key_id):
-        raise UsageError("the access key id must be 16 or more capital letters and digits")
-    if not _SECRET.match(keys.secret_access_key):
-        raise UsageError("the secret access key must be 16 or more characters, no spaces")
-    return keys
-
-
 def read_keys() -> Credentials:
     """The key id and secret from the terminal (the secret not echoed), else two lines of
     stdin."""
@@ -66,7 +50,11 @@ def read_keys() -> Credentials:
         key_id, secret = sys.stdin.readline().strip(), sys.stdin.readline().strip()
     if not key_id or not secret:
         raise UsageError("give the access key id and the secret access key, one a line")
-    return _check(Credentials(key_id, secret))
+    if not _KEY_ID.match(key_id):
+        raise UsageError("the access key id must be 16 or more capital letters and digits")
+    if not _SECRET.match(secret):
+        raise UsageError("the secret access key must be 16 or more characters, no spaces")
+    return Credentials(key_id, secret)
 
 
 def _file_keys(values: Mapping[str, object]) -> bool:
@@ -99,10 +87,11 @@ def run_add(profile: str, keys: Credentials, environ: Mapping[str, str], cp: boo
         if values.get("role_arn"):
             raise ConfigError(f"profile {profile} is a role (role_arn); add keys to its source")
         _claim(profile, keys, files)
-        text, wanted = marked(read(files.config), profile, cp)
+        text, wanted, said = marked(read(files.config), profile, cp, files.config)
         with changing(profile, [Change(files.config, True, text, wanted)]):
             keystore.write(profile, keys, str(files.credentials))
-        say_marked(profile, wanted, cp, files.config)
+        if said:
+            log.note(said)
     forget_in_agent(environ, profile)
     log.note(f"{profile}: key {mask_key_id(keys.access_key_id)} is in the keyring")
 
@@ -126,6 +115,15 @@ def _confirm(profile: str, keys: Credentials, files: Files) -> None:
         raise AwsmfaError(f"{profile}: nothing removed")
 
 
+def _unmark(profile: str, files: Files, *first: Change) -> None:
+    """The config's mark taken away (renamed after the `first` changes), then the keyring
+    entry deleted."""
+    text, wanted = unmarked(read(files.config), profile)
+    with changing(profile, [*first, Change(files.config, True, text, wanted)]):
+        pass
+    keystore.delete(profile)
+
+
 def run_remove(profile: str, environ: Mapping[str, str], force: bool) -> None:
     files = Files.from_environ(environ)
     held = keystore.read(profile)
@@ -134,10 +132,7 @@ def run_remove(profile: str, environ: Mapping[str, str], force: bool) -> None:
     with file_edit.locked(files.config, files.credentials):
         if held is None and not in_keyring(load_profiles(files).get(profile, {})):
             raise ConfigError(f"the keyring holds no keys for profile {profile}")
-        text, wanted = unmarked(read(files.config), profile)
-        with changing(profile, [Change(files.config, True, text, wanted)]):
-            pass
-        keystore.delete(profile)
+        _unmark(profile, files)
     forget_in_agent(environ, profile)
     log.note(f"{profile}: keys removed from the keyring")
 
@@ -161,16 +156,7 @@ def run_restore(profile: str, environ: Mapping[str, str]) -> None:
         text = read(files.credentials)
         for key, value in keyed.items():
             text = file_edit.set_key(text, section, key, value)
-        config, wanted = unmarked(read(files.config), profile)
-        with changing(
-            profile,
-            [
-                Change(files.credentials, False, text, keyed, private=True),
-                Change(files.config, True, config, wanted),
-            ],
-        ):
-            pass
-        keystore.delete(profile)
+        _unmark(profile, files, Change(files.credentials, False, text, keyed, private=True))
     forget_in_agent(environ, profile)
     log.note(
         f"{profile}: key {mask_key_id(keys.access_key_id)} is back in {files.credentials}, "
@@ -212,7 +198,7 @@ def _move(profile: str, keys: Credentials, files: Files, cp: bool) -> None:
     config = file_edit.remove_keys(
         read(files.config), file_edit.config_section(profile), set(KEY_LINES)
     )
-    config, mark = marked(config, profile, cp)
+    config, mark, said = marked(config, profile, cp, files.config)
     changes = [
         Change(files.credentials, False, credentials, gone),
         Change(files.config, True, config, {**gone, **mark}),
@@ -228,7 +214,8 @@ def _move(profile: str, keys: Credentials, files: Files, cp: bool) -> None:
         if fresh:
             keystore.delete(profile)
         raise
-    say_marked(profile, mark, cp, files.config)
+    if said:
+        log.note(said)
     log.note(f"{profile}: key {mask_key_id(keys.access_key_id)} moved into the keyring")
 
 

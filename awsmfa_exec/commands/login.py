@@ -13,32 +13,23 @@ from awsmfa_exec.obtain import obtain
 from awsmfa_exec.request import Request
 
 
-def check_destination(destination: str | None) -> None:
-    if destination is None:
-        return
-    parts = urllib.parse.urlsplit(destination)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise UsageError(
-            f"--destination must be a console URL, e.g. "
-            f"https://console.aws.amazon.com/s3/home; got {destination!r}"
-        )
-
-
-def _require_role(profile: str, environ: Mapping[str, str]) -> None:
-    """Keys-only profiles get GetSessionToken credentials, which the console refuses."""
-    values = load_profiles(Files.from_environ(environ)).get(profile)
-    if values is not None and not values.get("role_arn"):
-        raise ConfigError(
-            f"profile {profile} has no role_arn: the console signs in roles only; "
-            "log in with one of its role profiles (`awsmfa list` shows them)"
-        )
-
-
 def run_login(
     request: Request, destination: str | None, print_only: bool, environ: Mapping[str, str]
 ) -> None:
-    check_destination(destination)
-    _require_role(request.profile, environ)
+    if destination is not None:
+        parts = urllib.parse.urlsplit(destination)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            raise UsageError(
+                f"--destination must be a console URL, e.g. "
+                f"https://console.aws.amazon.com/s3/home; got {destination!r}"
+            )
+    # Keys-only profiles get GetSessionToken credentials, which the console refuses.
+    values = load_profiles(Files.from_environ(environ)).get(request.profile)
+    if values is not None and not values.get("role_arn"):
+        raise ConfigError(
+            f"profile {request.profile} has no role_arn: the console signs in roles only; "
+            "log in with one of its role profiles (`awsmfa list` shows them)"
+        )
     got = obtain(request, environ)
     if got.credentials.session_token is None:
         raise ConfigError(

@@ -15,16 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
-from awsmfa_exec import keystore, log
+from awsmfa_exec import config, keystore, log
 from awsmfa_exec.commands.keys import forget_in_agent
-from awsmfa_exec.config import (
-    Files,
-    in_keyring,
-    keyring_keys,
-    load_profiles,
-    resolve,
-    unknown_profile,
-)
 from awsmfa_exec.credentials import Credentials, mask_key_id
 from awsmfa_exec.errors import AuthError, AwsmfaError, Cancelled, ConfigError
 
@@ -67,15 +59,14 @@ def _working(account: Account, keys: Credentials, arn: str, pause: float) -> Non
     for attempt in range(CHECK_ATTEMPTS):
         try:
             seen = account.identity(keys)
+            break
         except AuthError:
             if attempt == CHECK_ATTEMPTS - 1:
                 raise
             log.debug("the new key does not work yet; IAM is still spreading it")
             time.sleep(pause)
-            continue
-        if seen != arn:
-            raise AuthError(f"the new key belongs to {seen}, not {arn}")
-        return
+    if seen != arn:
+        raise AuthError(f"the new key belongs to {seen}, not {arn}")
 
 
 def _undone(
@@ -151,9 +142,8 @@ class AwsAccount:
     def create(self, user: str) -> Credentials:
         from awsmfa_exec import sts
 
-        return sts.create_access_key(
-            sts.iam_endpoint(self.environ, self.profile), self.signer, user
-        )
+        endpoint = sts.iam_endpoint(self.environ, self.profile)
+        return sts.create_access_key(endpoint, self.signer, user)
 
     def delete(self, user: str, key_id: str) -> None:
         from awsmfa_exec import sts
@@ -174,18 +164,18 @@ def run_rotate(profile: str, token_code: str | None, environ: Mapping[str, str])
     from awsmfa_exec.obtain import obtain
     from awsmfa_exec.request import make_request
 
-    files = Files.from_environ(environ)
-    profiles = load_profiles(files)
+    files = config.Files.from_environ(environ)
+    profiles = config.load_profiles(files)
     if profile not in profiles:
-        raise unknown_profile(profile, profiles, files)
+        raise config.unknown_profile(profile, profiles, files)
     values = profiles[profile]
-    if not in_keyring(values) or values.get("role_arn"):
+    if not config.in_keyring(values) or values.get("role_arn"):
         raise ConfigError(
             f"profile {profile} does not keep long-term keys in the keyring; "
             f"rotate the profile that does (`awsmfa import {profile}` moves file keys there)"
         )
-    old = keyring_keys(profile)
-    chain = resolve(profile, profiles, files, environ, keys_from=lambda _: old)
+    old = config.keyring_keys(profile)
+    chain = config.resolve(profile, profiles, files, environ, keys_from=lambda _: old)
     if chain.mfa_serial:
         request = make_request(profile, token_code, None, None, no_session=False)
         signer = obtain(request, environ).credentials
