@@ -79,9 +79,6 @@ class StoredCredentials:
     users: set[str] = field(default_factory=set)
     detail: str = ""  # what tells it apart from others of its kind and label: "-d 2h"
 
-    def fresh(self, now: datetime) -> bool:
-        return self.credentials.valid_for(REFRESH_MARGIN, now)
-
 
 @dataclass(frozen=True)
 class HeldSummary:
@@ -122,7 +119,7 @@ class Cache:
 
     def _fresh(self, key: str) -> StoredCredentials | None:
         entry = self._entries.get(key)
-        if entry is not None and not entry.fresh(self._now()):
+        if entry is not None and not entry.credentials.valid_for(REFRESH_MARGIN, self._now()):
             del self._entries[key]
             return None
         return entry

@@ -5,8 +5,9 @@ the one way in, for the direct path, the agent, `each` and `exec --server` alike
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
 
 from awsmfa_exec import log, role_limits, sts
@@ -56,6 +57,13 @@ class Cached:
         return use.cache.get_or_make(*what, self.detail)
 
 
+def _with_code(mfa: MfaCode | None, call: Callable[..., Credentials]) -> Credentials:
+    """`call(serial=, code=)`, with the code from `mfa` when the code goes with the call."""
+    if mfa is None:
+        return call(serial=None, code=None)
+    return mfa.call(lambda code: call(serial=mfa.serial, code=code))
+
+
 @dataclass
 class SessionTokenProvider:
     """GetSessionToken with the long-term keys, with the MFA code when there is a serial."""
@@ -67,20 +75,11 @@ class SessionTokenProvider:
     mfa: MfaCode | None
 
     def retrieve(self) -> Credentials:
-        keys, mfa = self.source.retrieve(), self.mfa
-
-        def call(code: str | None) -> Credentials:
-            serial = mfa.serial if mfa else None
-            return sts.get_session_token(
-                self.endpoint,
-                keys,
-                whose=self.whose,
-                duration=self.duration,
-                serial=serial,
-                code=code,
-            )
-
-        return mfa.call(call) if mfa else call(None)
+        keys = self.source.retrieve()
+        call = partial(
+            sts.get_session_token, self.endpoint, keys, whose=self.whose, duration=self.duration
+        )
+        return _with_code(self.mfa, call)
 
 
 @dataclass
@@ -98,26 +97,21 @@ class AssumeRoleProvider:
     keys_of: str | None = None  # the profile whose keys sign, named when STS refuses them
 
     def retrieve(self) -> Credentials:
-        creds = self.source.retrieve()
-        hop, mfa = self.hop, self.mfa
-
-        def call(duration: int, code: str | None) -> Credentials:
-            return sts.assume_role(
-                self.endpoint,
-                creds,
-                whose=hop.profile,
-                role_arn=hop.role_arn,
-                session_name=hop.session_name,
-                duration=duration,
-                external_id=hop.external_id,
-                serial=mfa.serial if mfa else None,
-                code=code,
-                keys_of=self.keys_of,
-                extra=hop.session.params(),
-            )
+        hop = self.hop
+        call = partial(
+            sts.assume_role,
+            self.endpoint,
+            self.source.retrieve(),
+            whose=hop.profile,
+            role_arn=hop.role_arn,
+            session_name=hop.session_name,
+            external_id=hop.external_id,
+            keys_of=self.keys_of,
+            extra=hop.session.params(),
+        )
 
         def assume(duration: int) -> Credentials:
-            return mfa.call(lambda code: call(duration, code)) if mfa else call(duration, None)
+            return _with_code(self.mfa, partial(call, duration=duration))
 
         url = self.endpoint.url
         return role_limits.within_limit(url, hop.role_arn, hop.profile, self.duration, assume)

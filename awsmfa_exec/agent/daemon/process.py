@@ -173,22 +173,20 @@ class Agent:
         caller = Caller(has_code=request.get("code_given") is True)
         with log.captured(bool(request.get("debug"))) as lines:
 
+            def exchange(need: Message, field: str, kind: type = object) -> object:
+                with self.store.asking(caller):
+                    send(conn, {**need, "lines": _drain(lines)})
+                    reply = receive(conn)
+                    if reply is None or field not in reply or not isinstance(reply[field], kind):
+                        raise ClientGone
+                return reply[field]
+
             def ask(serial: str | None, profile: str, why: str | None) -> str:
                 need = {"type": "need_code", "serial": serial, "profile": profile}
-                with self.store.asking(caller):
-                    send(conn, {**need, "rejected": why, "lines": _drain(lines)})
-                    reply = receive(conn)
-                    if reply is None or not isinstance(reply.get("code"), str):
-                        raise ClientGone
-                return str(reply["code"])
+                return str(exchange({**need, "rejected": why}, "code", str))
 
             def ask_client(what: str, profile: str) -> Credentials:
-                with self.store.asking(caller):
-                    send(conn, {"type": what, "profile": profile, "lines": _drain(lines)})
-                    reply = receive(conn)
-                    if reply is None or "credentials" not in reply:
-                        raise ClientGone
-                return load_credentials(reply["credentials"])
+                return load_credentials(exchange({"type": what, "profile": profile}, "credentials"))
 
             try:
                 answer = handle_get(request, self.store, self.keys, ask, caller, ask_client)
