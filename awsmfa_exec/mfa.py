@@ -7,7 +7,6 @@ caller's choice of asker): `Given` (-t, `AWSMFA_TOKEN_CODE`), `Prompting`, `Refu
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import Protocol, TypeVar
 
@@ -87,8 +86,8 @@ class Prompting:
     """The prompt driver the caller's own files and environment choose (`prompts.choose`):
     never one a session agent names."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
-        self._environ = os.environ if environ is None else environ
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
         self._driver: Driver | None = None
         self._asked = 0
 

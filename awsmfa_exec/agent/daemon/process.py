@@ -43,15 +43,13 @@ class ClientGone(Exception):
 
 
 def answers(path: Path) -> bool:
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    probe.settimeout(2)
-    try:
-        with addressable(path) as address:
-            probe.connect(address)
-    except OSError:
-        return False
-    finally:
-        probe.close()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(2)
+        try:
+            with addressable(path) as address:
+                probe.connect(address)
+        except OSError:
+            return False
     return True
 
 
