@@ -12,7 +12,6 @@ from typing import Protocol, TypeVar
 
 from awsmfa_exec import log
 from awsmfa_exec.errors import AuthError, MfaCodeRejected, UsageError
-from awsmfa_exec.prompts import HOW_TO_GIVE_A_CODE as HOW_TO_GIVE_A_CODE  # noqa: PLC0414
 from awsmfa_exec.prompts import Asking, Driver, Need
 
 T = TypeVar("T")

@@ -48,9 +48,7 @@ _AGENT_ENV = (
     "LC_ALL",
     "AWSMFA_AGENT_GRACE",
     "BOTO_DISABLE_CRT",  # botocore's own switch: the agent signs as the user's botocore does
-)
-# What it needs to reach the user's keyring the way the commands do (`keystore`).
-_KEYRING_ENV = (
+    # what it needs to reach the user's keyring the way the commands do (`keystore`)
     "DBUS_SESSION_BUS_ADDRESS",
     "XDG_RUNTIME_DIR",
     "XDG_CONFIG_HOME",
@@ -89,7 +87,7 @@ def start(path: str) -> None:
     """Start an agent at `path` and wait until it listens (a running one is left alone)."""
     import subprocess  # only when no agent answers: off the cached path
 
-    env = {k: os.environ[k] for k in (*_AGENT_ENV, *_KEYRING_ENV) if k in os.environ}
+    env = {k: os.environ[k] for k in _AGENT_ENV if k in os.environ}
     try:
         starter = subprocess.Popen(
             [sys.executable, "-B", "-m", "awsmfa_exec.agent", "--socket", path],
