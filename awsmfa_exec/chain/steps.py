@@ -123,11 +123,7 @@ def _temporary(creds: Credentials) -> bool:
 
 class RootKindChanged(Exception):
     """The root gave the other kind of credentials (temporary or long-term) than the chain
-    was planned for; they are in `credentials`, for the chain to be planned again on."""
-
-    def __init__(self, credentials: Credentials) -> None:
-        super().__init__("the root gave the other kind of credentials")
-        self.credentials = credentials
+    was planned for; it is planned again on what the root gave (`FetchedRoot.got`)."""
 
 
 @dataclass
@@ -147,7 +143,7 @@ class FetchedRoot:
             self.got = self.root.retrieve()
             self.use.cache.remember_root(identity(self.chain), _temporary(self.got))
         if self.planned is not None and _temporary(self.got) != self.planned:
-            raise RootKindChanged(self.got)
+            raise RootKindChanged
         return self.got
 
 
