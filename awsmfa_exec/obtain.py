@@ -88,8 +88,7 @@ def direct(
 
         region = request.options.region or chain.region
         root = BotocoreRoot(chain.source, Files.from_environ(environ), environ, region)
-    use = cache or Use()
-    creds, region = steps.credentials(chain, request.options, mfa, environ, use, root)
+    creds, region = steps.credentials(chain, request.options, mfa, environ, cache or Use(), root)
     return Obtained(request.profile, creds, region, "direct")
 
 

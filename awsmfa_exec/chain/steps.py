@@ -12,14 +12,7 @@ from typing import Protocol
 
 from awsmfa_exec import log, role_limits, sts
 from awsmfa_exec.chain import plan
-from awsmfa_exec.chain.cache import (
-    Use,
-    first_role_key,
-    identity,
-    role_key,
-    root_key,
-    session_key,
-)
+from awsmfa_exec.chain.cache import Use, first_role_key, identity, role_key, root_key, session_key
 from awsmfa_exec.config import Chain, RoleHop
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.duration import describe
