@@ -44,11 +44,9 @@ def second_code(profile: str) -> UsageError:
 class Asker(Protocol):
     def ask(self, need: Need) -> str:
         """A 6-digit code for `need`."""
-        ...
 
     def may_ask_again(self, need: Need) -> bool:
         """Whether to ask for another code after the last one failed for `need.why`."""
-        ...
 
 
 class CodeWanted(AuthError):

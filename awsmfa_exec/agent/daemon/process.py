@@ -138,13 +138,11 @@ class Agent:
 
     def _handle(self, conn: socket.socket) -> None:
         try:
-            with conn:
+            with contextlib.suppress(OSError, ProtocolError, ClientGone), conn:
                 conn.settimeout(CODE_TIMEOUT)
                 request = receive(conn)
                 if request is not None:
                     self._answer(conn, request)
-        except (OSError, ProtocolError, ClientGone):
-            pass
         finally:
             with self._lock:
                 self.busy -= 1
