@@ -125,7 +125,7 @@ class FetchedRoot:
     kind it gave; a kind other than `planned` (when the chain was planned before the fetch)
     raises RootKindChanged."""
 
-    root: Provider
+    root: Callable[[], Credentials]
     use: Use
     chain: Chain
     planned: bool | None = None
@@ -133,7 +133,7 @@ class FetchedRoot:
 
     def retrieve(self) -> Credentials:
         if self.got is None:
-            self.got = self.root.retrieve()
+            self.got = self.root()
             self.use.cache.remember_root(identity(self.chain), _temporary(self.got))
         if self.planned is not None and _temporary(self.got) != self.planned:
             raise RootKindChanged
@@ -146,7 +146,7 @@ def credentials(
     mfa: MfaCode,
     environ: Mapping[str, str],
     use: Use,
-    root: Provider | None = None,
+    root: Callable[[], Credentials] | None = None,
 ) -> tuple[Credentials, str | None]:
     """The final credentials of `chain`, and the region the child gets (the options', else
     the chain's). STS is reached as `environ` and the profile say; `root` fetches a root

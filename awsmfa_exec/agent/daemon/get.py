@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from awsmfa_exec.agent.protocol import Message, ProtocolError, dump_credentials
@@ -75,16 +76,6 @@ class RemoteAsker:
         return True
 
 
-class ClientRoot:
-    """The chain's root credentials, asked of the client once, when an STS call needs them."""
-
-    def __init__(self, profile: str, ask: AskClient) -> None:
-        self._profile, self._ask = profile, ask
-
-    def retrieve(self) -> Credentials:
-        return self._ask("need_root", self._profile)
-
-
 def handle_get(
     request: Message,
     cache: Cache,
@@ -112,7 +103,7 @@ def handle_get(
     chain = load_chain(profile, environ, lambda name: keys.read(name, ask_client), files)
     mfa = MfaCode(chain.mfa_serial, chain.profile, RemoteAsker(ask))
     use = Use(cache, margin, caller)
-    root = ClientRoot(profile, ask_client)
+    root = partial(ask_client, "need_root", profile)  # asked of the client when a call needs it
     creds, region = steps.credentials(chain, options, mfa, environ, use, root)
     return {
         "type": "credentials",
