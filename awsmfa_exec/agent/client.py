@@ -73,12 +73,11 @@ def connect(path: Where) -> socket.socket | None:
         with addressable(path) as address:
             sock.connect(address)
         check_peer(sock, path)
-    except OSError:
+    except (OSError, Untrusted) as exc:
         sock.close()
+        if isinstance(exc, Untrusted):
+            raise
         return None
-    except Untrusted:
-        sock.close()
-        raise
     sock.settimeout(ANSWER_TIMEOUT)
     return sock
 

@@ -144,13 +144,10 @@ class Cache:
         caller: Caller | None = None,
         detail: str = "",
     ) -> Credentials:
-        """The held credentials for `key` if they have more than `margin` seconds left,
-        else `make()`'s, made by one caller at a time.
-
-        Callers asking for a key that is being made wait for the outcome; when the maker
-        fails, the next waiter tries in its turn. A caller with its own code waits only
-        for makers that are not at a prompt.
-        """
+        """The held credentials for `key` if they have more than `margin` seconds left, else
+        `make()`'s, made by one caller at a time: the others wait for the outcome (when the
+        maker fails, the next tries in its turn), but a caller with its own code waits only
+        for makers that are not at a prompt."""
         caller = caller or Caller()
         with self._changed:
             while True:

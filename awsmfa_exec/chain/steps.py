@@ -227,9 +227,7 @@ def build(
             provider = Cached(use, key, "mfa-session", hop.profile, chain.profile, provider, detail)
     if steps.hops:
         key = role_key(chain, options, endpoint.url)
-        detail = _shape(options)
-        provider = Cached(use, key, "role", chain.profile, chain.profile, provider, detail)
+        provider = Cached(use, key, "role", chain.profile, chain.profile, provider, _shape(options))
     elif steps.session is None and source.deferred:  # the root's own, as they are
-        label = source.profile
-        provider = Cached(use, root_key(chain), "root", label, chain.profile, provider)
+        provider = Cached(use, root_key(chain), "root", source.profile, chain.profile, provider)
     return provider
