@@ -19,10 +19,6 @@ T = TypeVar("T")
 MAX_PROMPTS = 3
 # Why a new code is wanted, when the last one was accepted already.
 REUSED = "that MFA code was used already and STS accepts each code once"
-# What the person at this process's prompt is told before it asks again.
-REJECTED_NOTE = "STS rejected that MFA code; wait for the next one and try again"
-REUSED_NOTE = "that MFA code was used already; wait for the next one"
-MISTYPED_NOTE = "an MFA code is 6 digits; try again"
 
 
 def check_code(code: str, origin: str) -> str:
@@ -89,8 +85,10 @@ class Prompting:
         self._asked = 0
 
     def ask(self, need: Need) -> str:
-        if need.why is not None:
-            log.note(REUSED_NOTE if need.why == REUSED else REJECTED_NOTE)
+        if need.why == REUSED:
+            log.note("that MFA code was used already; wait for the next one")
+        elif need.why is not None:
+            log.note("STS rejected that MFA code; wait for the next one and try again")
         while True:
             if self._driver is None:
                 from awsmfa_exec.agent.harden import before_secrets
@@ -104,7 +102,7 @@ class Prompting:
             except UsageError:
                 if not self._driver.interactive or self._asked >= MAX_PROMPTS:
                     raise
-                log.note(MISTYPED_NOTE)
+                log.note("an MFA code is 6 digits; try again")
 
     def may_ask_again(self, need: Need) -> bool:
         driver = self._driver
