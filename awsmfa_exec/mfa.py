@@ -7,13 +7,11 @@ caller's choice of asker): `Given` (-t, `AWSMFA_TOKEN_CODE`), `Prompting`, `Refu
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from typing import Protocol, TypeVar
 
 from awsmfa_exec import log
 from awsmfa_exec.errors import AuthError, MfaCodeRejected, UsageError
-from awsmfa_exec.prompts import HOW_TO_GIVE_A_CODE as HOW_TO_GIVE_A_CODE  # noqa: PLC0414
 from awsmfa_exec.prompts import Asking, Driver, Need
 
 T = TypeVar("T")
@@ -21,10 +19,6 @@ T = TypeVar("T")
 MAX_PROMPTS = 3
 # Why a new code is wanted, when the last one was accepted already.
 REUSED = "that MFA code was used already and STS accepts each code once"
-# What the person at this process's prompt is told before it asks again.
-REJECTED_NOTE = "STS rejected that MFA code; wait for the next one and try again"
-REUSED_NOTE = "that MFA code was used already; wait for the next one"
-MISTYPED_NOTE = "an MFA code is 6 digits; try again"
 
 
 def check_code(code: str, origin: str) -> str:
@@ -46,11 +40,9 @@ def second_code(profile: str) -> UsageError:
 class Asker(Protocol):
     def ask(self, need: Need) -> str:
         """A 6-digit code for `need`."""
-        ...
 
     def may_ask_again(self, need: Need) -> bool:
         """Whether to ask for another code after the last one failed for `need.why`."""
-        ...
 
 
 class CodeWanted(AuthError):
@@ -87,14 +79,16 @@ class Prompting:
     """The prompt driver the caller's own files and environment choose (`prompts.choose`):
     never one a session agent names."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
-        self._environ = os.environ if environ is None else environ
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
         self._driver: Driver | None = None
         self._asked = 0
 
     def ask(self, need: Need) -> str:
-        if need.why is not None:
-            log.note(REUSED_NOTE if need.why == REUSED else REJECTED_NOTE)
+        if need.why == REUSED:
+            log.note("that MFA code was used already; wait for the next one")
+        elif need.why is not None:
+            log.note("STS rejected that MFA code; wait for the next one and try again")
         while True:
             if self._driver is None:
                 from awsmfa_exec.agent.harden import before_secrets
@@ -108,7 +102,7 @@ class Prompting:
             except UsageError:
                 if not self._driver.interactive or self._asked >= MAX_PROMPTS:
                     raise
-                log.note(MISTYPED_NOTE)
+                log.note("an MFA code is 6 digits; try again")
 
     def may_ask_again(self, need: Need) -> bool:
         driver = self._driver

@@ -87,9 +87,8 @@ def direct(
         from awsmfa_exec.roots import BotocoreRoot
 
         region = request.options.region or chain.region
-        root = BotocoreRoot(chain.source, Files.from_environ(environ), environ, region)
-    use = cache or Use()
-    creds, region = steps.credentials(chain, request.options, mfa, environ, use, root)
+        root = BotocoreRoot(chain.source, Files.from_environ(environ), environ, region).retrieve
+    creds, region = steps.credentials(chain, request.options, mfa, environ, cache or Use(), root)
     return Obtained(request.profile, creds, region, "direct")
 
 

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
     from awsmfa_exec.agent.paths import Where
     from awsmfa_exec.mfa import Asker, MfaCode
-    from awsmfa_exec.prompts import Asking
     from awsmfa_exec.request import Obtained, Request
 
 CONNECT_TIMEOUT = 2.0
@@ -49,9 +48,7 @@ _AGENT_ENV = (
     "LC_ALL",
     "AWSMFA_AGENT_GRACE",
     "BOTO_DISABLE_CRT",  # botocore's own switch: the agent signs as the user's botocore does
-)
-# What it needs to reach the user's keyring the way the commands do (`keystore`).
-_KEYRING_ENV = (
+    # what it needs to reach the user's keyring the way the commands do (`keystore`)
     "DBUS_SESSION_BUS_ADDRESS",
     "XDG_RUNTIME_DIR",
     "XDG_CONFIG_HOME",
@@ -76,12 +73,11 @@ def connect(path: Where) -> socket.socket | None:
         with addressable(path) as address:
             sock.connect(address)
         check_peer(sock, path)
-    except OSError:
+    except (OSError, Untrusted) as exc:
         sock.close()
+        if isinstance(exc, Untrusted):
+            raise
         return None
-    except Untrusted:
-        sock.close()
-        raise
     sock.settimeout(ANSWER_TIMEOUT)
     return sock
 
@@ -90,7 +86,7 @@ def start(path: str) -> None:
     """Start an agent at `path` and wait until it listens (a running one is left alone)."""
     import subprocess  # only when no agent answers: off the cached path
 
-    env = {k: os.environ[k] for k in (*_AGENT_ENV, *_KEYRING_ENV) if k in os.environ}
+    env = {k: os.environ[k] for k in _AGENT_ENV if k in os.environ}
     try:
         starter = subprocess.Popen(
             [sys.executable, "-B", "-m", "awsmfa_exec.agent", "--socket", path],
@@ -165,17 +161,6 @@ def _shaping(environ: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def own_asking(profile: str, environ: Mapping[str, str]) -> tuple[str | None, Asking]:
-    """The profile's MFA serial and how to get its code, as the caller's own files say: the
-    agent never names a serial, a command or a prompt for the client to use."""
-    # only when a code is wanted: off the cached path; the keys stay with the agent
-    from awsmfa_exec.config import load_chain, no_keys_read
-    from awsmfa_exec.prompts import Asking
-
-    chain = load_chain(profile, environ, no_keys_read)
-    return chain.mfa_serial, Asking.of(chain)
-
-
 class _Conversation:
     """One `get` to its end: the agent may ask for a code (`need_code`, given by `asker`)
     or for the chain's root credentials (`need_root`, fetched here)."""
@@ -207,8 +192,14 @@ class _Conversation:
 
             asker = self.asker or asker_for(self.req, self.environ)
             serial, asking = str(need.get("serial") or "") or None, None
-            if not isinstance(asker, Given | Refusing):  # a prompt: the client's own
-                serial, asking = own_asking(self.req.profile, self.environ)
+            if not isinstance(asker, Given | Refusing):
+                # A prompt: the serial and how to get the code as the caller's own files say;
+                # the agent never names a serial, a command or a prompt for the client to use.
+                from awsmfa_exec.config import load_chain, no_keys_read
+                from awsmfa_exec.prompts import Asking
+
+                chain = load_chain(self.req.profile, self.environ, no_keys_read)
+                serial, asking = chain.mfa_serial, Asking.of(chain)
             self.mfa = MfaCode(serial, self.req.profile, asker, asking)
         return self.mfa.call(self.code_step)
 

@@ -79,9 +79,6 @@ class StoredCredentials:
     users: set[str] = field(default_factory=set)
     detail: str = ""  # what tells it apart from others of its kind and label: "-d 2h"
 
-    def fresh(self, now: datetime) -> bool:
-        return self.credentials.valid_for(REFRESH_MARGIN, now)
-
 
 @dataclass(frozen=True)
 class HeldSummary:
@@ -122,7 +119,7 @@ class Cache:
 
     def _fresh(self, key: str) -> StoredCredentials | None:
         entry = self._entries.get(key)
-        if entry is not None and not entry.fresh(self._now()):
+        if entry is not None and not entry.credentials.valid_for(REFRESH_MARGIN, self._now()):
             del self._entries[key]
             return None
         return entry
@@ -147,13 +144,10 @@ class Cache:
         caller: Caller | None = None,
         detail: str = "",
     ) -> Credentials:
-        """The held credentials for `key` if they have more than `margin` seconds left,
-        else `make()`'s, made by one caller at a time.
-
-        Callers asking for a key that is being made wait for the outcome; when the maker
-        fails, the next waiter tries in its turn. A caller with its own code waits only
-        for makers that are not at a prompt.
-        """
+        """The held credentials for `key` if they have more than `margin` seconds left, else
+        `make()`'s, made by one caller at a time: the others wait for the outcome (when the
+        maker fails, the next tries in its turn), but a caller with its own code waits only
+        for makers that are not at a prompt."""
         caller = caller or Caller()
         with self._changed:
             while True:

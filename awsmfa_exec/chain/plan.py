@@ -50,31 +50,25 @@ def check_range(seconds: int, action: str, what: str) -> None:
 
 
 def _check_configured(chain: Chain) -> None:
-    if chain.mfa_session_duration is not None:
-        check_range(
-            chain.mfa_session_duration,
-            "GetSessionToken",
-            f"mfa_session_duration = {chain.mfa_session_duration} (profile {chain.profile})",
-        )
+    if (seconds := chain.mfa_session_duration) is not None:
+        what = f"mfa_session_duration = {seconds} (profile {chain.profile})"
+        check_range(seconds, "GetSessionToken", what)
     for hop in chain.hops:
         if hop.duration_seconds is not None:
-            check_range(
-                hop.duration_seconds,
-                "AssumeRole",
-                f"duration_seconds = {hop.duration_seconds} of role profile {hop.profile}",
-            )
+            what = f"duration_seconds = {hop.duration_seconds} of role profile {hop.profile}"
+            check_range(hop.duration_seconds, "AssumeRole", what)
 
 
 def final_duration(chain: Chain, options: Options) -> int:
     """What the final credentials should last, checked against the final call's range."""
-    if not chain.hops:
+    if chain.hops:
+        wanted = options.duration or chain.hops[-1].duration_seconds or DEFAULT_ROLE_DURATION
+        action, whose = "AssumeRole", f"role profile {chain.profile}"
+    else:
         wanted = options.duration or chain.duration_seconds or session_duration(chain)
-        if options.duration:
-            check_range(wanted, "GetSessionToken", f"-d {describe(wanted)} for {chain.profile}")
-        return wanted
-    wanted = options.duration or chain.hops[-1].duration_seconds or DEFAULT_ROLE_DURATION
+        action, whose = "GetSessionToken", chain.profile
     if options.duration:
-        check_range(wanted, "AssumeRole", f"-d {describe(wanted)} for role profile {chain.profile}")
+        check_range(wanted, action, f"-d {describe(wanted)} for {whose}")
     return wanted
 
 

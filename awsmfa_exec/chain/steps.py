@@ -5,20 +5,14 @@ the one way in, for the direct path, the agent, `each` and `exec --server` alike
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
 
 from awsmfa_exec import log, role_limits, sts
 from awsmfa_exec.chain import plan
-from awsmfa_exec.chain.cache import (
-    Use,
-    first_role_key,
-    identity,
-    role_key,
-    root_key,
-    session_key,
-)
+from awsmfa_exec.chain.cache import Use, first_role_key, identity, role_key, root_key, session_key
 from awsmfa_exec.config import Chain, RoleHop
 from awsmfa_exec.credentials import Credentials
 from awsmfa_exec.duration import describe
@@ -56,6 +50,13 @@ class Cached:
         return use.cache.get_or_make(*what, self.detail)
 
 
+def _with_code(mfa: MfaCode | None, call: Callable[..., Credentials]) -> Credentials:
+    """`call(serial=, code=)`, with the code from `mfa` when the code goes with the call."""
+    if mfa is None:
+        return call(serial=None, code=None)
+    return mfa.call(lambda code: call(serial=mfa.serial, code=code))
+
+
 @dataclass
 class SessionTokenProvider:
     """GetSessionToken with the long-term keys, with the MFA code when there is a serial."""
@@ -67,20 +68,11 @@ class SessionTokenProvider:
     mfa: MfaCode | None
 
     def retrieve(self) -> Credentials:
-        keys, mfa = self.source.retrieve(), self.mfa
-
-        def call(code: str | None) -> Credentials:
-            serial = mfa.serial if mfa else None
-            return sts.get_session_token(
-                self.endpoint,
-                keys,
-                whose=self.whose,
-                duration=self.duration,
-                serial=serial,
-                code=code,
-            )
-
-        return mfa.call(call) if mfa else call(None)
+        keys = self.source.retrieve()
+        call = partial(
+            sts.get_session_token, self.endpoint, keys, whose=self.whose, duration=self.duration
+        )
+        return _with_code(self.mfa, call)
 
 
 @dataclass
@@ -98,26 +90,21 @@ class AssumeRoleProvider:
     keys_of: str | None = None  # the profile whose keys sign, named when STS refuses them
 
     def retrieve(self) -> Credentials:
-        creds = self.source.retrieve()
-        hop, mfa = self.hop, self.mfa
-
-        def call(duration: int, code: str | None) -> Credentials:
-            return sts.assume_role(
-                self.endpoint,
-                creds,
-                whose=hop.profile,
-                role_arn=hop.role_arn,
-                session_name=hop.session_name,
-                duration=duration,
-                external_id=hop.external_id,
-                serial=mfa.serial if mfa else None,
-                code=code,
-                keys_of=self.keys_of,
-                extra=hop.session.params(),
-            )
+        hop = self.hop
+        call = partial(
+            sts.assume_role,
+            self.endpoint,
+            self.source.retrieve(),
+            whose=hop.profile,
+            role_arn=hop.role_arn,
+            session_name=hop.session_name,
+            external_id=hop.external_id,
+            keys_of=self.keys_of,
+            extra=hop.session.params(),
+        )
 
         def assume(duration: int) -> Credentials:
-            return mfa.call(lambda code: call(duration, code)) if mfa else call(duration, None)
+            return _with_code(self.mfa, partial(call, duration=duration))
 
         url = self.endpoint.url
         return role_limits.within_limit(url, hop.role_arn, hop.profile, self.duration, assume)
@@ -129,11 +116,7 @@ def _temporary(creds: Credentials) -> bool:
 
 class RootKindChanged(Exception):
     """The root gave the other kind of credentials (temporary or long-term) than the chain
-    was planned for; they are in `credentials`, for the chain to be planned again on."""
-
-    def __init__(self, credentials: Credentials) -> None:
-        super().__init__("the root gave the other kind of credentials")
-        self.credentials = credentials
+    was planned for; it is planned again on what the root gave (`FetchedRoot.got`)."""
 
 
 @dataclass
@@ -142,7 +125,7 @@ class FetchedRoot:
     kind it gave; a kind other than `planned` (when the chain was planned before the fetch)
     raises RootKindChanged."""
 
-    root: Provider
+    root: Callable[[], Credentials]
     use: Use
     chain: Chain
     planned: bool | None = None
@@ -150,10 +133,10 @@ class FetchedRoot:
 
     def retrieve(self) -> Credentials:
         if self.got is None:
-            self.got = self.root.retrieve()
+            self.got = self.root()
             self.use.cache.remember_root(identity(self.chain), _temporary(self.got))
         if self.planned is not None and _temporary(self.got) != self.planned:
-            raise RootKindChanged(self.got)
+            raise RootKindChanged
         return self.got
 
 
@@ -163,7 +146,7 @@ def credentials(
     mfa: MfaCode,
     environ: Mapping[str, str],
     use: Use,
-    root: Provider | None = None,
+    root: Callable[[], Credentials] | None = None,
 ) -> tuple[Credentials, str | None]:
     """The final credentials of `chain`, and the region the child gets (the options', else
     the chain's). STS is reached as `environ` and the profile say; `root` fetches a root
@@ -244,9 +227,7 @@ def build(
             provider = Cached(use, key, "mfa-session", hop.profile, chain.profile, provider, detail)
     if steps.hops:
         key = role_key(chain, options, endpoint.url)
-        detail = _shape(options)
-        provider = Cached(use, key, "role", chain.profile, chain.profile, provider, detail)
+        provider = Cached(use, key, "role", chain.profile, chain.profile, provider, _shape(options))
     elif steps.session is None and source.deferred:  # the root's own, as they are
-        label = source.profile
-        provider = Cached(use, root_key(chain), "root", label, chain.profile, provider)
+        provider = Cached(use, root_key(chain), "root", source.profile, chain.profile, provider)
     return provider

@@ -33,10 +33,6 @@ def _ask_agent(path: str, message: Message) -> Message | None:
         ) from None
 
 
-def _say(message: str) -> None:
-    sys.stderr.write(f"awsmfa: {message}\n")
-
-
 def run_start(environ: Mapping[str, str]) -> None:
     path = socket_path(environ)
     status = _ask_agent(path, {"op": "status"})
@@ -45,21 +41,21 @@ def run_start(environ: Mapping[str, str]) -> None:
         status = _ask_agent(path, {"op": "status"})
         if status is None:
             raise AwsmfaError(f"the agent started but does not answer at {path}")
-        _say(f"agent started (pid {status.get('pid')}) at {path}")
+        log.note(f"agent started (pid {status.get('pid')}) at {path}")
     else:
-        _say(f"agent already running (pid {status.get('pid')}) at {path}")
+        log.note(f"agent already running (pid {status.get('pid')}) at {path}")
 
 
 def run_stop(environ: Mapping[str, str]) -> None:
     path = socket_path(environ)
     answer = _ask_agent(path, {"op": "stop"})
     if answer is None:
-        _say(f"no agent is running at {path}")
+        log.note(f"no agent is running at {path}")
         return
     deadline = time.monotonic() + STOP_WAIT
     while os.path.exists(path) and time.monotonic() < deadline:  # noqa: PTH110 - a str
         time.sleep(0.05)
-    _say(f"agent stopped (pid {answer.get('pid')}); everything it held is forgotten")
+    log.note(f"agent stopped (pid {answer.get('pid')}); everything it held is forgotten")
 
 
 def _kind(held: Message) -> str:
@@ -78,10 +74,10 @@ def run_status(environ: Mapping[str, str], as_json: bool) -> None:
         sys.stdout.write(json.dumps(shown, indent=2) + "\n")
         return
     if status is None:
-        _say(f"no agent is running at {path}")
+        log.note(f"no agent is running at {path}")
         return
     held = status.get("held") or []
-    _say(f"agent running (pid {status.get('pid')}) at {path}; holds {len(held)} credential(s)")
+    log.note(f"agent running (pid {status.get('pid')}) at {path}; holds {len(held)} credential(s)")
     rows = [("PROFILE", "KIND", "LEFT", "USED BY")]
     rows += [
         (str(h["profile"]), _kind(h), minutes_text(h["seconds_left"]), ",".join(h["used_by"]))
@@ -105,8 +101,8 @@ def run_clear(environ: Mapping[str, str], profile: str | None) -> None:
     path = socket_path(environ)
     answer = _ask_agent(path, {"op": "clear", "profile": profile})
     if answer is None:
-        _say("no agent is running; nothing to clear")
+        log.note("no agent is running; nothing to clear")
         return
     count = int(answer.get("count", 0))
     what = f"for {profile}" if profile else "in total"
-    _say(f"forgot {count} credential(s) {what}")
+    log.note(f"forgot {count} credential(s) {what}")

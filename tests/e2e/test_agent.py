@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from subprocess import CompletedProcess
 
-from awsmfa_exec.mfa import HOW_TO_GIVE_A_CODE
+from awsmfa_exec.prompts import HOW_TO_GIVE_A_CODE
 from tests.support.agent import agent_pid, wait_gone
 from tests.support.aws_files import CODE, AwsFiles
 from tests.support.commands import AWSMFA, awsmfa, run

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from awsmfa_exec.agent.protocol import Message, ProtocolError, dump_credentials
 from awsmfa_exec.chain import steps
@@ -76,38 +76,6 @@ class RemoteAsker:
         return True
 
 
-class ClientRoot:
-    """The chain's root credentials, asked of the client once, when an STS call needs them."""
-
-    def __init__(self, profile: str, ask: AskClient) -> None:
-        self._profile, self._ask = profile, ask
-
-    def retrieve(self) -> Credentials:
-        return self._ask("need_root", self._profile)
-
-
-def _strings(raw: Any, what: str) -> dict[str, str]:
-    if not isinstance(raw, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
-    ):
-        raise ProtocolError(f"{what} must map strings to strings")
-    return raw
-
-
-def _files(request: Message) -> Files:
-    paths = request.get("files")
-    if not (isinstance(paths, list) and len(paths) == 2 and all(isinstance(p, str) for p in paths)):
-        raise ProtocolError("files must be the config and credentials paths")
-    return Files(Path(paths[0]), Path(paths[1]))
-
-
-def _margin(request: Message) -> int:
-    margin = request.get("margin", 0)
-    if not isinstance(margin, int) or isinstance(margin, bool) or margin < 0:
-        raise ProtocolError("margin must be a whole number of seconds")
-    return margin
-
-
 def handle_get(
     request: Message,
     cache: Cache,
@@ -118,14 +86,24 @@ def handle_get(
 ) -> Message:
     """Answer a `get` request with credentials; AwsmfaError when the client's call would fail.
     `caller` is this request in the cache's single flight (see `Cache.asking`)."""
-    environ: Mapping[str, str] = _strings(request.get("environ"), "environ")
-    files, margin = _files(request), _margin(request)
+    environ = request.get("environ")
+    if not isinstance(environ, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in environ.items()
+    ):
+        raise ProtocolError("environ must map strings to strings")
+    paths = request.get("files")
+    if not (isinstance(paths, list) and len(paths) == 2 and all(isinstance(p, str) for p in paths)):
+        raise ProtocolError("files must be the config and credentials paths")
+    margin = request.get("margin", 0)
+    if not isinstance(margin, int) or isinstance(margin, bool) or margin < 0:
+        raise ProtocolError("margin must be a whole number of seconds")
+    files = Files(Path(paths[0]), Path(paths[1]))
     options = Options.from_wire(request.get("options") or {})
     profile = str(request.get("profile"))
     chain = load_chain(profile, environ, lambda name: keys.read(name, ask_client), files)
     mfa = MfaCode(chain.mfa_serial, chain.profile, RemoteAsker(ask))
     use = Use(cache, margin, caller)
-    root = ClientRoot(profile, ask_client)
+    root = partial(ask_client, "need_root", profile)  # asked of the client when a call needs it
     creds, region = steps.credentials(chain, options, mfa, environ, use, root)
     return {
         "type": "credentials",

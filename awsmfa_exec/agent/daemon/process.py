@@ -43,15 +43,13 @@ class ClientGone(Exception):
 
 
 def answers(path: Path) -> bool:
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    probe.settimeout(2)
-    try:
-        with addressable(path) as address:
-            probe.connect(address)
-    except OSError:
-        return False
-    finally:
-        probe.close()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(2)
+        try:
+            with addressable(path) as address:
+                probe.connect(address)
+        except OSError:
+            return False
     return True
 
 
@@ -140,13 +138,11 @@ class Agent:
 
     def _handle(self, conn: socket.socket) -> None:
         try:
-            with conn:
+            with contextlib.suppress(OSError, ProtocolError, ClientGone), conn:
                 conn.settimeout(CODE_TIMEOUT)
                 request = receive(conn)
                 if request is not None:
                     self._answer(conn, request)
-        except (OSError, ProtocolError, ClientGone):
-            pass
         finally:
             with self._lock:
                 self.busy -= 1
@@ -173,22 +169,20 @@ class Agent:
         caller = Caller(has_code=request.get("code_given") is True)
         with log.captured(bool(request.get("debug"))) as lines:
 
+            def exchange(need: Message, field: str, kind: type = object) -> object:
+                with self.store.asking(caller):
+                    send(conn, {**need, "lines": _drain(lines)})
+                    reply = receive(conn)
+                    if reply is None or field not in reply or not isinstance(reply[field], kind):
+                        raise ClientGone
+                return reply[field]
+
             def ask(serial: str | None, profile: str, why: str | None) -> str:
                 need = {"type": "need_code", "serial": serial, "profile": profile}
-                with self.store.asking(caller):
-                    send(conn, {**need, "rejected": why, "lines": _drain(lines)})
-                    reply = receive(conn)
-                    if reply is None or not isinstance(reply.get("code"), str):
-                        raise ClientGone
-                return str(reply["code"])
+                return str(exchange({**need, "rejected": why}, "code", str))
 
             def ask_client(what: str, profile: str) -> Credentials:
-                with self.store.asking(caller):
-                    send(conn, {"type": what, "profile": profile, "lines": _drain(lines)})
-                    reply = receive(conn)
-                    if reply is None or "credentials" not in reply:
-                        raise ClientGone
-                return load_credentials(reply["credentials"])
+                return load_credentials(exchange({"type": what, "profile": profile}, "credentials"))
 
             try:
                 answer = handle_get(request, self.store, self.keys, ask, caller, ask_client)
