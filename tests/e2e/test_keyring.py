@@ -20,6 +20,7 @@ from tests.support.aws_files import (
     CODE,
     LANDING_KEY_ID,
     LANDING_SECRET,
+    SEED_CONFIG,
     SEED_CREDENTIALS,
     SERIAL,
     AwsFiles,
@@ -357,3 +358,18 @@ def test_add_on_a_terminal_does_not_echo_the_secret(
     stored = keystore.read("landing")
     assert stored is not None
     assert (stored.access_key_id, stored.secret_access_key) == (LANDING_KEY_ID, LANDING_SECRET)
+
+
+def test_add_keeps_a_profile_s_own_credential_process_and_says_so(
+    aws_files: AwsFiles, secret_service: SecretService
+) -> None:
+    own = "credential_process = /opt/vault/bin/give-keys landing"
+    aws_files.write(SEED_CONFIG.replace("[profile landing]\n", f"[profile landing]\n{own}\n"), "")
+    added = awsmfa("add", "landing", input=f"{LANDING_KEY_ID}\n{LANDING_SECRET}\n")
+    assert added.returncode == 0, added.stderr
+    kept = f"awsmfa: landing: its own credential_process in {aws_files.config} is kept"
+    assert kept in added.stderr.splitlines()
+    config = aws_files.config.read_text()
+    assert own in config
+    assert "awsmfa env landing" not in config
+    assert "awsmfa_keys = keyring" in config
