@@ -20,6 +20,7 @@ from pathlib import Path
 from awsmfa_exec import log
 from awsmfa_exec.config import ROOT_KINDS, SSO_NEEDS, Files, load_profiles
 from awsmfa_exec.errors import ConfigError
+from awsmfa_exec.file_edit import Section
 
 # What makes an SDK take credentials from the default profile instead of the endpoint: keys,
 # a role, or a root botocore resolves itself.
@@ -43,8 +44,11 @@ _KEY = re.compile(rb"([^=:]*)[=:]")
 
 
 def _is_default(header: bytes, *, config: bool) -> bool:
-    words = header.decode("utf-8", "replace").split()
-    return words == ["default"] or (config and words == ["profile", "default"])
+    """As botocore names sections (`[profile "default"]` too), and with any spacing."""
+    name = header.decode("utf-8", "replace")
+    words = name.split()
+    loose = words == ["default"] or (config and words == ["profile", "default"])
+    return loose or Section("default", config).holds(name)
 
 
 def without_default_credentials(text: bytes, *, config: bool) -> bytes:

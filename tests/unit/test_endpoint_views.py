@@ -126,3 +126,16 @@ def test_without_memfd_the_old_warning_stands(
         "profile before the --server endpoint, so the command may not run as dev; move those "
         "settings to a named profile\n"
     )
+
+
+@pytest.mark.parametrize(
+    "header", ["[default]", "[profile default]", '[profile "default"]', "[profile  default]"]
+)
+def test_every_header_botocore_reads_as_default_loses_its_credentials(
+    tmp_path: Path, header: str
+) -> None:
+    text = f"{header}\nregion = eu-west-1\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = o\n"
+    (tmp_path / "config").write_text(text)
+    (tmp_path / "view").write_bytes(without_default_credentials(text.encode(), config=True))
+    assert set(load_config(str(tmp_path / "config"))["profiles"]["default"]) >= {"role_arn"}
+    assert load_config(str(tmp_path / "view"))["profiles"]["default"] == {"region": "eu-west-1"}
