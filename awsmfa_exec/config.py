@@ -218,7 +218,7 @@ def unknown_profile(name: str, profiles: Mapping[str, Any], files: Files) -> Con
     return ConfigError(f"profile {name!r} is not in {files.config} or {files.credentials}{hint}")
 
 
-def _static_keys(name: str, values: Mapping[str, Any]) -> Credentials | None:
+def static_keys(name: str, values: Mapping[str, Any]) -> Credentials | None:
     key_id = values.get("aws_access_key_id")
     secret = values.get("aws_secret_access_key")
     if not key_id and not secret:
@@ -254,7 +254,7 @@ KeysFrom = Callable[[str], Credentials]
 
 def _root(name: str, values: Mapping[str, Any], files: Files, keys_from: KeysFrom) -> Source:
     """The long-term keys of the profile that ends a chain: its file keys or the keyring's."""
-    keys = _static_keys(name, values)
+    keys = static_keys(name, values)
     marked = values.get(KEYS_MARK)
     kind = root_kind(values)
     if kind is not None and keys is None and marked is None:
@@ -475,9 +475,8 @@ def resolve(
     names, hops, source = _walk_to_root(name, profiles, files, environ, keys_from)
     target = profiles[name]
 
-    def first(key: str) -> Any:
-        """`key` of the first profile along the walk that sets it."""
-        return next((value for each in names if (value := profiles[each].get(key))), None)
+    def first(key: str) -> str | None:
+        return nearest(profiles, names, key)[0]
 
     sessions = (_int_setting(each, profiles[each], "mfa_session_duration") for each in names)
     return Chain(
@@ -490,8 +489,8 @@ def resolve(
         settings=target,
         duration_seconds=_int_setting(name, target, "duration_seconds"),
         mfa_session_duration=next((seconds for seconds in sessions if seconds), None),
-        mfa_prompt=nearest(profiles, names, "mfa_prompt")[0],
-        mfa_ykman_account=nearest(profiles, names, "mfa_ykman_account")[0],
+        mfa_prompt=first("mfa_prompt"),
+        mfa_ykman_account=first("mfa_ykman_account"),
     )
 
 
