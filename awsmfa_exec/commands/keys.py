@@ -12,10 +12,18 @@ import getpass
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from awsmfa_exec import file_edit, keystore, log
 from awsmfa_exec.commands.key_files import KEY_LINES, Change, changing, marked, read, unmarked
-from awsmfa_exec.config import Files, Profiles, in_keyring, load_profiles, unknown_profile
+from awsmfa_exec.config import (
+    Files,
+    Profiles,
+    in_keyring,
+    load_profiles,
+    static_keys,
+    unknown_profile,
+)
 from awsmfa_exec.credentials import Credentials, mask_key_id
 from awsmfa_exec.errors import AwsmfaError, ConfigError, UsageError
 
@@ -169,21 +177,18 @@ def _importable(profiles: Profiles, wanted: Sequence[str], files: Files) -> list
         return [name for name, values in sorted(profiles.items()) if _file_keys(values)]
     for name in wanted:
         if name not in profiles:
-            raise ConfigError(f"profile {name!r} is not in {files.config} or {files.credentials}")
+            raise unknown_profile(name, profiles, files)
     return list(dict.fromkeys(wanted))
 
 
-def _file_credentials(profile: str, values: Mapping[str, object]) -> Credentials:
-    key_id, secret = values.get("aws_access_key_id"), values.get("aws_secret_access_key")
-    if values.get("aws_session_token"):
+def _file_credentials(profile: str, values: Mapping[str, Any]) -> Credentials | None:
+    """The long-term keys the files hold for `profile`, if any."""
+    if _file_keys(values) and values.get("aws_session_token"):
         raise ConfigError(
             f"profile {profile} holds temporary keys (aws_session_token); only long-term "
             "keys go into the keyring"
         )
-    if not key_id or not secret:
-        missing = "aws_secret_access_key" if key_id else "aws_access_key_id"
-        raise ConfigError(f"profile {profile} has no {missing}; fix [{profile}] first")
-    return Credentials(str(key_id), str(secret))
+    return static_keys(profile, values)
 
 
 def _move(profile: str, keys: Credentials, files: Files, cp: bool) -> None:
@@ -241,8 +246,7 @@ def run_import(wanted: Sequence[str], environ: Mapping[str, str], cp: bool) -> N
             if in_keyring(values) and not _file_keys(values):
                 log.note(f"{name}: keys already in the keyring")
                 continue
-            keys = _file_credentials(name, values) if _file_keys(values) else None
-            keys = keys or _interrupted(name, files)
+            keys = _file_credentials(name, values) or _interrupted(name, files)
             if keys is None:
                 raise ConfigError(f"profile {name} has no keys in {files.credentials} to import")
             _move(name, keys, files, cp)

@@ -373,3 +373,19 @@ def test_add_keeps_a_profile_s_own_credential_process_and_says_so(
     assert own in config
     assert "awsmfa env landing" not in config
     assert "awsmfa_keys = keyring" in config
+
+
+def test_import_of_what_cannot_be_imported_says_how_to_fix_it(
+    aws_files: AwsFiles, secret_service: SecretService
+) -> None:
+    unknown = awsmfa("import", "landin")
+    assert unknown.returncode == 3
+    assert unknown.stderr.startswith("awsmfa: error: profile 'landin' is not in ")
+    assert unknown.stderr.endswith("; did you mean 'landing'?\n")
+    aws_files.write(credentials=f"[landing]\naws_access_key_id = {LANDING_KEY_ID}\n")
+    half = awsmfa("import", "landing")
+    assert (half.returncode, half.stderr) == (
+        3,
+        "awsmfa: error: profile landing has no aws_secret_access_key; add it to [landing]\n",
+    )
+    assert secret_service.items() == []
