@@ -33,6 +33,10 @@ class NoKeyring(ConfigError):
     """No OS keyring can be reached from this process (no Secret Service on its bus)."""
 
 
+class ForeignEntry(ConfigError):
+    """The keyring holds an entry under awsmfa's service that awsmfa did not write."""
+
+
 def _system_backends(chosen: Any) -> list[Any]:
     parts = getattr(chosen, "backends", None)
     candidates = list(parts) if parts is not None else [chosen]
@@ -93,7 +97,7 @@ def _entry(profile: str) -> tuple[Credentials, str] | None:
         value = json.loads(raw)
         keys = Credentials(str(value["aws_access_key_id"]), str(value["aws_secret_access_key"]))
     except (ValueError, KeyError, TypeError):
-        raise ConfigError(
+        raise ForeignEntry(
             f"the keyring entry {SERVICE}/{profile} is not one awsmfa wrote; "
             f"replace it with `awsmfa add {profile}`"
         ) from None
@@ -107,10 +111,11 @@ def read(profile: str) -> Credentials | None:
 
 
 def origin(profile: str) -> tuple[Credentials, str] | None:
-    """`_entry`, None also for an entry awsmfa did not write (it may be replaced)."""
+    """`_entry`, None also for an entry awsmfa did not write (it may be replaced); a keyring
+    that cannot be reached or read is an error, never taken for an empty one."""
     try:
         return _entry(profile)
-    except ConfigError:
+    except ForeignEntry:
         return None
 
 

@@ -26,7 +26,7 @@ from tests.support.aws_files import (
     AwsFiles,
     role_arn_of,
 )
-from tests.support.commands import AWSMFA, awsmfa, run
+from tests.support.commands import AWSMFA, ROOT, awsmfa, run
 from tests.support.proof import files_holding, record_keyring
 from tests.support.secret_service import SecretService
 from tests.support.sts_server import Moto
@@ -389,3 +389,51 @@ def test_import_of_what_cannot_be_imported_says_how_to_fix_it(
         "awsmfa: error: profile landing has no aws_secret_access_key; add it to [landing]\n",
     )
     assert secret_service.items() == []
+
+
+def _plant(profile: str, value: str) -> None:
+    from keyring.backends.SecretService import Keyring
+
+    Keyring().set_password("awsmfa", profile, value)  # type: ignore[no-untyped-call]
+
+
+def _held(profile: str) -> str | None:
+    from keyring.backends.SecretService import Keyring
+
+    value: str | None = Keyring().get_password("awsmfa", profile)  # type: ignore[no-untyped-call]
+    return value
+
+
+def test_add_replaces_a_keyring_entry_awsmfa_did_not_write(
+    aws_files: AwsFiles, secret_service: SecretService
+) -> None:
+    _plant("landing", "not an entry of awsmfa's")
+    aws_files.write(credentials="")
+    added = awsmfa("add", "landing", input=f"{LANDING_KEY_ID}\n{LANDING_SECRET}\n")
+    assert added.returncode == 0, added.stderr
+    assert json.loads(str(_held("landing")))["aws_access_key_id"] == LANDING_KEY_ID
+
+
+def test_a_keyring_that_cannot_be_read_is_not_taken_for_an_empty_one(
+    aws_files: AwsFiles, secret_service: SecretService
+) -> None:
+    other = {
+        "aws_access_key_id": "AKIAOTHERFILESET000",
+        "aws_secret_access_key": OTHER_SECRET,
+        "credentials_file": "/elsewhere/.aws/credentials",
+    }
+    _plant("landing", json.dumps(other))
+    aws_files.write(credentials="")
+    before = aws_files.config.read_text()
+    faulty = run(
+        [sys.executable, "-m", "tests.support.keyring_fault", "--reads-fail", "add", "landing"],
+        cwd=ROOT,
+        input=f"{LANDING_KEY_ID}\n{LANDING_SECRET}\n",
+    )
+    assert (faulty.returncode, faulty.stderr) == (
+        3,
+        "awsmfa: error: the keyring refused to read the keys of landing: "
+        "injected fault: the collection could not be read\n",
+    )
+    assert json.loads(str(_held("landing"))) == other  # the other file set's entry stays
+    assert aws_files.config.read_text() == before

@@ -2,7 +2,7 @@
 ARGS...` runs the installed entry point after making the first read that follows a write
 of the real Secret Service backend raise, as a D-Bus hiccup or a locked collection does.
 The write itself lands: the keyring then holds what was written, but the writer cannot
-see it."""
+see it. With `--reads-fail` first, every read fails instead."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 
-def _inject() -> None:
+def _inject(reads_fail: bool) -> None:
     from keyring.backends import SecretService
     from keyring.errors import KeyringError
 
@@ -22,7 +22,7 @@ def _inject() -> None:
         state["written"] = True
 
     def get_password(self: Any, service: str, username: str) -> str | None:
-        if state["written"] and not state["fired"]:
+        if reads_fail or (state["written"] and not state["fired"]):
             state["fired"] = True
             raise KeyringError("injected fault: the collection could not be read")
         result: str | None = real_get(self, service, username)  # type: ignore[no-untyped-call]
@@ -35,6 +35,7 @@ def _inject() -> None:
 if __name__ == "__main__":
     from awsmfa_exec.entry import main
 
-    _inject()
-    sys.argv[0] = "awsmfa"
+    reads_fail = sys.argv[1:2] == ["--reads-fail"]
+    _inject(reads_fail)
+    sys.argv[0:1 + reads_fail] = ["awsmfa"]
     main()
