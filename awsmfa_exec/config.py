@@ -414,8 +414,14 @@ def _ends_chain(values: Mapping[str, Any], asked: bool) -> bool:
     keys of its own: its role_arn is ignored (the profile asked for ignores its own keys)."""
     if not values.get("role_arn") or root_kind(values) == "web-identity":
         return True
-    has_keys = any(values.get(key) for key in ("aws_access_key_id", "aws_secret_access_key"))
-    return not asked and (has_keys or KEYS_MARK in values)
+    return not asked and has_own_keys(values)
+
+
+def has_own_keys(values: Mapping[str, Any]) -> bool:
+    """Whether a profile holds keys of its own, in the files or marked for the keyring."""
+    return any(values.get(key) for key in ("aws_access_key_id", "aws_secret_access_key")) or (
+        KEYS_MARK in values
+    )
 
 
 def _role_hop(

@@ -18,6 +18,7 @@ from awsmfa_exec.config import (
     Files,
     Profiles,
     along_chain,
+    has_own_keys,
     in_keyring,
     load_profiles,
     nearest,
@@ -102,10 +103,6 @@ def _region(name: str, profiles: Profiles, environ: Mapping[str, str]) -> tuple[
     return None, ""
 
 
-def _has_keys(values: Mapping[str, object]) -> bool:
-    return bool(_text(values, "aws_access_key_id")) or in_keyring(values)
-
-
 def _keys_at(name: str, profiles: Profiles) -> str | None:
     """Where the long-term keys at the root of `name`'s chain live; never reads them. A
     source profile's own keys end its chain (`config._ends_chain`)."""
@@ -118,7 +115,7 @@ def _keys_at(name: str, profiles: Profiles) -> str | None:
         if named:
             return NAMED_SOURCES.get(named.lower(), "env")
         parent = _text(values, "source_profile")
-        below = current == name or not _has_keys(values)
+        below = current == name or not has_own_keys(values)
         if _text(values, "role_arn") and parent and parent != current and below:
             current = parent
             continue
@@ -133,13 +130,13 @@ def _keys_at(name: str, profiles: Profiles) -> str | None:
 def _kind(name: str, values: Mapping[str, object], profiles: Profiles) -> str:
     kind = root_kind(values)
     alone = _text(values, "role_arn") is None or kind == "web-identity"
-    if kind and alone and not _has_keys(values):
+    if kind and alone and not has_own_keys(values):
         return ROOT
     if _text(values, "role_arn") is None:
-        return KEYS if _has_keys(values) else OTHER
+        return KEYS if has_own_keys(values) else OTHER
     source = _text(values, "source_profile")
     parent = profiles.get(source or "", {})
-    chained = _text(parent, "role_arn") and root_kind(parent) is None and not _has_keys(parent)
+    chained = _text(parent, "role_arn") and root_kind(parent) is None and not has_own_keys(parent)
     return CHAIN if source and source != name and chained else ROLE
 
 
