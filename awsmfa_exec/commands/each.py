@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from awsmfa_exec.config import Files, load_profiles
+from awsmfa_exec.config import Files, parsed
 from awsmfa_exec.errors import ExitCode, UsageError
 from awsmfa_exec.fleet.child import check_command
 from awsmfa_exec.fleet.choose import choose, read_names
@@ -55,7 +55,7 @@ def run_each(each: Each, environ: Mapping[str, str]) -> int:
     if not each.patterns and not each.from_file:
         raise UsageError("each needs a PATTERN or --from-file F: awsmfa each 'acct-*' -- COMMAND")
     files = Files.from_environ(environ)
-    profiles = load_profiles(files)
+    profiles = parsed(files)  # parsed once for the whole run, as obtain reads it too
     names = read_names(each.from_file) if each.from_file else []
     chosen = choose(each.patterns, names, profiles, files)
     check_command(each.command, environ)

@@ -7,7 +7,7 @@ import urllib.parse
 from collections.abc import Mapping
 
 from awsmfa_exec import log, signin
-from awsmfa_exec.config import Files, load_profiles
+from awsmfa_exec.config import Files, parsed
 from awsmfa_exec.errors import AwsmfaError, ConfigError, UsageError
 from awsmfa_exec.obtain import obtain
 from awsmfa_exec.request import Request
@@ -24,7 +24,7 @@ def run_login(
                 f"https://console.aws.amazon.com/s3/home; got {destination!r}"
             )
     # Keys-only profiles get GetSessionToken credentials, which the console refuses.
-    values = load_profiles(Files.from_environ(environ)).get(request.profile)
+    values = parsed(Files.from_environ(environ)).get(request.profile)
     if values is not None and not values.get("role_arn"):
         raise ConfigError(
             f"profile {request.profile} has no role_arn: the console signs in roles only; "

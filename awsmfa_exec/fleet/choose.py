@@ -9,7 +9,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from awsmfa_exec.config import Files, load_profiles, unknown_profile
+from awsmfa_exec.config import Files, parsed, unknown_profile
 from awsmfa_exec.errors import ConfigError, UsageError
 
 _GLOB = frozenset("*?[")
@@ -17,7 +17,7 @@ _GLOB = frozenset("*?[")
 
 def pattern_test(environ: Mapping[str, str]) -> Callable[[str], bool]:
     """Whether a word of `each`'s command line is a PATTERN: a glob, or a profile's name."""
-    profiles = load_profiles(Files.from_environ(environ))
+    profiles = parsed(Files.from_environ(environ))
     return lambda word: not _GLOB.isdisjoint(word) or word in profiles
 
 
